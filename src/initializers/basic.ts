@@ -1,0 +1,133 @@
+/** Initializers with fixed parameters: zeros, ones, constant, uniform, normal and truncated normal. */
+import { fail } from '../errors.ts';
+import { MAX_TRUNCATION_SIGMAS } from '../random/samplers.ts';
+import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition } from './initializer.ts';
+import { constantPlan, normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
+
+const CONSTANT_SUMMARY =
+  'Every weight equal: fine for biases, but for weights every neuron of a layer computes the same thing and receives the same update (the symmetry problem).';
+
+/** Definition of {@link zeros}. */
+export const zerosDefinition: InitializerDefinition = {
+  name: 'zeros',
+  aliases: ['zero'],
+  summary: `${CONSTANT_SUMMARY} The usual bias initializer.`,
+  formula: 'w = 0',
+  reference: 'PyTorch zeros_, Keras Zeros',
+  options: {},
+  plan: () => constantPlan(0, 'w = 0'),
+};
+
+/** Definition of {@link ones}. */
+export const onesDefinition: InitializerDefinition = {
+  name: 'ones',
+  aliases: ['one'],
+  summary: `${CONSTANT_SUMMARY} Used for scale parameters such as batch-norm gamma.`,
+  formula: 'w = 1',
+  reference: 'PyTorch ones_, Keras Ones',
+  options: {},
+  plan: () => constantPlan(1, 'w = 1'),
+};
+
+/** Definition of {@link constant}. */
+export const constantDefinition: InitializerDefinition = {
+  name: 'constant',
+  summary: CONSTANT_SUMMARY,
+  formula: 'w = value',
+  reference: 'PyTorch constant_, Keras Constant',
+  options: { value: { type: 'number', doc: 'the value of every element' } },
+  plan: (o) => constantPlan(o['value'] as number, `w = ${f(o['value'] as number)}`),
+};
+
+/** Definition of {@link uniform}. */
+export const uniformDefinition: InitializerDefinition = {
+  name: 'uniform',
+  aliases: ['random_uniform'],
+  summary: 'Small random values with a fixed range (e.g. ±0.01); breaks symmetry, but the right range depends on the layer width, so deep nets vanish or explode.',
+  formula: 'w ~ 𝒰[low, high)',
+  reference: 'PyTorch uniform_ (defaults 0, 1), Keras RandomUniform (defaults ±0.05): no default here, say which',
+  options: {
+    low: { type: 'number', doc: 'inclusive lower bound' },
+    high: { type: 'number', doc: 'exclusive upper bound' },
+  },
+  check: (o) => {
+    if (!((o['low'] as number) < (o['high'] as number))) fail('invalid_option', 'uniform', 'low', `less than high (${o['high']})`, o['low']);
+  },
+  plan: (o) => uniformPlan(o['low'] as number, o['high'] as number, `w ~ 𝒰[${f(o['low'] as number)}, ${f(o['high'] as number)})`),
+};
+
+/** Definition of {@link normal}. */
+export const normalDefinition: InitializerDefinition = {
+  name: 'normal',
+  aliases: ['random_normal'],
+  summary: 'Random normal values with a fixed std (e.g. 0.01): breaks symmetry; too small a std makes sigmoid outputs all ≈ 0.5 and gradients vanish, too large saturates them.',
+  formula: 'w ~ 𝒩(mean, std²)',
+  reference: 'PyTorch normal_ (default std 1), Keras RandomNormal (default std 0.05): std has no default here',
+  options: {
+    mean: { type: 'number', doc: 'mean', default: 0 },
+    std: { type: 'number', doc: 'standard deviation', min: 0 },
+  },
+  plan: (o) =>
+    normalPlan(o['mean'] as number, o['std'] as number, `w ~ 𝒩(${f(o['mean'] as number)}, ${f(o['std'] as number)}²)`),
+};
+
+/** Definition of {@link truncatedNormal}. */
+export const truncatedNormalDefinition: InitializerDefinition = {
+  name: 'truncated_normal',
+  aliases: ['trunc_normal'],
+  summary: 'A normal draw restricted to absolute bounds [low, high] (PyTorch trunc_normal_): no outliers; std is that of the normal before truncation.',
+  formula: 'w ~ 𝒩(mean, std²) restricted to [low, high]',
+  reference: 'PyTorch trunc_normal_ (absolute bounds, no variance correction)',
+  options: {
+    mean: { type: 'number', doc: 'mean of the normal before truncation', default: 0 },
+    std: { type: 'number', doc: 'std of the normal before truncation', default: 1, min: 0, minExclusive: true },
+    low: { type: 'number', doc: 'absolute lower bound (default mean − 2·std)', default: (o) => (o['mean'] as number) - 2 * (o['std'] as number) },
+    high: { type: 'number', doc: 'absolute upper bound (default mean + 2·std)', default: (o) => (o['mean'] as number) + 2 * (o['std'] as number) },
+  },
+  check: (o) => {
+    const [mean, std, low, high] = [o['mean'], o['std'], o['low'], o['high']] as number[] as [number, number, number, number];
+    if (!(low < high)) fail('invalid_option', 'truncated_normal', 'low', `less than high (${high})`, low);
+    if ((low - mean) / std > MAX_TRUNCATION_SIGMAS || (mean - high) / std > MAX_TRUNCATION_SIGMAS) {
+      fail('invalid_option', 'truncated_normal', 'low', `a bound within ${MAX_TRUNCATION_SIGMAS} std of the mean`, low);
+    }
+  },
+  plan: (o) => {
+    const [mean, std, low, high] = [o['mean'], o['std'], o['low'], o['high']] as number[] as [number, number, number, number];
+    return truncatedNormalPlan(mean, std, low, high, `w ~ 𝒩(${f(mean)}, ${f(std)}²) restricted to [${f(low)}, ${f(high)}]`);
+  },
+};
+
+/** Zeros: w = 0. The standard bias initializer; for weights it leaves every neuron of a layer identical. */
+export function zeros(): Initializer {
+  return createInitializer(zerosDefinition);
+}
+
+/** Ones: w = 1. */
+export function ones(): Initializer {
+  return createInitializer(onesDefinition);
+}
+
+/** Constant: w = value (Keras Constant, PyTorch constant_). */
+export function constant(options: { readonly value: number }): Initializer {
+  return createInitializer(constantDefinition, options);
+}
+
+/** Uniform: w ~ 𝒰[low, high). Both bounds are required, since PyTorch (0, 1) and Keras (±0.05) disagree. */
+export function uniform(options: { readonly low: number; readonly high: number }): Initializer {
+  return createInitializer(uniformDefinition, options);
+}
+
+/** Normal: w ~ 𝒩(mean, std²), untruncated; std is required (PyTorch defaults to 1, Keras to 0.05). */
+export function normal(options: { readonly mean?: number; readonly std: number }): Initializer {
+  return createInitializer(normalDefinition, options);
+}
+
+/**
+ * Truncated normal with absolute bounds, as PyTorch's `trunc_normal_`: w ~ 𝒩(mean, std²) restricted to
+ * [low, high] (defaults mean ± 2·std), sampled exactly by inversion, without variance correction.
+ */
+export function truncatedNormal(
+  options: { readonly mean?: number; readonly std?: number; readonly low?: number; readonly high?: number } = {},
+): Initializer {
+  return createInitializer(truncatedNormalDefinition, options);
+}

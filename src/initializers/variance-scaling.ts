@@ -1,0 +1,306 @@
+/**
+ * Fan-based initializers: variance scaling (Keras), Glorot/Xavier, He/Kaiming and LeCun.
+ *
+ * Each keeps the variance of activations (fanIn) or of gradients (fanOut) the same from layer to layer, given
+ * the layer's fans in the chosen layout. The `*_normal` presets draw from an UNTRUNCATED normal, as PyTorch and
+ * the formulas do; `variance_scaling` with `distribution: 'truncated_normal'` gives Keras/JAX's corrected
+ * truncated normal with the same variance.
+ */
+import { fail } from '../errors.ts';
+import { computeFans, type Fans } from '../fans.ts';
+import { gain, NONLINEARITIES, type Nonlinearity } from '../gain.ts';
+import type { Shape } from '../shape.ts';
+import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
+import type { ChoiceOptionSchema, ResolvedOptions } from './options.ts';
+import { normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
+
+/**
+ * Standard deviation of 𝒩(0, 1) truncated to (−2, 2): √(1 − 4φ(2)/(2Φ(2) − 1)). Keras and JAX divide by it so that
+ * a normal truncated at ±2σ still has variance σ² (the "corrected" truncated normal).
+ */
+export const TRUNCATED_NORMAL_STD_AT_2 = 0.87962566103423978;
+
+/** Fan modes. */
+export const FAN_MODES = ['fan_in', 'fan_out', 'fan_avg'] as const;
+/** Which fan a variance-scaling initializer divides by; `fan_avg` = (fanIn + fanOut)/2. */
+export type FanMode = (typeof FAN_MODES)[number];
+
+/** Distributions of {@link varianceScaling}. */
+export const DISTRIBUTIONS = ['truncated_normal', 'normal', 'uniform'] as const;
+/** `truncated_normal` (corrected, cut at ±2σ'), `normal` (untruncated) or `uniform`. */
+export type Distribution = (typeof DISTRIBUTIONS)[number];
+
+const modeAliases = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' } as const;
+
+const modeOption = (values: readonly FanMode[], doc: string): ChoiceOptionSchema => ({
+  type: 'choice',
+  doc,
+  values,
+  default: 'fan_in',
+  aliases: modeAliases,
+});
+
+const gainOption = { type: 'number', doc: 'multiplier of the std (and of the bound)', default: 1, min: 0, minExclusive: true } as const;
+
+/** The fan a mode selects, failing with a clear message when it is zero. */
+function selectFan(where: string, fans: Fans, mode: FanMode, shape: Shape): number {
+  const fan = mode === 'fan_in' ? fans.fanIn : mode === 'fan_out' ? fans.fanOut : (fans.fanIn + fans.fanOut) / 2;
+  if (!(fan > 0)) {
+    const name = mode === 'fan_in' ? 'fanIn' : mode === 'fan_out' ? 'fanOut' : '(fanIn + fanOut)/2';
+    fail('invalid_shape', where, 'shape', `a shape with ${name} > 0`, shape);
+  }
+  return fan;
+}
+
+const fanSymbol = (mode: FanMode): string => (mode === 'fan_in' ? 'fanIn' : mode === 'fan_out' ? 'fanOut' : 'fanAvg');
+
+/** Definition of {@link varianceScaling}. */
+export const varianceScalingDefinition: InitializerDefinition = {
+  name: 'variance_scaling',
+  summary: 'The general form of Glorot, He and LeCun: variance scale/fan, with Keras semantics (corrected truncated normal by default).',
+  formula: 'truncated_normal: σ\' = √(scale/n)/0.8796256610342398 cut at ±2σ\' (std √(scale/n)); normal: std = √(scale/n); uniform: limit = √(3·scale/n)',
+  reference: 'Keras VarianceScaling; JAX variance_scaling',
+  options: {
+    scale: { type: 'number', doc: 'variance multiplier', default: 1, min: 0, minExclusive: true },
+    mode: modeOption(FAN_MODES, 'which fan n divides the variance: fan_in, fan_out or fan_avg'),
+    distribution: {
+      type: 'choice',
+      doc: 'truncated_normal (Keras default, corrected), normal (untruncated) or uniform',
+      values: DISTRIBUTIONS,
+      default: 'truncated_normal',
+      aliases: { untruncated_normal: 'normal', truncatedNormal: 'truncated_normal' },
+    },
+  },
+  plan: (o, shape, layout) => {
+    const scale = o['scale'] as number;
+    const mode = o['mode'] as FanMode;
+    const fans = computeFans(shape, layout);
+    const n = selectFan('variance_scaling', fans, mode, shape);
+    const std = Math.sqrt(scale / n);
+    const fan = `${fanSymbol(mode)} = ${f(n)}`;
+    switch (o['distribution'] as Distribution) {
+      case 'uniform': {
+        const limit = Math.sqrt((3 * scale) / n);
+        return uniformPlan(-limit, limit, `limit = √(3·scale/n) = √(3·${f(scale)}/${f(n)}) = ${f(limit)} (${fan})`, fans);
+      }
+      case 'normal':
+        return normalPlan(0, std, `std = √(scale/n) = √(${f(scale)}/${f(n)}) = ${f(std)} (${fan})`, fans);
+      case 'truncated_normal': {
+        const sigma = std / TRUNCATED_NORMAL_STD_AT_2;
+        return truncatedNormalPlan(
+          0,
+          sigma,
+          -2 * sigma,
+          2 * sigma,
+          `σ' = √(scale/n)/0.879626 = √(${f(scale)}/${f(n)})/0.879626 = ${f(sigma)}, cut at ±2σ', std ${f(std)} (${fan})`,
+          fans,
+        );
+      }
+    }
+  },
+};
+
+type Scaled = { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'uniform'; readonly limit: number };
+
+/** Builds a plan from a computed std or limit and its formula text. */
+function scaledPlan(scaled: Scaled, formula: string, fans: Fans): Plan {
+  return scaled.kind === 'normal' ? normalPlan(0, scaled.std, formula, fans) : uniformPlan(-scaled.limit, scaled.limit, formula, fans);
+}
+
+/** Definition of {@link glorotUniform}. */
+export const glorotUniformDefinition: InitializerDefinition = {
+  name: 'glorot_uniform',
+  aliases: ['xavier_uniform'],
+  summary: 'For tanh and sigmoid layers: keeps activation and gradient variance equal across layers (Keras default for Dense and Conv).',
+  formula: 'limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit)',
+  reference: 'Glorot & Bengio 2010, eq. 16',
+  options: { gain: gainOption },
+  plan: (o, shape, layout) => {
+    const g = o['gain'] as number;
+    const fans = computeFans(shape, layout);
+    const sum = selectFan('glorot_uniform', fans, 'fan_avg', shape) * 2;
+    const limit = g * Math.sqrt(6 / sum);
+    return scaledPlan({ kind: 'uniform', limit }, `limit = gain·√(6/(fanIn+fanOut)) = ${f(g)}·√(6/${f(sum)}) = ${f(limit)}`, fans);
+  },
+};
+
+/** Definition of {@link glorotNormal}. */
+export const glorotNormalDefinition: InitializerDefinition = {
+  name: 'glorot_normal',
+  aliases: ['xavier_normal'],
+  summary: 'For tanh and sigmoid layers: variance 2/(fanIn + fanOut), the compromise between forward and backward signal.',
+  formula: 'std = gain·√(2/(fanIn + fanOut)), w ~ 𝒩(0, std²) untruncated',
+  reference: 'Glorot & Bengio 2010; PyTorch xavier_normal_',
+  options: { gain: gainOption },
+  plan: (o, shape, layout) => {
+    const g = o['gain'] as number;
+    const fans = computeFans(shape, layout);
+    const sum = selectFan('glorot_normal', fans, 'fan_avg', shape) * 2;
+    const std = g * Math.sqrt(2 / sum);
+    return scaledPlan({ kind: 'normal', std }, `std = gain·√(2/(fanIn+fanOut)) = ${f(g)}·√(2/${f(sum)}) = ${f(std)}`, fans);
+  },
+};
+
+const heOptions = {
+  mode: modeOption(['fan_in', 'fan_out'], 'fan_in preserves activations (forward), fan_out preserves gradients (backward)'),
+  nonlinearity: {
+    type: 'choice',
+    doc: 'the nonlinearity that follows the layer; sets gain (relu: √2)',
+    values: NONLINEARITIES,
+    default: 'relu',
+  },
+  negativeSlope: { type: 'number', doc: 'negative slope of leaky_relu (PyTorch a)', default: 0 },
+} as const;
+
+function heGain(o: ResolvedOptions): number {
+  return gain(o['nonlinearity'] as Nonlinearity, o['negativeSlope'] as number);
+}
+
+/** Definition of {@link heNormal}. */
+export const heNormalDefinition: InitializerDefinition = {
+  name: 'he_normal',
+  aliases: ['kaiming_normal'],
+  summary: 'For ReLU-family layers: twice the variance of LeCun/Xavier, so activations keep their scale even in deep ReLU nets.',
+  formula: 'std = gain/√fan, gain = gain(nonlinearity, negativeSlope) (relu: √2), w ~ 𝒩(0, std²) untruncated',
+  reference: 'He, Zhang, Ren & Sun 2015, eq. 10; PyTorch kaiming_normal_',
+  options: heOptions,
+  plan: (o, shape, layout) => {
+    const g = heGain(o);
+    const mode = o['mode'] as FanMode;
+    const fans = computeFans(shape, layout);
+    const n = selectFan('he_normal', fans, mode, shape);
+    const std = g / Math.sqrt(n);
+    return scaledPlan({ kind: 'normal', std }, `std = gain/√${fanSymbol(mode)} = ${f(g)}/√${f(n)} = ${f(std)}`, fans);
+  },
+};
+
+/** Definition of {@link heUniform}. */
+export const heUniformDefinition: InitializerDefinition = {
+  name: 'he_uniform',
+  aliases: ['kaiming_uniform'],
+  summary: 'For ReLU-family layers, uniform form of He: same variance 2/fanIn.',
+  formula: 'limit = gain·√(3/fan), w ~ 𝒰[−limit, limit)',
+  reference: 'He et al. 2015; PyTorch kaiming_uniform_',
+  options: heOptions,
+  plan: (o, shape, layout) => {
+    const g = heGain(o);
+    const mode = o['mode'] as FanMode;
+    const fans = computeFans(shape, layout);
+    const n = selectFan('he_uniform', fans, mode, shape);
+    const limit = g * Math.sqrt(3 / n);
+    return scaledPlan({ kind: 'uniform', limit }, `limit = gain·√(3/${fanSymbol(mode)}) = ${f(g)}·√(3/${f(n)}) = ${f(limit)}`, fans);
+  },
+};
+
+/** Definition of {@link lecunNormal}. */
+export const lecunNormalDefinition: InitializerDefinition = {
+  name: 'lecun_normal',
+  summary: 'For SELU layers (self-normalizing networks) and linear layers: variance 1/fanIn.',
+  formula: 'std = √(1/fanIn), w ~ 𝒩(0, std²) untruncated',
+  reference: 'LeCun, Bottou, Orr & Müller 1998; Klambauer et al. 2017',
+  options: {},
+  plan: (_o, shape, layout) => {
+    const fans = computeFans(shape, layout);
+    const n = selectFan('lecun_normal', fans, 'fan_in', shape);
+    const std = Math.sqrt(1 / n);
+    return scaledPlan({ kind: 'normal', std }, `std = √(1/fanIn) = √(1/${f(n)}) = ${f(std)}`, fans);
+  },
+};
+
+/** Definition of {@link lecunUniform}. */
+export const lecunUniformDefinition: InitializerDefinition = {
+  name: 'lecun_uniform',
+  summary: 'Uniform form of LeCun: variance 1/fanIn.',
+  formula: 'limit = √(3/fanIn), w ~ 𝒰[−limit, limit)',
+  reference: 'LeCun et al. 1998',
+  options: {},
+  plan: (_o, shape, layout) => {
+    const fans = computeFans(shape, layout);
+    const n = selectFan('lecun_uniform', fans, 'fan_in', shape);
+    const limit = Math.sqrt(3 / n);
+    return scaledPlan({ kind: 'uniform', limit }, `limit = √(3/fanIn) = √(3/${f(n)}) = ${f(limit)}`, fans);
+  },
+};
+
+/** Options of {@link varianceScaling}. */
+export interface VarianceScalingOptions {
+  /** Variance multiplier (default 1). */
+  readonly scale?: number;
+  /** Fan n (default `fan_in`). */
+  readonly mode?: FanMode;
+  /** Default `truncated_normal` (Keras). */
+  readonly distribution?: Distribution;
+}
+
+/** Options of {@link heNormal} and {@link heUniform}. */
+export interface HeOptions {
+  /** Default `fan_in`. */
+  readonly mode?: 'fan_in' | 'fan_out';
+  /** Default `relu`. */
+  readonly nonlinearity?: Nonlinearity;
+  /** Negative slope of leaky_relu (default 0, PyTorch's `a`). */
+  readonly negativeSlope?: number;
+}
+
+/**
+ * Variance scaling, Keras semantics: with n = fanIn, fanOut or (fanIn + fanOut)/2,
+ * truncated_normal: σ' = √(scale/n)/0.87962566103423978, cut at ±2σ' (so the std is √(scale/n));
+ * normal: std = √(scale/n), untruncated (Keras treats 'normal' as truncated; initlab, like JAX, does not);
+ * uniform: limit = √(3·scale/n).
+ * @see Keras `VarianceScaling`; He et al. 2015 and Glorot & Bengio 2010 for the presets.
+ */
+export function varianceScaling(options: VarianceScalingOptions = {}): Initializer {
+  return createInitializer(varianceScalingDefinition, options);
+}
+
+/**
+ * Glorot (Xavier) uniform: limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit).
+ * @see Glorot, X. & Bengio, Y. (2010). Understanding the difficulty of training deep feedforward neural networks. AISTATS, PMLR 9:249–256.
+ */
+export function glorotUniform(options: { readonly gain?: number } = {}): Initializer {
+  return createInitializer(glorotUniformDefinition, options);
+}
+
+/**
+ * Glorot (Xavier) normal: std = gain·√(2/(fanIn + fanOut)), untruncated (PyTorch `xavier_normal_`).
+ * @see Glorot & Bengio (2010), AISTATS, PMLR 9:249–256.
+ */
+export function glorotNormal(options: { readonly gain?: number } = {}): Initializer {
+  return createInitializer(glorotNormalDefinition, options);
+}
+
+/**
+ * He (Kaiming) normal: std = gain/√fan with gain from {@link gain}(nonlinearity, negativeSlope) (relu: √2, so
+ * std = √(2/fanIn)), untruncated as PyTorch's `kaiming_normal_`.
+ * @see He, K., Zhang, X., Ren, S. & Sun, J. (2015). Delving deep into rectifiers. ICCV. arXiv:1502.01852.
+ */
+export function heNormal(options: HeOptions = {}): Initializer {
+  return createInitializer(heNormalDefinition, options);
+}
+
+/**
+ * He (Kaiming) uniform: limit = gain·√(3/fan) (relu: √(6/fanIn)).
+ * @see He et al. (2015), arXiv:1502.01852.
+ */
+export function heUniform(options: HeOptions = {}): Initializer {
+  return createInitializer(heUniformDefinition, options);
+}
+
+/**
+ * LeCun normal: std = √(1/fanIn), untruncated. With SELU it gives self-normalizing networks.
+ * @see LeCun, Y., Bottou, L., Orr, G. & Müller, K.-R. (1998). Efficient BackProp. Neural Networks: Tricks of the Trade.
+ * @see Klambauer, G. et al. (2017). Self-normalizing neural networks. NeurIPS. arXiv:1706.02515.
+ */
+export function lecunNormal(): Initializer {
+  return createInitializer(lecunNormalDefinition);
+}
+
+/**
+ * LeCun uniform: limit = √(3/fanIn).
+ * @see LeCun et al. (1998), Efficient BackProp.
+ */
+export function lecunUniform(): Initializer {
+  return createInitializer(lecunUniformDefinition);
+}
+
+

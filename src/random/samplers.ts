@@ -1,0 +1,244 @@
+/**
+ * Samplers: fill a Float32Array or Float64Array with uniform, normal or truncated-normal values.
+ *
+ * Element i of a stream depends only on (key, i): it is made from the 64 bits of the Threefry-2x32-20 block
+ * with counter (⌊i / 2^32⌋, i mod 2^32). A sampler's `offset` is the stream index of `out[0]`, so any slice of a
+ * tensor can be generated alone, in chunks or on several threads, bit-identical to one pass. No sampler rejects
+ * draws: every transform is an inverse CDF, built from IEEE-exact operations only (see special.ts), so the same
+ * key gives the same bits in every engine.
+ */
+import { fail } from '../errors.ts';
+import { toKey, type KeyLike } from './key.ts';
+import { normalCdf, normalQuantile } from './special.ts';
+import { threefry2x32 } from './threefry.ts';
+
+/** The typed arrays samplers write into. */
+export type FloatArray = Float32Array | Float64Array;
+
+/** Where in the stream a fill starts. */
+export interface StreamOptions {
+  /** Stream index of `out[0]` (default 0): element `offset + j` of the stream lands in `out[j]`. */
+  readonly offset?: number;
+}
+
+/** Options of {@link fillUniform}. */
+export interface UniformOptions extends StreamOptions {
+  /** Inclusive lower bound (default 0). */
+  readonly low?: number;
+  /** Exclusive upper bound (default 1). */
+  readonly high?: number;
+}
+
+/** Options of {@link fillNormal}. */
+export interface NormalOptions extends StreamOptions {
+  /** Mean (default 0). */
+  readonly mean?: number;
+  /** Standard deviation, ≥ 0 (default 1). */
+  readonly std?: number;
+}
+
+/** Options of {@link fillTruncatedNormal}. */
+export interface TruncatedNormalOptions extends NormalOptions {
+  /** Absolute lower bound of the draw (default mean − 2·std), as in PyTorch's `trunc_normal_`. */
+  readonly low?: number;
+  /** Absolute upper bound of the draw (default mean + 2·std). */
+  readonly high?: number;
+}
+
+/** 2^-52: the spacing of the open-interval uniforms. */
+const TWO_POW_M52 = 2.220446049250313e-16;
+/** 2^26. */
+const TWO_POW_26 = 67108864;
+/** 2^32. */
+const TWO_POW_32 = 4294967296;
+/**
+ * The standardized bounds of a truncated normal may not start further than this from the mean on their near
+ * side: Φ(−37.5) ≈ 4.6e−308 is the last tail mass a double holds with full precision.
+ */
+export const MAX_TRUNCATION_SIGMAS = 37.5;
+
+const words = new Uint32Array(2);
+
+/**
+ * The open-interval uniform of stream element `index`: u = (m + ½)·2^-52 ∈ (0, 1), where m is the top 26 bits of
+ * each output word of Threefry(key, counter(index)). u and 1 − u have the same form, so the grid is symmetric.
+ */
+export function uniformAt(k0: number, k1: number, index: number): number {
+  threefry2x32(k0, k1, Math.floor(index / TWO_POW_32), index >>> 0, words, 0);
+  return ((words[0]! >>> 6) * TWO_POW_26 + (words[1]! >>> 6) + 0.5) * TWO_POW_M52;
+}
+
+/**
+ * Fills `out` with 𝒰[low, high): x = low + (high − low)·u, with u from {@link uniformAt}. Values that round up to
+ * `high` in the output precision are replaced by the largest representable value below `high`.
+ *
+ * @returns `out`.
+ * @throws InitError `invalid_option` when a bound is not finite or low ≥ high, or the offset is invalid.
+ */
+export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options: UniformOptions = {}): T {
+  const low = options.low ?? 0;
+  const high = options.high ?? 1;
+  checkFinite('uniform', 'low', low);
+  checkFinite('uniform', 'high', high);
+  if (!(low < high)) fail('invalid_option', 'uniform', 'low', `less than high (${high})`, low);
+  const offset = checkOffset('uniform', options.offset, out.length);
+  const k = toKey(key);
+  const width = high - low;
+  const top = largestBelow(high, out instanceof Float32Array);
+  for (let j = 0; j < out.length; j++) {
+    const x = low + width * uniformAt(k.k0, k.k1, offset + j);
+    out[j] = x < top ? x : top;
+  }
+  return out;
+}
+
+/**
+ * Fills `out` with 𝒩(mean, std²) by inversion: x = mean + std·Φ⁻¹(u) (Wichura's AS 241 for Φ⁻¹).
+ * Untruncated: the largest |z| reachable is about 8.2 (u = 2^-53).
+ *
+ * @returns `out`.
+ * @throws InitError `invalid_option` when mean is not finite, std is NaN, negative or infinite.
+ */
+export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: NormalOptions = {}): T {
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  checkFinite('normal', 'mean', mean);
+  checkStd('normal', std);
+  const offset = checkOffset('normal', options.offset, out.length);
+  const k = toKey(key);
+  for (let j = 0; j < out.length; j++) {
+    out[j] = mean + std * normalQuantile(uniformAt(k.k0, k.k1, offset + j));
+  }
+  return out;
+}
+
+/**
+ * Fills `out` with 𝒩(mean, std²) restricted to the absolute bounds [low, high] (PyTorch `trunc_normal_`
+ * semantics, no variance correction), exactly, by inversion: with α = (low − mean)/std and β = (high − mean)/std,
+ * z = Φ⁻¹(Φ(α) + (Φ(β) − Φ(α))·u), computed on the mirrored side z = −Φ⁻¹(Φ(−β) + (Φ(−α) − Φ(−β))·u) when α ≥ 0
+ * so that far upper tails such as [3, 6] keep full precision; x = mean + std·z, clamped to [low, high].
+ *
+ * @returns `out`.
+ * @throws InitError `invalid_option` for non-finite or unordered bounds, a bad std, or bounds whose near side is
+ *   more than {@link MAX_TRUNCATION_SIGMAS} standard deviations from the mean.
+ */
+export function fillTruncatedNormal<T extends FloatArray>(
+  key: KeyLike,
+  out: T,
+  options: TruncatedNormalOptions = {},
+): T {
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  checkFinite('truncated_normal', 'mean', mean);
+  checkStd('truncated_normal', std);
+  if (std === 0) fail('invalid_option', 'truncated_normal', 'std', 'a positive number', std);
+  const low = options.low ?? mean - 2 * std;
+  const high = options.high ?? mean + 2 * std;
+  checkFinite('truncated_normal', 'low', low);
+  checkFinite('truncated_normal', 'high', high);
+  if (!(low < high)) fail('invalid_option', 'truncated_normal', 'low', `less than high (${high})`, low);
+  const alpha = (low - mean) / std;
+  const beta = (high - mean) / std;
+  const nearSide = alpha > 0 ? alpha : beta < 0 ? -beta : 0;
+  if (nearSide > MAX_TRUNCATION_SIGMAS) {
+    fail('invalid_option', 'truncated_normal', 'low', `within ${MAX_TRUNCATION_SIGMAS} std of the mean (or high)`, low);
+  }
+  const offset = checkOffset('truncated_normal', options.offset, out.length);
+  const k = toKey(key);
+  const mirrored = alpha >= 0;
+  const base = mirrored ? normalCdf(-beta) : normalCdf(alpha);
+  const mass = mirrored ? normalCdf(-alpha) - base : normalCdf(beta) - base;
+  const sign = mirrored ? -1 : 1;
+  const isFloat32 = out instanceof Float32Array;
+  const bottom = isFloat32 ? smallestAtLeast32(low) : low;
+  const top = isFloat32 ? largestAtMost32(high) : high;
+  for (let j = 0; j < out.length; j++) {
+    const z = sign * normalQuantile(base + mass * uniformAt(k.k0, k.k1, offset + j));
+    const x = isFloat32 ? Math.fround(mean + std * z) : mean + std * z;
+    out[j] = x < bottom ? bottom : x > top ? top : x;
+  }
+  return out;
+}
+
+/**
+ * A uniformly random permutation of 0 … n−1 by Fisher–Yates (Durstenfeld 1964): for i = n−1 … 1, swap entries i and
+ * ⌊u_i·(i + 1)⌋, where u_i is stream element i. The bias of ⌊u·(i+1)⌋ is at most n·2^-52 and is ignored.
+ */
+export function permutation(key: KeyLike, n: number): Uint32Array {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) {
+    fail('invalid_option', 'permutation', 'n', 'an integer in [0, 2^32)', n);
+  }
+  const k = toKey(key);
+  const result = new Uint32Array(n);
+  for (let i = 0; i < n; i++) result[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(uniformAt(k.k0, k.k1, i) * (i + 1));
+    const t = result[i]!;
+    result[i] = result[j]!;
+    result[j] = t;
+  }
+  return result;
+}
+
+function checkFinite(where: string, name: string, value: number): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail('invalid_option', where, name, 'a finite number', value);
+}
+
+function checkStd(where: string, std: number): void {
+  if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
+    fail('invalid_option', where, 'std', 'a finite number ≥ 0', std);
+  }
+}
+
+function checkOffset(where: string, offset: number | undefined, length: number): number {
+  const value = offset ?? 0;
+  if (!Number.isSafeInteger(value) || value < 0 || value + length > Number.MAX_SAFE_INTEGER) {
+    fail('invalid_option', where, 'offset', 'an integer ≥ 0 with offset + length < 2^53', value);
+  }
+  return value;
+}
+
+const f64 = new Float64Array(1);
+const u64 = new BigInt64Array(f64.buffer);
+
+/** The largest value below `high` in the output precision (float32 or float64). */
+function largestBelow(high: number, float32: boolean): number {
+  if (float32) {
+    const h = largestAtMost32(high);
+    return h < high ? h : nextDown32(h);
+  }
+  return nextDown64(high);
+}
+
+function nextDown64(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  f64[0] = x;
+  u64[0] = x > 0 ? u64[0]! - 1n : u64[0]! + 1n;
+  return f64[0]!;
+}
+
+const f32 = new Float32Array(1);
+const i32 = new Int32Array(f32.buffer);
+
+function nextDown32(x: number): number {
+  f32[0] = x;
+  if (x === 0) return -1.401298464324817e-45;
+  i32[0] = x > 0 ? i32[0]! - 1 : i32[0]! + 1;
+  return f32[0]!;
+}
+
+function nextUp32(x: number): number {
+  return -nextDown32(-x);
+}
+
+/** The largest float32 value ≤ x. */
+function largestAtMost32(x: number): number {
+  const r = Math.fround(x);
+  return r <= x ? r : nextDown32(r);
+}
+
+/** The smallest float32 value ≥ x. */
+function smallestAtLeast32(x: number): number {
+  const r = Math.fround(x);
+  return r >= x ? r : nextUp32(r);
+}
