@@ -1,0 +1,257 @@
+/**
+ * (Re)initializing an existing TF.js model in place from a root seed and a rule set, through public API only
+ * (`layer.weights` for names and shapes, `layer.setWeights` to write), with a report of what was done.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fold, InitError, type Initializer, type Key } from '../../index.ts';
+import {
+  blockShape,
+  resolveRoot,
+  toInitializer,
+  weightValues,
+  type InitializerLike,
+  type RootOptions,
+} from './initializer.ts';
+
+/**
+ * Rules: which initializer sets which weights. Keys are
+ * - `'Class.role'`: one role in layers of one class (`'LSTM.recurrent'`, `'Dense.bias'`);
+ * - `'role'`: that role in every layer (`bias`, `kernel`, `recurrent`, `depthwise`, `pointwise`, `embeddings`,
+ *   `gamma`, `beta`, `moving_mean`, `moving_variance`);
+ * - `'Class'`: the weight matrices and kernels (rank ≥ 2) of layers of that class (`'Dense'`, `'Conv2D'`).
+ *
+ * Values are initlab initializers, specs `{name, ...options}` or names (`'he_normal'`).
+ */
+export type InitRules = Readonly<Record<string, InitializerLike>>;
+
+/** Options of {@link initializeModel}. */
+export interface InitializeModelOptions extends RootOptions {
+  /** The rules; weights that no rule matches keep their current values. */
+  readonly rules: InitRules;
+  /**
+   * Recurrent kernels `[units, gates·units]` of LSTM (4 gates: i, f, c, o), GRU (3: z, r, h) and SimpleRNN (1);
+   * the gate count is read from the shape, so Bidirectional-wrapped layers work too. `'whole'` (default, as
+   * Keras) initializes the whole matrix at once; `'per_gate'` initializes each gate's `[units, units]` block alone
+   * from `fold(weightKey, gateIndex)` (see `tfjsInitializer`'s `gates`).
+   */
+  readonly recurrent?: 'whole' | 'per_gate';
+  /**
+   * Depthwise kernels `[...k, in, m]` (DepthwiseConv2D, SeparableConv2D): `'keras'` (default) uses positional
+   * fans (fanIn = ∏k·in, as Keras and TF.js); `'per_channel'` initializes each input channel's `[...k, 1, m]`
+   * slice alone (fanIn = ∏k, the true fan-in of a depthwise convolution).
+   */
+  readonly depthwise?: 'keras' | 'per_channel';
+}
+
+/** What happened to one weight. */
+export interface InitReportEntry {
+  /** Path of the layer in the model (nested models give more than one name). */
+  readonly layer: readonly string[];
+  /** The layer's class (`Dense`, `LSTM`, ...). */
+  readonly className: string;
+  /** The weight's role (`kernel`, `recurrent`, `bias`, ...): the last segment of its TF.js name, shortened. */
+  readonly role: string;
+  /** The weight's TF.js name, e.g. `fc1/kernel`. */
+  readonly weight: string;
+  readonly shape: readonly number[];
+  /** The rule key that matched, or null when no rule did (the weight was kept). */
+  readonly rule: string | null;
+  /** The initializer's spec, or null when the weight was kept. */
+  readonly spec: Initializer['spec'] | null;
+  /** Path folded into the root key (see {@link weightPath}), usually `[layer, role]`; null when kept. */
+  readonly path: readonly string[] | null;
+  /** Block mode used: gates (> 1 for per-gate recurrent kernels) and per-channel depthwise. */
+  readonly gates: number;
+  readonly perChannel: boolean;
+  /** The formula with this weight's (block's) numbers, from `init.describe`; null when kept. */
+  readonly formula: string | null;
+  /** Expected mean and std of the elements (of each block when blocks are used); null when kept. */
+  readonly target: { readonly mean: number; readonly std: number } | null;
+  /** Measured mean and (population) std of the weight's values after this call. */
+  readonly actual: { readonly mean: number; readonly std: number };
+}
+
+/** The result of {@link initializeModel}. */
+export interface InitReport {
+  /** One entry per weight of the model, in layer order. */
+  readonly entries: readonly InitReportEntry[];
+  /** Rule keys that matched no weight (usually a typo such as `'Dense.kernal'`). */
+  readonly unusedRules: readonly string[];
+}
+
+
+/** TF.js weight names (last segment) → short roles; other names are their own role. */
+const ROLES: Readonly<Record<string, string>> = {
+  recurrent_kernel: 'recurrent',
+  depthwise_kernel: 'depthwise',
+  pointwise_kernel: 'pointwise',
+};
+
+/**
+ * The role of a weight from its TF.js name: the last `/` segment, with `recurrent_kernel` → `recurrent`,
+ * `depthwise_kernel` → `depthwise`, `pointwise_kernel` → `pointwise` (the prefixes of the layer arguments
+ * `recurrentInitializer`, `depthwiseInitializer`, `pointwiseInitializer`). `fc1/kernel` → `kernel`.
+ */
+export function weightRole(weightName: string): string {
+  const last = weightName.slice(weightName.lastIndexOf('/') + 1);
+  return ROLES[last] ?? last;
+}
+
+/**
+ * The path of a weight: the layer's path, then the segments of the weight's TF.js name after the layer name,
+ * the last one shortened to its role (`fc1/kernel` → `[fc1, kernel]`; a Bidirectional LSTM's
+ * `bidi/forward_lstm/recurrent_kernel` → `[bidi, forward_lstm, recurrent]`, so both directions differ).
+ */
+export function weightPath(layerPath: readonly string[], layerName: string, weightName: string): string[] {
+  const segments = weightName.split('/').filter((s) => s.length > 0);
+  if (segments.length > 1 && segments[0] === layerName) segments.shift();
+  const middle = segments.slice(0, -1);
+  return [...layerPath, ...middle, weightRole(weightName)];
+}
+
+/** Gates of a recurrent kernel [units, gates·units]: 4 for LSTM, 3 for GRU, 1 for SimpleRNN (1 if not a multiple). */
+function gateCount(shape: readonly number[]): number {
+  if (shape.length !== 2 || shape[0]! === 0 || shape[1]! % shape[0]! !== 0) return 1;
+  return shape[1]! / shape[0]!;
+}
+
+/**
+ * (Re)initializes the weights of an existing TF.js model in place, from a root seed and rules.
+ *
+ * For every layer (nested models are walked, their layer names added to the path) and every weight, the first
+ * matching rule in this order decides: `'Class.role'`, then `'role'`, then `'Class'` (which only covers weights
+ * of rank ≥ 2, so `{Dense: 'he_normal'}` does not touch biases). A role rule thus beats a class rule:
+ * with `{kernel: 'lecun_normal', Dense: 'he_normal'}` Dense kernels get lecun_normal; write `'Dense.kernel'` to
+ * single them out. The weight gets `init(shape, fold(root, path), {layout: 'tf'})` from the core with
+ * path = `[layerName, role]` ({@link weightPath}), the same bits that
+ * `tfjsInitializer(init, {seed, path: [layerName, role]})` gives at build time; weights that no rule matches
+ * keep their values. Values are written with `layer.setWeights` (public API; works on any backend).
+ *
+ * This is also the route for weights the build-time route cannot reach in TF.js 4.22: SeparableConv2D's pointwise
+ * kernel (the layer ignores `pointwiseInitializer` and draws it with `depthwiseInitializer`) and the backward
+ * layer of a Bidirectional wrapper (a copy made from the forward layer's config, so the same paths).
+ *
+ * Give layers explicit names: TF.js's default names (`dense_Dense3`) come from a process-wide counter.
+ *
+ * @param model - A built model (Sequential or functional).
+ * @param options - `seed` or `key`, `rules`, and the block modes `recurrent` and `depthwise`.
+ * @returns For each weight: the rule, initializer spec and path used, the target mean/std (`init.describe`) and the
+ *   measured mean/std; plus rule keys that matched nothing.
+ * @throws InitError for a bad root, rule value or option, before any weight is changed.
+ *
+ * @example
+ * ```ts
+ * const report = initializeModel(model, {
+ *   seed: 42,
+ *   rules: { Dense: 'he_normal', 'LSTM.recurrent': 'orthogonal', bias: 'zeros' },
+ *   recurrent: 'per_gate',
+ * });
+ * console.log(formatInitReport(report));
+ * ```
+ */
+export function initializeModel(model: tf.LayersModel, options: InitializeModelOptions): InitReport {
+  const root = resolveRoot(options, 'initializeModel');
+  const rules = options.rules;
+  if (rules === null || typeof rules !== 'object' || Array.isArray(rules)) {
+    throw new InitError('invalid_option', 'rules', `initializeModel: rules must be an object {key: initializer}; got ${String(rules)}.`);
+  }
+  const resolved = new Map<string, Initializer>();
+  for (const [key, value] of Object.entries(rules)) resolved.set(key, toInitializer(value, `initializeModel: rule '${key}'`));
+  const recurrent = options.recurrent ?? 'whole';
+  const depthwise = options.depthwise ?? 'keras';
+  if (recurrent !== 'whole' && recurrent !== 'per_gate') {
+    throw new InitError('invalid_option', 'recurrent', `initializeModel: recurrent must be 'whole' or 'per_gate'; got ${String(recurrent)}.`);
+  }
+  if (depthwise !== 'keras' && depthwise !== 'per_channel') {
+    throw new InitError('invalid_option', 'depthwise', `initializeModel: depthwise must be 'keras' or 'per_channel'; got ${String(depthwise)}.`);
+  }
+  const used = new Set<string>();
+  const entries: InitReportEntry[] = [];
+  // First compute every new value (so a bad shape throws before anything is written), then write layer by layer.
+  const writes: { layer: tf.layers.Layer; values: (Float32Array | null)[] }[] = [];
+  const visit = (layer: tf.layers.Layer, prefix: readonly string[]): void => {
+    const layerPath = [...prefix, layer.name];
+    if (layer instanceof tf.LayersModel) {
+      for (const inner of layer.layers) visit(inner, layerPath);
+      return;
+    }
+    const variables = layer.weights;
+    if (variables.length === 0) return;
+    const className = layer.getClassName();
+    const values: (Float32Array | null)[] = [];
+    variables.forEach((variable) => {
+      const shape = variable.shape as number[];
+      const role = weightRole(variable.originalName);
+      const rule = [`${className}.${role}`, role, ...(shape.length >= 2 ? [className] : [])].find((k) => resolved.has(k)) ?? null;
+      const base = { layer: layerPath, className, role, weight: variable.originalName, shape: [...shape] };
+      if (rule === null) {
+        values.push(null);
+        const kept = variable.read().dataSync();
+        entries.push({ ...base, rule, spec: null, path: null, gates: 1, perChannel: false, formula: null, target: null, actual: moments(kept) });
+        return;
+      }
+      used.add(rule);
+      const init = resolved.get(rule)!;
+      const blocks = {
+        gates: role === 'recurrent' && recurrent === 'per_gate' ? gateCount(shape) : 1,
+        perChannel: role === 'depthwise' && depthwise === 'per_channel',
+      };
+      const path = weightPath(layerPath, layer.name, variable.originalName);
+      const key: Key = fold(root, path);
+      const weight = weightValues(init, shape, key, blocks);
+      const description = init.describe(blockShape(shape, blocks), 'tf');
+      values.push(weight);
+      entries.push({
+        ...base,
+        rule,
+        spec: init.spec,
+        path,
+        ...blocks,
+        formula: description.formula,
+        target: { mean: description.mean, std: description.std },
+        actual: moments(weight),
+      });
+    });
+    if (values.some((v) => v !== null)) writes.push({ layer, values });
+  };
+  for (const layer of model.layers) visit(layer, []);
+  for (const { layer, values } of writes) {
+    const variables = layer.weights;
+    const created = values.map((v, i) => (v === null ? null : tf.tensor(v, variables[i]!.shape as number[], 'float32')));
+    layer.setWeights(created.map((t, i) => t ?? variables[i]!.read()));
+    for (const t of created) t?.dispose();
+  }
+  return { entries, unusedRules: [...resolved.keys()].filter((k) => !used.has(k)) };
+}
+
+/**
+ * Formats an {@link InitReport} as an aligned text table: weight, shape, rule → initializer, target std, actual
+ * std (and the unused rule keys, if any).
+ */
+export function formatInitReport(report: InitReport): string {
+  const rows = report.entries.map((e) => [
+    e.weight,
+    `[${e.shape.join(', ')}]`,
+    e.rule === null ? '(kept)' : `${e.rule} → ${String(e.spec?.name)}${e.gates > 1 ? ` ×${e.gates} gates` : ''}${e.perChannel ? ' per channel' : ''}`,
+    e.target === null ? '' : e.target.std.toPrecision(4),
+    e.actual.std.toPrecision(4),
+  ]);
+  const header = ['weight', 'shape', 'rule → initializer', 'target std', 'actual std'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const lines = [line(header), ...rows.map(line)];
+  if (report.unusedRules.length > 0) lines.push(`unused rules: ${report.unusedRules.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** Mean and population std, accumulated in float64. */
+function moments(values: ArrayLike<number>): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, std: 0 };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
+  return { mean, std: Math.sqrt(squares / n) };
+}

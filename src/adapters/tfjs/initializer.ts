@@ -1,0 +1,394 @@
+/**
+ * The TF.js initializer class: an initlab initializer, a root key and a weight path, packaged as a subclass of
+ * tfjs-layers' `Initializer` so that layers accept it and `model.toJSON()` / `model.save()` serialize it.
+ *
+ * tfjs-layers does not export its `Initializer` base class (only the factories in `tf.initializers`), so the base
+ * is reached through a built-in initializer's prototype chain: `zeros()` → `Zeros.prototype` → `Initializer`.
+ * A duck-typed `{apply}` object is rejected by the layers ("Improper config format"), and a class that does not
+ * extend the base fails `getInitializer`'s `instanceof Initializer` test, so the subclass is required.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  fold,
+  fromSpec,
+  InitError,
+  keyFromSeed,
+  keyFromWords,
+  sizeOf,
+  type Initializer,
+  type InitializerSpec,
+  type Key,
+  type Shape,
+} from '../../index.ts';
+
+/** tfjs-layers' `Initializer` instance type (its class is not exported; this names it through a factory). */
+export type TfjsInitializerBase = ReturnType<typeof tf.initializers.zeros>;
+
+/** What the adapter accepts as an initializer: an initlab initializer, its JSON spec, or a name (`'he_normal'`). */
+export type InitializerLike = Initializer | InitializerSpec | string;
+
+/**
+ * Where a weight sits in a model: `[layerName, role]`, e.g. `['fc1', 'kernel']`, or the same as one string with
+ * `/` between segments (`'fc1/kernel'`, like TF.js weight names). Segments are names or indices (integers in
+ * [0, 2^32)); the weight's key is `fold(root, segments)`, i.e. one fold per segment.
+ */
+export type WeightPath = string | readonly (string | number)[];
+
+/** The registered TF.js class name of {@link InitlabInitializer} (the `class_name` in model JSON). */
+export const TFJS_CLASS_NAME = 'initlab>Initializer';
+
+/** Accepted values of a root: exactly one of a seed or a key. */
+export interface RootOptions {
+  /** Root seed: a safe integer or a bigint of at most 64 bits (`keyFromSeed`). */
+  readonly seed?: number | bigint;
+  /** Root key, instead of a seed. */
+  readonly key?: Key;
+}
+
+/** How a weight is cut into independently initialized blocks (see {@link TfjsInitializerOptions}). */
+export interface BlockOptions {
+  /** Number of equal column blocks of a rank-2 weight (RNN gates), each initialized alone; default 1. */
+  readonly gates?: number;
+  /** Initialize a depthwise kernel `[...k, in, m]` as `in` separate kernels `[...k, 1, m]`; default false. */
+  readonly perChannel?: boolean;
+}
+
+/** Options of {@link tfjsInitializer}. */
+export interface TfjsInitializerOptions extends RootOptions, BlockOptions {
+  /** The weight's path, usually `[layerName, role]` (see {@link WeightPath}); required. */
+  readonly path: WeightPath;
+}
+
+/** Resolved state of an {@link InitlabInitializer}. */
+interface Resolved {
+  readonly init: Initializer;
+  /** The seed as given when it was a safe integer (kept for a readable config); undefined otherwise. */
+  readonly seed: number | undefined;
+  readonly root: Key;
+  readonly path: readonly (string | number)[];
+  readonly gates: number;
+  readonly perChannel: boolean;
+}
+
+// tfjs-layers' Initializer base (not exported): the prototype of Zeros.prototype. Relies on an internal; the tests
+// pin it by using instances as layer initializers and round-tripping them through toJSON.
+const TfjsInitializerClass = Object.getPrototypeOf(Object.getPrototypeOf(tf.initializers.zeros())).constructor as abstract new () => TfjsInitializerBase;
+
+/**
+ * An initlab initializer as a TF.js layers initializer (registered as `'initlab>Initializer'`).
+ *
+ * `apply(shape)` returns `tf.tensor(values, shape)` with `values = init(shape, fold(root, path), {layout: 'tf'})`
+ * from the core, bit for bit (or the block-wise variants of {@link tfjsInitializer}). Build instances with
+ * {@link tfjsInitializer}; TF.js rebuilds them from JSON through {@link InitlabInitializer.fromConfig}.
+ */
+export class InitlabInitializer extends TfjsInitializerClass {
+  /** TF.js class name used by `registerClass` and in model JSON. */
+  static className = TFJS_CLASS_NAME;
+
+  readonly #state: Resolved;
+
+  /** @param config - The object `getConfig()` returns (also after a JSON round trip through TF.js). */
+  constructor(config: tf.serialization.ConfigDict) {
+    super();
+    this.#state = decodeConfig(config);
+  }
+
+  /** The initlab initializer. */
+  get initializer(): Initializer {
+    return this.#state.init;
+  }
+
+  /** The root key. */
+  get root(): Key {
+    return this.#state.root;
+  }
+
+  /** The path segments. */
+  get path(): readonly (string | number)[] {
+    return this.#state.path;
+  }
+
+  /** The key this weight is drawn from: `fold(root, path)`. */
+  get key(): Key {
+    return fold(this.#state.root, this.#state.path);
+  }
+
+  /**
+   * The initial value of a weight of this shape: initlab's values for the key `fold(root, path)` in the `tf`
+   * layout, as a float32 tensor.
+   *
+   * @throws InitError for a dtype other than float32, or a shape that the initializer or the block options reject.
+   */
+  override apply(shape: (number | null)[], dtype?: tf.DataType): tf.Tensor {
+    if (dtype !== undefined && dtype !== 'float32') {
+      throw new InitError('invalid_option', 'dtype', `initlab>Initializer: dtype must be float32; got '${dtype}'.`);
+    }
+    const dims = checkDims(shape);
+    const values = weightValues(this.#state.init, dims, this.key, this.#state);
+    return tf.tensor(values, dims, 'float32');
+  }
+
+  /**
+   * The serializable config: `{spec, seed | k0 + k1, path, gates, perChannel}`.
+   *
+   * TF.js rewrites every string of a model's JSON (snake_case on save, camelCase on load) except the values of
+   * `name` keys, which would corrupt layer names such as `dense_1` or option values such as `fan_in`. So the spec
+   * keeps its `name` and stores each other string option as `{name: value}`, and each string path segment is
+   * stored as `{name: segment}`. A safe-integer seed is stored as `seed`; a bigint seed or a key as its two
+   * 32-bit words `k0`, `k1` (numbers, so the config is plain JSON).
+   */
+  override getConfig(): tf.serialization.ConfigDict {
+    return encodeConfig(this.#state);
+  }
+
+  /** Rebuilds an instance from {@link InitlabInitializer.getConfig}'s output (TF.js calls it when loading). */
+  static fromConfig(_cls: unknown, config: tf.serialization.ConfigDict): InitlabInitializer {
+    return new InitlabInitializer(config);
+  }
+}
+
+/**
+ * Registers {@link InitlabInitializer} with TF.js's serialization registry under `'initlab>Initializer'`.
+ *
+ * Importing `initlab/tfjs` registers it already; call this before `tf.loadLayersModel` / `tf.models.modelFromJSON`
+ * in a program that does not otherwise use this module's exports (a bundler may drop an import that is only
+ * there for its side effect). Idempotent.
+ */
+export function registerTfjsInitializer(): void {
+  tf.serialization.registerClass(InitlabInitializer, 'initlab', 'Initializer');
+}
+
+registerTfjsInitializer();
+
+/**
+ * Turns an initlab initializer into an initializer that TF.js layers accept as `kernelInitializer`,
+ * `biasInitializer`, `recurrentInitializer`, `embeddingsInitializer`, `depthwiseInitializer`,
+ * `pointwiseInitializer`, and so on.
+ *
+ * Seeding: TF.js calls `apply(shape)` without saying which weight it is building, so the weight's name path is
+ * part of the initializer: the weight is drawn from `fold(root, path)`, with `root` from `seed` or `key`. Use
+ * `[layerName, role]` with an explicit layer `name` (TF.js's default names such as `dense_Dense1` come from a
+ * process-wide counter and change when other layers are created first). Roles are the ones
+ * {@link initializeModel} uses: `kernel`, `recurrent`, `bias`, `depthwise`, `pointwise`, `embeddings`, `gamma`,
+ * `beta`, `moving_mean`, `moving_variance`; then both routes give a weight the same bits.
+ *
+ * The values are the core's, bit for bit: `init(shape, fold(root, path), {layout: 'tf'})`, where the `tf` layout
+ * is TF.js's own (dense `[in, out]`, convolution `[...k, in, out]`), so fans are positional as in Keras:
+ * fanIn = in·∏k, fanOut = out·∏k. Two opt-in block modes change that:
+ *
+ * - `gates: g` (rank-2 weights `[rows, g·u]`, e.g. LSTM `g = 4` in the order i, f, c, o; GRU `g = 3`: z, r, h):
+ *   block b (columns b·u … (b+1)·u − 1) is `init([rows, u], fold(weightKey, b))`. With `orthogonal` on a
+ *   recurrent kernel `[u, g·u]` each gate's `[u, u]` block is its own orthogonal matrix (all singular values =
+ *   gain), whereas Keras (and the default `gates: 1`) orthogonalizes the whole `[u, g·u]` matrix: its rows are
+ *   orthonormal, so each gate block has singular values in (0, 1) and RMS entry gain/√(g·u) instead of gain/√u.
+ *   Fan-based initializers see fanOut = u instead of g·u.
+ * - `perChannel: true` (depthwise kernels `[...k, in, m]`): input channel c's slice is `init([...k, 1, m],
+ *   fold(weightKey, c))`. Keras computes the depthwise fans positionally, fanIn = ∏k·in and fanOut = ∏k·m, but each
+ *   output of a depthwise convolution sees only ∏k inputs (one channel); per channel the fans are the correct
+ *   fanIn = ∏k, fanOut = ∏k·m (a He-normal depthwise kernel gets std √(2/∏k) instead of √(2/(∏k·in))).
+ *   The default (off) matches Keras and TF.js, which users compare against.
+ *
+ * One initializer object (one path) per weight: an instance shared by two layers gives both the same values.
+ * Where TF.js itself reuses an initializer, use {@link initializeModel} after building instead: in
+ * tfjs-layers 4.22 SeparableConv2D ignores `pointwiseInitializer` (its pointwise kernel is drawn by
+ * `depthwiseInitializer`, with the depthwise path) and drops `depthMultiplier` from its config, and Bidirectional
+ * builds its backward layer from the forward layer's config (same paths, so identical weights).
+ *
+ * @param init - An initlab initializer, a spec `{name, ...options}` or a name.
+ * @param options - `seed` or `key` (exactly one), `path` (required), `gates`, `perChannel`.
+ * @returns A registered TF.js initializer; `getConfig()` holds `{spec, seed | k0 + k1, path, gates, perChannel}`.
+ * @throws InitError for an unknown initializer or option, a missing or double root, a bad path or block option.
+ *
+ * @example
+ * ```ts
+ * const dense = tf.layers.dense({
+ *   units: 256, name: 'fc1',
+ *   kernelInitializer: tfjsInitializer('he_normal', { seed: 42, path: 'fc1/kernel' }),
+ * });
+ * ```
+ */
+export function tfjsInitializer(init: InitializerLike, options: TfjsInitializerOptions): InitlabInitializer {
+  if (options === null || typeof options !== 'object') {
+    throw new InitError('invalid_option', 'options', `tfjsInitializer: options must be an object {seed | key, path}; got ${String(options)}.`);
+  }
+  const initializer = toInitializer(init, 'tfjsInitializer');
+  const root = resolveRoot(options, 'tfjsInitializer');
+  const path = normalizePath(options.path, 'tfjsInitializer');
+  const blocks = checkBlocks(options, 'tfjsInitializer');
+  const seed = typeof options.seed === 'number' ? options.seed : undefined;
+  return new InitlabInitializer(encodeConfig({ init: initializer, seed, root, path, ...blocks }));
+}
+
+/** Resolves an {@link InitializerLike} to an initializer (names and specs through `fromSpec`). */
+export function toInitializer(init: unknown, where: string): Initializer {
+  if (typeof init === 'string') return fromSpec({ name: init });
+  if (typeof init === 'function' && 'spec' in init) return init as Initializer;
+  if (init !== null && typeof init === 'object' && !Array.isArray(init)) return fromSpec(init);
+  throw new InitError('invalid_option', 'init', `${where}: init must be an initlab initializer, a spec {name, ...options} or a name; got ${describe(init)}.`);
+}
+
+/** The root key from exactly one of `seed` and `key`. */
+export function resolveRoot(options: RootOptions, where: string): Key {
+  const hasSeed = options.seed !== undefined;
+  const hasKey = options.key !== undefined;
+  if (hasSeed === hasKey) {
+    throw new InitError('invalid_option', 'seed', `${where}: exactly one of seed and key must be given; got ${hasSeed ? 'both' : 'neither'}.`);
+  }
+  if (hasSeed) return keyFromSeed(options.seed!);
+  const key = options.key as unknown;
+  if (key === null || typeof key !== 'object') {
+    throw new InitError('invalid_key', 'key', `${where}: key must be a key {k0, k1}; got ${describe(key)}.`);
+  }
+  return keyFromWords((key as Key).k0, (key as Key).k1);
+}
+
+/** Path segments from a {@link WeightPath}: a string is split at `/`; every segment is checked. */
+export function normalizePath(path: unknown, where: string): readonly (string | number)[] {
+  const segments = typeof path === 'string' ? path.split('/') : path;
+  if (!Array.isArray(segments) || segments.length === 0) {
+    throw new InitError('invalid_option', 'path', `${where}: path must be a non-empty array of names and indices, or a string 'layer/role'; got ${describe(path)}.`);
+  }
+  for (const segment of segments as unknown[]) {
+    const ok =
+      (typeof segment === 'string' && segment.length > 0) ||
+      (typeof segment === 'number' && Number.isInteger(segment) && segment >= 0 && segment <= 0xffffffff);
+    if (!ok) {
+      throw new InitError('invalid_option', 'path', `${where}: path segments must be non-empty names or integers in [0, 2^32); got ${describe(segment)} in ${describe(path)}.`);
+    }
+  }
+  return Object.freeze([...(segments as (string | number)[])]);
+}
+
+/** Checks the block options; returns them with defaults. */
+export function checkBlocks(options: BlockOptions, where: string): { gates: number; perChannel: boolean } {
+  const gates = options.gates ?? 1;
+  const perChannel = options.perChannel ?? false;
+  if (!Number.isSafeInteger(gates) || gates < 1) {
+    throw new InitError('invalid_option', 'gates', `${where}: gates must be a positive integer; got ${describe(gates)}.`);
+  }
+  if (typeof perChannel !== 'boolean') {
+    throw new InitError('invalid_option', 'perChannel', `${where}: perChannel must be a boolean; got ${describe(perChannel)}.`);
+  }
+  if (perChannel && gates !== 1) {
+    throw new InitError('invalid_option', 'gates', `${where}: gates must be 1 when perChannel is true; got ${gates}.`);
+  }
+  return { gates, perChannel };
+}
+
+/**
+ * The values of one weight: `init(shape, key, {layout: 'tf'})`, or block by block for `gates` > 1 (columns of a
+ * rank-2 weight, block b from `fold(key, b)`) and `perChannel` (slice c of a depthwise kernel from `fold(key, c)`).
+ */
+export function weightValues(init: Initializer, shape: Shape, key: Key, blocks: { gates: number; perChannel: boolean }): Float32Array {
+  if (blocks.perChannel) {
+    if (shape.length < 3) {
+      throw new InitError('invalid_shape', 'shape', `initlab>Initializer: perChannel needs a depthwise kernel [...k, in, m] of rank ≥ 3; got [${shape.join(', ')}].`);
+    }
+    const channels = shape[shape.length - 2]!;
+    const m = shape[shape.length - 1]!;
+    const taps = sizeOf(shape.slice(0, -2));
+    const sliceShape = [...shape.slice(0, -2), 1, m];
+    const out = new Float32Array(sizeOf(shape));
+    for (let c = 0; c < channels; c++) {
+      const slice = init(sliceShape, fold(key, c), { layout: 'tf' });
+      for (let s = 0; s < taps; s++) out.set(slice.subarray(s * m, (s + 1) * m), (s * channels + c) * m);
+    }
+    return out;
+  }
+  if (blocks.gates > 1) {
+    const g = blocks.gates;
+    if (shape.length !== 2 || shape[1]! % g !== 0) {
+      throw new InitError('invalid_shape', 'shape', `initlab>Initializer: gates = ${g} needs a rank-2 weight [rows, ${g}·units]; got [${shape.join(', ')}].`);
+    }
+    const rows = shape[0]!;
+    const cols = shape[1]!;
+    const u = cols / g;
+    const out = new Float32Array(rows * cols);
+    for (let b = 0; b < g; b++) {
+      const block = init([rows, u], fold(key, b), { layout: 'tf' });
+      for (let r = 0; r < rows; r++) out.set(block.subarray(r * u, (r + 1) * u), r * cols + b * u);
+    }
+    return out;
+  }
+  return init(shape, key, { layout: 'tf' });
+}
+
+/** The shape of one block (what the target statistics refer to). */
+export function blockShape(shape: Shape, blocks: { gates: number; perChannel: boolean }): Shape {
+  if (blocks.perChannel && shape.length >= 3) return [...shape.slice(0, -2), 1, shape[shape.length - 1]!];
+  if (blocks.gates > 1 && shape.length === 2) return [shape[0]!, shape[1]! / blocks.gates];
+  return shape;
+}
+
+function checkDims(shape: readonly (number | null)[]): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
+    throw new InitError('invalid_shape', 'shape', `initlab>Initializer: shape must be fully defined (non-negative integers); got ${describe(shape)}.`);
+  }
+  return shape as number[];
+}
+
+/** Wraps a string so TF.js's key/value case conversion leaves it alone (it skips values of `name` keys). */
+function wrap(value: string | number): tf.serialization.ConfigDictValue {
+  return typeof value === 'string' ? { name: value } : value;
+}
+
+/** Reverses {@link wrap}; also accepts a bare number. */
+function unwrap(value: unknown, what: string): string | number {
+  if (typeof value === 'number') return value;
+  if (value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') {
+    return (value as { name: string }).name;
+  }
+  throw new InitError('invalid_option', 'config', `initlab>Initializer: ${what} must be a number or {name: string} in the config; got ${describe(value)}.`);
+}
+
+function encodeConfig(state: Resolved): tf.serialization.ConfigDict {
+  const { name, ...options } = state.init.spec;
+  const spec: tf.serialization.ConfigDict = { name };
+  for (const [option, value] of Object.entries(options)) spec[option] = wrap(value);
+  const root: tf.serialization.ConfigDict = state.seed !== undefined ? { seed: state.seed } : { k0: state.root.k0, k1: state.root.k1 };
+  return { spec, ...root, path: state.path.map(wrap), gates: state.gates, perChannel: state.perChannel };
+}
+
+function decodeConfig(config: unknown): Resolved {
+  if (config === null || typeof config !== 'object') {
+    throw new InitError('invalid_option', 'config', `initlab>Initializer: config must be an object; got ${describe(config)}.`);
+  }
+  const c = config as Record<string, unknown>;
+  const rawSpec = c['spec'];
+  if (rawSpec === null || typeof rawSpec !== 'object' || typeof (rawSpec as { name?: unknown }).name !== 'string') {
+    throw new InitError('invalid_option', 'config', `initlab>Initializer: config.spec must be {name, ...options}; got ${describe(rawSpec)}.`);
+  }
+  const { name, ...wrapped } = rawSpec as Record<string, unknown>;
+  const spec: Record<string, unknown> = { name };
+  for (const [option, value] of Object.entries(wrapped)) spec[option] = unwrap(value, `spec.${option}`);
+  const init = fromSpec(spec);
+  let seed: number | undefined;
+  let root: Key;
+  if (c['seed'] !== undefined && c['seed'] !== null) {
+    if (typeof c['seed'] !== 'number') {
+      throw new InitError('invalid_seed', 'seed', `initlab>Initializer: config.seed must be a number (bigint seeds are stored as k0, k1); got ${describe(c['seed'])}.`);
+    }
+    seed = c['seed'];
+    root = keyFromSeed(seed);
+  } else {
+    root = keyFromWords(c['k0'] as number, c['k1'] as number);
+  }
+  const rawPath = c['path'];
+  if (!Array.isArray(rawPath)) {
+    throw new InitError('invalid_option', 'path', `initlab>Initializer: config.path must be an array; got ${describe(rawPath)}.`);
+  }
+  const path = normalizePath(rawPath.map((segment, i) => unwrap(segment, `path[${i}]`)), 'initlab>Initializer');
+  const blocks = checkBlocks({ gates: (c['gates'] ?? undefined) as number, perChannel: (c['perChannel'] ?? undefined) as boolean }, 'initlab>Initializer');
+  return { init, seed, root, path, ...blocks };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
