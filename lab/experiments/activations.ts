@@ -1,0 +1,411 @@
+/**
+ * Experiment 1, `activations` (Saito, "Deep Learning from Scratch", §6.2): 1,000 inputs drawn from 𝒩(0, 1) in
+ * 100 dimensions go through 5 dense layers of 100 units without bias; per layer we record a histogram with fixed
+ * bins, the mean, the std, the saturated fraction and the dead fraction of the activations.
+ *
+ * Two forms:
+ * - single run (`initlab lab activations --activation relu --init he_normal`): result
+ *   `{config, layers: [{index, mean, std, saturated, dead, histogram: {edges, counts}}]}`;
+ * - the grid (the defaults, used by the report: `activation` and `init` null): every (activation, init) pair of
+ *   `config.grid`, result `{config, runs: [{init, activation, layers}]}`, one histogram figure per activation with
+ *   one row per initializer and one column per layer, as in the seed's figures.
+ *
+ * Definitions (per layer, over all samples × units):
+ * - `index`: 1-based layer number (layer 1 is the first hidden layer);
+ * - `mean`, `std`: population moments;
+ * - `saturated`: fraction within 0.02 of a bound of the activation's range: sigmoid outputs ≤ 0.02 or ≥ 0.98,
+ *   tanh outputs with |y| ≥ 0.98; 0 for activations without two bounds (relu, leaky_relu, selu, linear);
+ * - `dead`: fraction of outputs exactly 0 (ReLU units that are off; for other activations it is the fraction
+ *   that underflowed to 0, normally none);
+ * - `histogram`: {@link HISTOGRAM_BINS} equal bins over the fixed range {@link HISTOGRAM_RANGES} of the activation;
+ *   values outside the range are counted in the nearest end bin, so the counts sum to samples × width.
+ */
+import type { Activation } from '../engine/mlp.ts';
+import { ACTIVATIONS, createMlp, disposeMlp, hiddenActivations } from '../engine/mlp.ts';
+import { setupBackend } from '../engine/backend.ts';
+import { parseInitArgument } from '../init-arg.ts';
+import { distinct, withDefaults } from '../analysis/figures.ts';
+import { formatPercent, formatValue, fraction, histogram, moments, type Histogram } from '../analysis/statistics.ts';
+import { denseKernels, normalData } from '../analysis/streams.ts';
+import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+
+/** Number of equal histogram bins over the activation's range. */
+export const HISTOGRAM_BINS = 30;
+
+/**
+ * Fixed histogram range per activation. sigmoid and tanh: their output ranges. relu: [0, 4] (with He init and
+ * 𝒩(0, 1) inputs the pre-activations are about 𝒩(0, 2), so 4 is 2.8 std). leaky_relu: [−1, 4] (its negative
+ * side is 0.01·z). selu: [−2, 4] (its lower bound is −λα ≈ −1.758). linear: [−4, 4]. Values outside are
+ * counted in the end bins.
+ */
+export const HISTOGRAM_RANGES: Readonly<Record<Activation, readonly [number, number]>> = {
+  sigmoid: [0, 1],
+  tanh: [-1, 1],
+  relu: [0, 4],
+  leaky_relu: [-1, 4],
+  selu: [-2, 4],
+  linear: [-4, 4],
+};
+
+/** Distance to a bound within which a sigmoid/tanh output counts as saturated. */
+export const SATURATION_MARGIN = 0.02;
+
+/** The initializer a single run uses when only `--activation` is given. */
+export const MATCHED_INIT: Readonly<Record<Activation, string>> = {
+  sigmoid: 'glorot_normal',
+  tanh: 'glorot_normal',
+  relu: 'he_normal',
+  leaky_relu: 'he_normal',
+  selu: 'lecun_normal',
+  linear: 'lecun_normal',
+};
+
+/** One row of the grid: an activation and the initializers compared with it. */
+export interface ActivationsGridRow {
+  readonly activation: Activation;
+  readonly inits: readonly string[];
+}
+
+/** Configuration of {@link activationsExperiment}. */
+export interface ActivationsConfig {
+  /**
+   * Single run: the activation of every layer. When both `activation` and `init` are null, the grid runs instead.
+   * With only `init` given, the activation is sigmoid.
+   */
+  readonly activation: Activation | null;
+  /** Single run: the initializer argument (`normal:std=0.01`). With only `activation` given: {@link MATCHED_INIT}. */
+  readonly init: string | null;
+  /** The report's grid (used when `activation` and `init` are both null). */
+  readonly grid: readonly ActivationsGridRow[];
+  /** Number of dense layers. */
+  readonly depth: number;
+  /** Units per layer, and input dimension. */
+  readonly width: number;
+  /** Number of inputs. */
+  readonly samples: number;
+  readonly seed: number;
+}
+
+/** Statistics of one layer's activations (the JSON of the issue, key for key). */
+export interface LayerStats {
+  readonly index: number;
+  readonly mean: number;
+  readonly std: number;
+  readonly saturated: number;
+  readonly dead: number;
+  readonly histogram: Histogram;
+}
+
+/** One (activation, init) pair of the grid. */
+export interface ActivationsRun {
+  readonly init: string;
+  readonly activation: Activation;
+  readonly layers: LayerStats[];
+}
+
+/** Result of a single run. */
+export interface ActivationsSingleResult {
+  readonly config: ActivationsConfig;
+  readonly layers: LayerStats[];
+}
+
+/** Result of the grid. */
+export interface ActivationsGridResult {
+  readonly config: ActivationsConfig;
+  readonly runs: ActivationsRun[];
+}
+
+export type ActivationsResult = ActivationsSingleResult | ActivationsGridResult;
+
+/** The report's grid: the seed's three sigmoid figures, the same three inits with tanh, and the ReLU comparison. */
+export const DEFAULT_GRID: readonly ActivationsGridRow[] = [
+  { activation: 'sigmoid', inits: ['normal:std=1', 'normal:std=0.01', 'glorot_normal'] },
+  { activation: 'tanh', inits: ['normal:std=1', 'normal:std=0.01', 'glorot_normal'] },
+  { activation: 'relu', inits: ['normal:std=0.01', 'glorot_normal', 'he_normal'] },
+];
+
+const NAME = 'activations';
+
+/** The (activation, init) pairs a config runs, in order. */
+export function plannedRuns(config: ActivationsConfig): { activation: Activation; init: string }[] {
+  if (config.activation === null && config.init === null) {
+    return config.grid.flatMap((row) => row.inits.map((init) => ({ activation: row.activation, init })));
+  }
+  const activation = config.activation ?? 'sigmoid';
+  return [{ activation, init: config.init ?? MATCHED_INIT[activation] }];
+}
+
+/** Whether a result is the grid form. */
+export function isGridResult(result: ActivationsResult): result is ActivationsGridResult {
+  return 'runs' in result;
+}
+
+/** The runs of a result, whatever its form (a single run becomes a one-run list). */
+export function runsOf(result: ActivationsResult): ActivationsRun[] {
+  if (isGridResult(result)) return result.runs;
+  const [only] = plannedRuns(result.config);
+  return [{ init: only!.init, activation: only!.activation, layers: result.layers }];
+}
+
+/** Statistics of one layer's activations (`values`: samples × width outputs). */
+export function layerStats(index: number, values: ArrayLike<number>, activation: Activation): LayerStats {
+  const { mean, std } = moments(values);
+  const [low, high] = HISTOGRAM_RANGES[activation];
+  let saturated = 0;
+  if (activation === 'sigmoid') saturated = fraction(values, (v) => v <= SATURATION_MARGIN || v >= 1 - SATURATION_MARGIN);
+  else if (activation === 'tanh') saturated = fraction(values, (v) => Math.abs(v) >= 1 - SATURATION_MARGIN);
+  return {
+    index,
+    mean,
+    std,
+    saturated,
+    dead: fraction(values, (v) => v === 0),
+    histogram: histogram(values, low, high, HISTOGRAM_BINS),
+  };
+}
+
+function checkConfig(config: ActivationsConfig): void {
+  for (const key of ['depth', 'width', 'samples'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
+  for (const { activation, init } of plannedRuns(config)) {
+    if (!ACTIVATIONS.includes(activation)) throw new RangeError(`unknown activation ${String(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
+    parseInitArgument(init);
+  }
+}
+
+async function run(config: ActivationsConfig, onProgress?: ProgressCallback): Promise<ActivationsResult> {
+  checkConfig(config);
+  await setupBackend();
+  const { depth, width, samples, seed } = config;
+  const sizes = new Array<number>(depth + 1).fill(width);
+  // The same inputs for every run (common random numbers).
+  const inputs = normalData(seed, NAME, 'inputs', samples * width);
+  const planned = plannedRuns(config);
+  const runs: ActivationsRun[] = [];
+  for (const [i, { activation, init }] of planned.entries()) {
+    const mlp = createMlp({ sizes, activation, bias: false, output: 'none' }, denseKernels(init, seed, NAME, sizes));
+    let outputs: Float32Array[];
+    try {
+      outputs = hiddenActivations(mlp, inputs, samples);
+    } finally {
+      disposeMlp(mlp);
+    }
+    runs.push({ init, activation, layers: outputs.map((values, l) => layerStats(l + 1, values, activation)) });
+    onProgress?.(i + 1, planned.length);
+  }
+  if (config.activation === null && config.init === null) return { config, runs };
+  return { config, layers: runs[0]!.layers };
+}
+
+/** Histogram bars of one run for the figure: exact zeros (dead units) are left out of the bin holding 0. */
+function histogramRows(run: ActivationsRun): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const layer of run.layers) {
+    const { edges, counts } = layer.histogram;
+    const total = counts.reduce((a, b) => a + b, 0);
+    const deadCount = Math.round(layer.dead * total);
+    for (let b = 0; b < counts.length; b++) {
+      const holdsZero = edges[b]! <= 0 && (0 < edges[b + 1]! || b === counts.length - 1);
+      const count = holdsZero ? counts[b]! - deadCount : counts[b]!;
+      rows.push({
+        init: run.init,
+        layer: `layer ${layer.index}`,
+        x0: edges[b],
+        x1: edges[b + 1],
+        fraction: total > 0 ? count / total : 0,
+      });
+    }
+  }
+  return rows;
+}
+
+function histogramFigure(activation: Activation, runs: readonly ActivationsRun[]): Figure {
+  const [low, high] = HISTOGRAM_RANGES[activation];
+  const values = runs.flatMap(histogramRows);
+  const layers = distinct(values as { layer: string }[], 'layer');
+  const inits = runs.map((r) => r.init);
+  const deadNote = activation === 'relu' || activation === 'leaky_relu' ? ' Exact zeros (dead units) are not drawn; their fraction is in the numbers.' : '';
+  return {
+    name: `activations-${activation.replace('_', '-')}`,
+    caption:
+      `Histograms of ${activation} activations of each layer (columns) for each initializer (rows): ${runs[0]!.layers.length} dense layers of ` +
+      `${HISTOGRAM_BINS} fixed bins over [${low}, ${high}], y = fraction of all outputs (own scale per panel).${deadNote}`,
+    spec: withDefaults({
+      title: `${activation} activations per layer`,
+      data: { values },
+      facet: {
+        row: { field: 'init', type: 'nominal', sort: inits, title: 'initializer' },
+        column: { field: 'layer', type: 'nominal', sort: layers, title: null },
+      },
+      spec: {
+        width: 120,
+        height: 80,
+        mark: { type: 'bar', color: '#4c78a8', binSpacing: 0 },
+        encoding: {
+          x: { field: 'x0', type: 'quantitative', bin: { binned: true }, scale: { domain: [low, high] }, title: activation, axis: { tickCount: 4 } },
+          x2: { field: 'x1' },
+          y: { field: 'fraction', type: 'quantitative', title: 'fraction', axis: { tickCount: 3, format: '.0%' } },
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+    }),
+  };
+}
+
+function figures(result: ActivationsResult): Figure[] {
+  const runs = runsOf(result);
+  return distinct(runs, 'activation').map((activation) => histogramFigure(activation, runs.filter((r) => r.activation === activation)));
+}
+
+/** Labels of the initializers the claims look for. */
+const STD_1 = 'normal:std=1';
+const STD_001 = 'normal:std=0.01';
+const XAVIER = 'glorot_normal';
+const HE = 'he_normal';
+
+function find(runs: readonly ActivationsRun[], activation: Activation, init: string): ActivationsRun | undefined {
+  return runs.find((r) => r.activation === activation && r.init === init);
+}
+
+const last = (run: ActivationsRun): LayerStats => run.layers[run.layers.length - 1]!;
+const first = (run: ActivationsRun): LayerStats => run.layers[0]!;
+
+/** Margins of the claims (see the module comment of the test for the measured values). */
+export const MARGINS = {
+  /** std 1 + sigmoid/tanh: the last layer's saturated fraction exceeds this. */
+  saturatedMajority: 0.5,
+  /** std 0.01 + sigmoid: the last layer's std is below this and its mean within this of 0.5. */
+  squeezedStd: 0.02,
+  squeezedMean: 0.02,
+  /** Xavier + sigmoid/tanh: the last layer's std is at least this many times the std 0.01 one … */
+  spreadFactor: 3,
+  /** … and at most this fraction of it is saturated. */
+  spreadSaturated: 0.05,
+  /** He + ReLU: std(last)/std(first) within [1/constantFactor, constantFactor]. */
+  constantFactor: 2,
+  /** Xavier + ReLU: std(last)/std(first) below this. */
+  shrinkRatio: 0.5,
+} as const;
+
+function claims(result: ActivationsResult): Claim[] {
+  const runs = runsOf(result);
+  const out: Claim[] = [];
+  const depth = runs[0]?.layers.length ?? 0;
+  for (const activation of ['sigmoid', 'tanh'] as const) {
+    const big = find(runs, activation, STD_1);
+    if (big) {
+      const s = last(big).saturated;
+      out.push({
+        claim: `Std 1 pushes ${activation} outputs to the extremes, where the derivative is nearly zero.`,
+        measurement: `${activation}, ${STD_1}: ${formatPercent(s)} of layer-${depth} outputs within ${SATURATION_MARGIN} of a bound (margin: > ${formatPercent(MARGINS.saturatedMajority)}).`,
+        held: s > MARGINS.saturatedMajority,
+      });
+    }
+  }
+  const small = find(runs, 'sigmoid', STD_001);
+  if (small) {
+    const { std, mean } = last(small);
+    out.push({
+      claim: 'Std 0.01 avoids saturation, but most sigmoid outputs are located around 0.5.',
+      measurement: `sigmoid, ${STD_001}: layer-${depth} std ${formatValue(std)}, mean ${formatValue(mean, 4)} (margins: std < ${MARGINS.squeezedStd}, |mean − 0.5| < ${MARGINS.squeezedMean}).`,
+      held: std < MARGINS.squeezedStd && Math.abs(mean - 0.5) < MARGINS.squeezedMean,
+    });
+  }
+  for (const activation of ['sigmoid', 'tanh'] as const) {
+    const xavier = find(runs, activation, XAVIER);
+    if (!xavier) continue;
+    const tiny = find(runs, activation, STD_001);
+    const { std, saturated } = last(xavier);
+    const factor = tiny ? std / last(tiny).std : Number.NaN;
+    const spread = tiny ? factor >= MARGINS.spreadFactor : true;
+    out.push({
+      claim: `Xavier initialization spreads ${activation} activations much more evenly (suitable for tanh or sigmoid).`,
+      measurement:
+        `${activation}, ${XAVIER}: layer-${depth} std ${formatValue(std)}` +
+        (tiny ? ` (${formatValue(factor)}× the std 0.01 run's ${formatValue(last(tiny).std)})` : '') +
+        `, ${formatPercent(saturated)} saturated (margins: ≥ ${MARGINS.spreadFactor}× and < ${formatPercent(MARGINS.spreadSaturated)}).`,
+      held: spread && saturated < MARGINS.spreadSaturated,
+    });
+  }
+  const he = find(runs, 'relu', HE);
+  if (he) {
+    const ratio = last(he).std / first(he).std;
+    out.push({
+      claim: 'He initialization: even as the layers get deeper, ReLU activations keep an even distribution.',
+      measurement: `relu, ${HE}: std ${formatValue(first(he).std)} at layer 1, ${formatValue(last(he).std)} at layer ${depth} (ratio ${formatValue(ratio)}; margin: within [1/${MARGINS.constantFactor}, ${MARGINS.constantFactor}]).`,
+      held: ratio >= 1 / MARGINS.constantFactor && ratio <= MARGINS.constantFactor,
+    });
+  }
+  const xavierRelu = find(runs, 'relu', XAVIER);
+  if (xavierRelu) {
+    const ratio = last(xavierRelu).std / first(xavierRelu).std;
+    out.push({
+      claim: 'Xavier is not suitable for ReLU: activations shrink with depth.',
+      measurement: `relu, ${XAVIER}: std ${formatValue(first(xavierRelu).std)} at layer 1, ${formatValue(last(xavierRelu).std)} at layer ${depth} (ratio ${formatValue(ratio)}, about (1/√2)^${depth - 1} = ${formatValue(Math.SQRT1_2 ** (depth - 1))}; margin: < ${MARGINS.shrinkRatio}).`,
+      held: ratio < MARGINS.shrinkRatio,
+    });
+  }
+  return out;
+}
+
+function describeRun(run: ActivationsRun): string {
+  const a = first(run);
+  const z = last(run);
+  const parts = [`std ${formatValue(a.std)} → ${formatValue(z.std)}`, `mean ${formatValue(a.mean)} → ${formatValue(z.mean)}`];
+  if (run.activation === 'sigmoid' || run.activation === 'tanh') parts.push(`saturated ${formatPercent(a.saturated)} → ${formatPercent(z.saturated)}`);
+  if (run.activation === 'relu' || run.activation === 'leaky_relu') parts.push(`dead ${formatPercent(a.dead)} → ${formatPercent(z.dead)}`);
+  return parts.join(', ');
+}
+
+function reading(result: ActivationsResult): string {
+  const runs = runsOf(result);
+  const depth = runs[0]?.layers.length ?? 0;
+  const big = find(runs, 'sigmoid', STD_1);
+  const small = find(runs, 'sigmoid', STD_001);
+  const xavier = find(runs, 'sigmoid', XAVIER);
+  const he = find(runs, 'relu', HE);
+  const xavierRelu = find(runs, 'relu', XAVIER);
+  if (isGridResult(result) && big && small && xavier && he && xavierRelu) {
+    return (
+      `With sigmoid, std 1 leaves ${formatPercent(last(big).saturated)} of layer-${depth} outputs within ${SATURATION_MARGIN} of 0 or 1 and std 0.01 squeezes them to std ` +
+      `${formatValue(last(small).std)} around ${formatValue(last(small).mean, 3)}, while Xavier keeps a std of ${formatValue(last(xavier).std)} with ` +
+      `${formatPercent(last(xavier).saturated)} saturated. With ReLU, He keeps the std from ${formatValue(first(he).std)} (layer 1) to ` +
+      `${formatValue(last(he).std)} (layer ${depth}), whereas Xavier lets it shrink from ${formatValue(first(xavierRelu).std)} to ${formatValue(last(xavierRelu).std)}.`
+    );
+  }
+  const sentences = runs.map((r) => `${r.activation} with ${r.init}, layer 1 → ${depth}: ${describeRun(r)}.`);
+  if (sentences.length === 1) {
+    const r = runs[0]!;
+    return `${sentences[0]} Layer ${depth} has ${formatPercent(last(r).saturated)} of its outputs within ${SATURATION_MARGIN} of a bound and ${formatPercent(last(r).dead)} exactly 0.`;
+  }
+  return sentences.join(' ');
+}
+
+/** Experiment 1: activation histograms through 5 layers for several initializers (Saito §6.2). */
+export const activationsExperiment: Experiment<ActivationsConfig, ActivationsResult> = {
+  name: NAME,
+  title: 'Activation distributions through 5 layers',
+  options: [
+    { key: 'activation', kind: 'string', choices: ACTIVATIONS, description: 'activation of every layer (single run; default: the report grid, or sigmoid when only --init is given)' },
+    { key: 'init', kind: 'init', description: 'initializer, e.g. normal:std=0.01 (single run; default: the report grid, or the matched init of --activation)' },
+    { key: 'depth', kind: 'integer', description: 'number of dense layers (default 5)' },
+    { key: 'width', kind: 'integer', description: 'units per layer and input dimension (default 100)' },
+    { key: 'samples', kind: 'integer', description: 'number of 𝒩(0, 1) inputs (default 1000; quick 300)' },
+    { key: 'seed', kind: 'integer', description: 'random seed of inputs and weights' },
+  ],
+  defaults: (quick, seed) => ({
+    activation: null,
+    init: null,
+    grid: DEFAULT_GRID.map((row) => ({ activation: row.activation, inits: [...row.inits] })),
+    depth: 5,
+    width: 100,
+    samples: quick ? 300 : 1000,
+    seed,
+  }),
+  run,
+  figures,
+  claims,
+  reading,
+};
