@@ -29,6 +29,8 @@ const COMMANDS: readonly Promise<CommandModule>[] = [
   import('./commands/fans.ts'),
   import('./commands/gain.ts'),
   import('./commands/list.ts'),
+  import('./commands/lab.ts'),
+  import('./commands/report.ts'),
 ];
 
 /** The package's version, read from its package.json (the nearest one named `initlab` above this module). */
