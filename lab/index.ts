@@ -12,25 +12,20 @@ export { EXPERIMENTS, EXPERIMENT_NAMES, findExperiment, type AnyExperiment } fro
 export { activationsExperiment, type ActivationsConfig, type ActivationsResult, type ActivationsRun, type LayerStats } from './experiments/activations.ts';
 export { gradientsExperiment, type GradientsConfig, type GradientsResult, type GradientsRun } from './experiments/gradients.ts';
 export { symmetryExperiment, isConstantInit, type SymmetryConfig, type SymmetryResult, type SymmetryRun } from './experiments/symmetry.ts';
+export { mnistExperiment, type MnistConfig, type MnistResult } from './experiments/mnist.ts';
+export type { TrainingConfig } from './experiments/training-config.ts';
 export {
-  mnistExperiment,
   trainRun,
   runTrainingJobs,
   trainingParallelism,
   closeTrainingWorkers,
   countDistinctNeurons,
   NEURON_TOLERANCE,
-  CHANCE_LOSS,
-  movingAverage,
-  type MnistConfig,
-  type MnistResult,
-  type TrainingConfig,
   type TrainingJob,
   type TrainingRun,
   type DistinctNeurons,
-  type InitSummary,
-  type Spread,
-} from './experiments/mnist.ts';
+} from './engine/training-jobs.ts';
+export { CHANCE_LOSS, movingAverage, type InitSummary, type Spread } from './analysis/training-summary.ts';
 export { depthExperiment, type DepthConfig, type DepthResult, type DepthRun } from './experiments/depth.ts';
 export { seluExperiment, type SeluConfig, type SeluResult, type SeluRun } from './experiments/selu.ts';
 export { recurrentExperiment, type RecurrentConfig, type RecurrentResult, type RecurrentRun } from './experiments/recurrent.ts';

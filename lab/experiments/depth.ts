@@ -7,37 +7,34 @@
  * The learning rate is the `mnist` experiment's 0.01: with it He trains the 30-layer net in a few hundred
  * iterations, so no other value is needed to show the contrast.
  */
-import { fail } from '../../src/errors.ts';
 import type { Activation } from '../engine/mlp.ts';
-import type { Claim, Experiment } from './experiment.ts';
+import { runTrainingJobs, type TrainingRun } from '../engine/training-jobs.ts';
+import { formatPercent } from '../analysis/statistics.ts';
 import {
   CHANCE_LOSS,
-  checkTrainingConfig,
   count,
-  describeInit,
   firstBelow,
-  layerSizes,
-  lossBandRows,
-  lossFigureSpec,
   lossText,
   movingAverage,
-  percent,
   percentSpread,
-  reluRole,
-  runSeeds,
-  runTrainingJobs,
   smoothingWindow,
   summarize,
-  trainingOptions,
   trainingTable,
-  TRAINING_ACTIVATIONS,
-  accuracyFigureSpec,
   type InitSummary,
-  type NumbersTable,
+} from '../analysis/training-summary.ts';
+import { accuracyFigureSpec, lossBandRows, lossFigureSpec } from '../plot/training-figures.ts';
+import type { NumbersTable } from '../report/tables.ts';
+import type { Claim, Experiment } from './experiment.ts';
+import {
+  checkTrainingActivation,
+  checkTrainingConfig,
+  describeInit,
+  reluRole,
+  trainingJobs,
+  trainingOptions,
+  TRAINING_ACTIVATIONS,
   type TrainingConfig,
-  type TrainingJob,
-  type TrainingRun,
-} from './mnist.ts';
+} from './training-config.ts';
 
 /** Config of `depth`. */
 export interface DepthConfig extends TrainingConfig {
@@ -129,15 +126,15 @@ function depthReading(result: DepthResult): string {
   if (he && xavier) {
     return (
       `With ${config.depth} ReLU layers of ${config.width} units and SGD at lr ${config.lr}, ${he.init} trains to a final loss of ${lossText(he.finalLoss.median)} ` +
-      `and ${percent(he.testAccuracy.median)} test accuracy after ${count(config.iterations)} iterations, while ${xavier.init} (variance 1/fan_in, He et al.'s "Xavier") ` +
-      `sits at the chance loss of 2.303 (${at(xavier.init)}) and ends at ${percent(xavier.testAccuracy.median)}. ` +
+      `and ${formatPercent(he.testAccuracy.median)} test accuracy after ${count(config.iterations)} iterations, while ${xavier.init} (variance 1/fan_in, He et al.'s "Xavier") ` +
+      `sits at the chance loss of 2.303 (${at(xavier.init)}) and ends at ${formatPercent(xavier.testAccuracy.median)}. ` +
       `A ReLU layer passes on half of its input's second moment, so variance 1/fan_in shrinks the signal's second moment (and the gradient's) by 2^${config.depth} ≈ ${(2 ** config.depth).toExponential(1)} over ${config.depth} layers, ` +
       `while He's factor 2 keeps it constant.`
     );
   }
   return (
     `With ${config.depth} ${config.activation} layers of ${config.width} units, after ${count(config.iterations)} iterations: ` +
-    summary.map((s) => `${s.init} loss ${lossText(s.finalLoss.median)}, test accuracy ${percent(s.testAccuracy.median)}`).join('; ') +
+    summary.map((s) => `${s.init} loss ${lossText(s.finalLoss.median)}, test accuracy ${formatPercent(s.testAccuracy.median)}`).join('; ') +
     `. Runs at chance: ${summary.map((s) => `${s.init} ${at(s.init)}`).join('; ')}.`
   );
 }
@@ -154,12 +151,8 @@ export const depthExperiment: Experiment<DepthConfig, DepthResult> & { table(res
   },
   async run(config, onProgress) {
     checkTrainingConfig('depth', config);
-    if (!TRAINING_ACTIVATIONS.includes(config.activation)) fail('invalid_option', 'depth', 'activation', `one of ${TRAINING_ACTIVATIONS.join(', ')}`, config.activation);
-    const sizes = layerSizes(config);
-    const jobs: TrainingJob[] = runSeeds(config).flatMap((seed) =>
-      config.init.map((init) => ({ sizes, activation: config.activation, init, seed, lr: config.lr, batch: config.batch, iterations: config.iterations })),
-    );
-    const trained = await runTrainingJobs(jobs, onProgress);
+    checkTrainingActivation('depth', config.activation);
+    const trained = await runTrainingJobs(trainingJobs(config, [config.activation]), onProgress);
     const window = smoothingWindow(config.iterations);
     const runs: DepthRun[] = trained.map((run) => {
       const left = firstBelow(movingAverage(run.loss, window), CHANCE_LOSS - NEAR_CHANCE);

@@ -14,26 +14,13 @@
  */
 import { fail } from '../../src/errors.ts';
 import type { Activation } from '../engine/mlp.ts';
+import { runTrainingJobs, type DistinctNeurons, type TrainingRun } from '../engine/training-jobs.ts';
 import { withDefaults } from '../analysis/figures.ts';
+import { formatPercent } from '../analysis/statistics.ts';
+import { count, finalLoss, lossText } from '../analysis/training-summary.ts';
+import type { NumbersTable } from '../report/tables.ts';
 import type { Claim, Experiment } from './experiment.ts';
-import {
-  checkTrainingConfig,
-  count,
-  initName,
-  layerSizes,
-  lossText,
-  finalLoss,
-  percent,
-  runSeeds,
-  runTrainingJobs,
-  trainingOptions,
-  TRAINING_ACTIVATIONS,
-  type NumbersTable,
-  type TrainingConfig,
-  type TrainingJob,
-  type TrainingRun,
-  type DistinctNeurons,
-} from './mnist.ts';
+import { checkTrainingActivation, checkTrainingConfig, initName, layerSizes, trainingJobs, trainingOptions, TRAINING_ACTIVATIONS, type TrainingConfig } from './training-config.ts';
 
 /** Config of `symmetry`. */
 export interface SymmetryConfig extends TrainingConfig {
@@ -121,7 +108,7 @@ function symmetryClaims(result: SymmetryResult): Claim[] {
       claim: 'With identical neurons, having many nodes becomes meaningless: the constant-initialized net does not learn effectively.',
       measurement:
         `test accuracy after ${iters} steps: ` +
-        runs.map((r) => `${r.activation} ${r.init} ${percent(r.testAccuracy)}`).join(', ') +
+        runs.map((r) => `${r.activation} ${r.init} ${formatPercent(r.testAccuracy)}`).join(', ') +
         `; the random initialization leads by ${gaps.map((g) => `${(100 * (g.randomBest - g.constantBest)).toFixed(1)} (${g.activation})`).join(', ')} points (needed ≥ ${100 * SYMMETRY_MARGIN}).`,
       held: gaps.every((g) => g.randomBest - g.constantBest >= SYMMETRY_MARGIN),
     });
@@ -146,13 +133,13 @@ function symmetryReading(result: SymmetryResult): string {
         `${afters.join('/')} distinct neuron(s) out of ${config.width} after ${iters} SGD steps — ` +
         (moved.length > 0 ? `even where training moved the hidden weights (${moved.map((r) => `${r.activation} ${r.init} by up to ${changeText(r.weightChange)}`).join(', ')}), it moved them identically` : 'training moved nothing') +
         (frozen.length > 0 ? `, and ${frozen.map((r) => `${r.activation} ${r.init}`).join(', ')} received exactly zero gradient (dead or saturated units)` : '') +
-        ` — and these nets stay at ${percent(Math.min(...accs))}–${percent(Math.max(...accs))} test accuracy.`,
+        ` — and these nets stay at ${formatPercent(Math.min(...accs))}–${formatPercent(Math.max(...accs))} test accuracy.`,
     );
   }
   if (random.length > 0) {
     parts.push(
       `${random.map((r) => r.init).filter((v, i, a) => a.indexOf(v) === i).join(', ')} starts with ${[...new Set(random.flatMap((r) => r.distinctNeurons.before))].join('/')} distinct neurons per layer and reaches ` +
-        random.map((r) => `${percent(r.testAccuracy)} (${r.activation}, final loss ${lossText(finalLoss(r.loss))})`).join(' and ') +
+        random.map((r) => `${formatPercent(r.testAccuracy)} (${r.activation}, final loss ${lossText(finalLoss(r.loss))})`).join(' and ') +
         '.',
     );
   }
@@ -177,15 +164,8 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> & { 
   async run(config, onProgress) {
     checkTrainingConfig('symmetry', config);
     if (!Array.isArray(config.activation) || config.activation.length === 0) fail('invalid_option', 'symmetry', 'activation', 'a non-empty list of activations', config.activation);
-    for (const a of config.activation) {
-      if (!TRAINING_ACTIVATIONS.includes(a)) fail('invalid_option', 'symmetry', 'activation', `one of ${TRAINING_ACTIVATIONS.join(', ')}`, a);
-    }
-    const sizes = layerSizes(config);
-    const jobs: (TrainingJob & { activation: Activation })[] = runSeeds(config).flatMap((seed) =>
-      config.activation.flatMap((activation) =>
-        config.init.map((init) => ({ sizes, activation, init, seed, lr: config.lr, batch: config.batch, iterations: config.iterations, symmetry: true })),
-      ),
-    );
+    for (const a of config.activation) checkTrainingActivation('symmetry', a);
+    const jobs = trainingJobs(config, config.activation, { symmetry: true });
     const trained = await runTrainingJobs(jobs, onProgress);
     const runs = trained.map((run, i) => ({
       init: run.init,
@@ -276,7 +256,7 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> & { 
         r.distinctNeurons.after.join(', '),
         r.weightChange.map((v) => (Number.isFinite(v) ? Number(v.toPrecision(2)).toString() : 'n/a')).join(', '),
         lossText(finalLoss(r.loss)),
-        percent(r.testAccuracy),
+        formatPercent(r.testAccuracy),
       ]),
     };
   },

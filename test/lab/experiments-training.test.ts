@@ -9,26 +9,10 @@ import { after, before, test } from 'node:test';
 import { InitError } from '../../src/index.ts';
 import { setupBackend } from '../../lab/engine/backend.ts';
 import { depthExperiment, requiredAtChance, type DepthResult, type DepthRun } from '../../lab/experiments/depth.ts';
-import {
-  CHANCE_LOSS,
-  closeTrainingWorkers,
-  countDistinctNeurons,
-  describeInit,
-  finalLoss,
-  firstBelow,
-  layerSizes,
-  median,
-  mnistExperiment,
-  movingAverage,
-  reluRole,
-  runTrainingJobs,
-  summarize,
-  trainRun,
-  type MnistConfig,
-  type MnistResult,
-  type TrainingJob,
-  type TrainingRun,
-} from '../../lab/experiments/mnist.ts';
+import { closeTrainingWorkers, countDistinctNeurons, runTrainingJobs, trainRun, type TrainingJob, type TrainingRun } from '../../lab/engine/training-jobs.ts';
+import { CHANCE_LOSS, finalLoss, firstBelow, median, movingAverage, summarize } from '../../lab/analysis/training-summary.ts';
+import { mnistExperiment, type MnistConfig, type MnistResult } from '../../lab/experiments/mnist.ts';
+import { describeInit, layerSizes, reluRole } from '../../lab/experiments/training-config.ts';
 import { isConstantInit, symmetryExperiment, type SymmetryResult } from '../../lab/experiments/symmetry.ts';
 import { EXPERIMENT_NAMES } from '../../lab/experiments/index.ts';
 
