@@ -6,10 +6,23 @@
  * tensor can be generated alone, in chunks or on several threads, bit-identical to one pass. No sampler rejects
  * draws: every transform is an inverse CDF, built from IEEE-exact operations only (see special.ts), so the same
  * key gives the same bits in every engine.
+ *
+ * The fills run on WebAssembly SIMD kernels where the engine has them (simd.ts), else on TypeScript kernels
+ * (kernels.ts); both give exactly the bits of the reference path, one {@link uniformAt} and one `normalQuantile` per
+ * element (test/random/kernels.test.ts).
  */
 import { fail } from '../errors.ts';
 import { toKey, type KeyLike } from './key.ts';
-import { normalCdf, normalQuantile } from './special.ts';
+import {
+  normalKernel32,
+  normalKernel64,
+  truncatedNormalKernel32,
+  truncatedNormalKernel64,
+  uniformKernel32,
+  uniformKernel64,
+} from './kernels.ts';
+import { simdFill } from './simd.ts';
+import { normalCdf } from './special.ts';
 import { threefry2x32 } from './threefry.ts';
 
 /** The typed arrays samplers write into. */
@@ -69,6 +82,111 @@ export function uniformAt(k0: number, k1: number, index: number): number {
 }
 
 /**
+ * A validated fill, everything but the output array: which kernel, the key words, the stream index of `out[0]` and
+ * the kernel's numeric arguments (already specialized to the output type). {@link runFill} executes it on the whole
+ * output or on any slice, which is how `initlab/node` splits a fill across threads with identical bits.
+ */
+export interface FillPlan {
+  readonly distribution: 'uniform' | 'normal' | 'truncated_normal';
+  readonly float32: boolean;
+  readonly k0: number;
+  readonly k1: number;
+  /** Stream index of `out[0]`. */
+  readonly offset: number;
+  /** uniform: [low, width, top]; normal: [mean, std]; truncated_normal: [base, mass, sign, mean, std, bottom, top]. */
+  readonly args: readonly number[];
+}
+
+/**
+ * Writes elements [start, end) of the planned output into `out[start … end)` (`out` is the whole output, of the
+ * planned element type). Element j is stream element plan.offset + j, so slices filled separately, in any order or
+ * on any thread, give the same bits as one call.
+ */
+export function runFill(plan: FillPlan, out: FloatArray, start = 0, end = out.length): void {
+  const part = start === 0 && end === out.length ? out : out.subarray(start, end);
+  const offset = plan.offset + start;
+  const { k0, k1, args: a } = plan;
+  if (plan.float32 !== (part instanceof Float32Array)) throw new TypeError('runFill: the output type differs from the plan');
+  // The WebAssembly SIMD path where it exists; the TypeScript kernels otherwise. Same bits (kernels.test.ts).
+  if (simdFill(plan.distribution, part, offset, k0, k1, a)) return;
+  switch (plan.distribution) {
+    case 'uniform':
+      // min(low + width·uniformAt(k0, k1, offset + j), top), element by element.
+      if (part instanceof Float32Array) uniformKernel32(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
+      else uniformKernel64(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
+      return;
+    case 'normal':
+      // mean + std·normalQuantile(uniformAt(k0, k1, offset + j)).
+      if (part instanceof Float32Array) normalKernel32(k0, k1, part, offset, a[0]!, a[1]!);
+      else normalKernel64(k0, k1, part, offset, a[0]!, a[1]!);
+      return;
+    case 'truncated_normal':
+      // z = sign·normalQuantile(base + mass·uniformAt(k0, k1, offset + j)), x = mean + std·z (rounded to float32
+      // for a Float32Array), clamped to [bottom, top].
+      if (part instanceof Float32Array) truncatedNormalKernel32(k0, k1, part, offset, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+      else truncatedNormalKernel64(k0, k1, part, offset, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+      return;
+  }
+}
+
+/** Validates the options of {@link fillUniform} for an output of `length` elements and plans the fill. */
+export function planUniform(key: KeyLike, float32: boolean, length: number, options: UniformOptions = {}): FillPlan {
+  const low = options.low ?? 0;
+  const high = options.high ?? 1;
+  checkFinite('uniform', 'low', low);
+  checkFinite('uniform', 'high', high);
+  if (!(low < high)) fail('invalid_option', 'uniform', 'low', `less than high (${high})`, low);
+  const offset = checkOffset('uniform', options.offset, length);
+  const k = toKey(key);
+  return { distribution: 'uniform', float32, k0: k.k0, k1: k.k1, offset, args: [low, high - low, largestBelow(high, float32)] };
+}
+
+/** Validates the options of {@link fillNormal} for an output of `length` elements and plans the fill. */
+export function planNormal(key: KeyLike, float32: boolean, length: number, options: NormalOptions = {}): FillPlan {
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  checkFinite('normal', 'mean', mean);
+  checkStd('normal', std);
+  const offset = checkOffset('normal', options.offset, length);
+  const k = toKey(key);
+  return { distribution: 'normal', float32, k0: k.k0, k1: k.k1, offset, args: [mean, std] };
+}
+
+/** Validates the options of {@link fillTruncatedNormal} for an output of `length` elements and plans the fill. */
+export function planTruncatedNormal(
+  key: KeyLike,
+  float32: boolean,
+  length: number,
+  options: TruncatedNormalOptions = {},
+): FillPlan {
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  checkFinite('truncated_normal', 'mean', mean);
+  checkStd('truncated_normal', std);
+  if (std === 0) fail('invalid_option', 'truncated_normal', 'std', 'a positive number', std);
+  const low = options.low ?? mean - 2 * std;
+  const high = options.high ?? mean + 2 * std;
+  checkFinite('truncated_normal', 'low', low);
+  checkFinite('truncated_normal', 'high', high);
+  if (!(low < high)) fail('invalid_option', 'truncated_normal', 'low', `less than high (${high})`, low);
+  const alpha = (low - mean) / std;
+  const beta = (high - mean) / std;
+  const nearSide = alpha > 0 ? alpha : beta < 0 ? -beta : 0;
+  if (nearSide > MAX_TRUNCATION_SIGMAS) {
+    fail('invalid_option', 'truncated_normal', 'low', `within ${MAX_TRUNCATION_SIGMAS} std of the mean (or high)`, low);
+  }
+  const offset = checkOffset('truncated_normal', options.offset, length);
+  const k = toKey(key);
+  const mirrored = alpha >= 0;
+  const base = mirrored ? normalCdf(-beta) : normalCdf(alpha);
+  const mass = mirrored ? normalCdf(-alpha) - base : normalCdf(beta) - base;
+  const sign = mirrored ? -1 : 1;
+  const bottom = float32 ? smallestAtLeast32(low) : low;
+  const top = float32 ? largestAtMost32(high) : high;
+  return { distribution: 'truncated_normal', float32, k0: k.k0, k1: k.k1, offset, args: [base, mass, sign, mean, std, bottom, top] };
+}
+
+/**
  * Fills `out` with 𝒰[low, high): x = low + (high − low)·u, with u from {@link uniformAt}. Values that round up to
  * `high` in the output precision are replaced by the largest representable value below `high`.
  *
@@ -76,19 +194,7 @@ export function uniformAt(k0: number, k1: number, index: number): number {
  * @throws InitError `invalid_option` when a bound is not finite or low ≥ high, or the offset is invalid.
  */
 export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options: UniformOptions = {}): T {
-  const low = options.low ?? 0;
-  const high = options.high ?? 1;
-  checkFinite('uniform', 'low', low);
-  checkFinite('uniform', 'high', high);
-  if (!(low < high)) fail('invalid_option', 'uniform', 'low', `less than high (${high})`, low);
-  const offset = checkOffset('uniform', options.offset, out.length);
-  const k = toKey(key);
-  const width = high - low;
-  const top = largestBelow(high, out instanceof Float32Array);
-  for (let j = 0; j < out.length; j++) {
-    const x = low + width * uniformAt(k.k0, k.k1, offset + j);
-    out[j] = x < top ? x : top;
-  }
+  runFill(planUniform(key, out instanceof Float32Array, out.length, options), out);
   return out;
 }
 
@@ -100,15 +206,7 @@ export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options:
  * @throws InitError `invalid_option` when mean is not finite, std is NaN, negative or infinite.
  */
 export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: NormalOptions = {}): T {
-  const mean = options.mean ?? 0;
-  const std = options.std ?? 1;
-  checkFinite('normal', 'mean', mean);
-  checkStd('normal', std);
-  const offset = checkOffset('normal', options.offset, out.length);
-  const k = toKey(key);
-  for (let j = 0; j < out.length; j++) {
-    out[j] = mean + std * normalQuantile(uniformAt(k.k0, k.k1, offset + j));
-  }
+  runFill(planNormal(key, out instanceof Float32Array, out.length, options), out);
   return out;
 }
 
@@ -127,36 +225,7 @@ export function fillTruncatedNormal<T extends FloatArray>(
   out: T,
   options: TruncatedNormalOptions = {},
 ): T {
-  const mean = options.mean ?? 0;
-  const std = options.std ?? 1;
-  checkFinite('truncated_normal', 'mean', mean);
-  checkStd('truncated_normal', std);
-  if (std === 0) fail('invalid_option', 'truncated_normal', 'std', 'a positive number', std);
-  const low = options.low ?? mean - 2 * std;
-  const high = options.high ?? mean + 2 * std;
-  checkFinite('truncated_normal', 'low', low);
-  checkFinite('truncated_normal', 'high', high);
-  if (!(low < high)) fail('invalid_option', 'truncated_normal', 'low', `less than high (${high})`, low);
-  const alpha = (low - mean) / std;
-  const beta = (high - mean) / std;
-  const nearSide = alpha > 0 ? alpha : beta < 0 ? -beta : 0;
-  if (nearSide > MAX_TRUNCATION_SIGMAS) {
-    fail('invalid_option', 'truncated_normal', 'low', `within ${MAX_TRUNCATION_SIGMAS} std of the mean (or high)`, low);
-  }
-  const offset = checkOffset('truncated_normal', options.offset, out.length);
-  const k = toKey(key);
-  const mirrored = alpha >= 0;
-  const base = mirrored ? normalCdf(-beta) : normalCdf(alpha);
-  const mass = mirrored ? normalCdf(-alpha) - base : normalCdf(beta) - base;
-  const sign = mirrored ? -1 : 1;
-  const isFloat32 = out instanceof Float32Array;
-  const bottom = isFloat32 ? smallestAtLeast32(low) : low;
-  const top = isFloat32 ? largestAtMost32(high) : high;
-  for (let j = 0; j < out.length; j++) {
-    const z = sign * normalQuantile(base + mass * uniformAt(k.k0, k.k1, offset + j));
-    const x = isFloat32 ? Math.fround(mean + std * z) : mean + std * z;
-    out[j] = x < bottom ? bottom : x > top ? top : x;
-  }
+  runFill(planTruncatedNormal(key, out instanceof Float32Array, out.length, options), out);
   return out;
 }
 

@@ -1,0 +1,175 @@
+/**
+ * initlab/node: multi-threaded fills for Node.js (worker_threads over a SharedArrayBuffer-backed output).
+ *
+ * The same functions as the core samplers, with the same arguments and the same bits: element j of the output is
+ * stream element offset + j whichever thread computes it, so a fill on N threads is identical, bit for bit, to a
+ * fill on one (test/random/parallel.test.ts). The output is cut into tasks of {@link TASK_SIZE} elements that the
+ * calling thread and the workers take from a shared atomic counter until none is left, so a busy core slows the
+ * fill down without stalling it; the call returns when every task is done (the calling thread waits with
+ * `Atomics.wait`, which Node allows on its main thread).
+ *
+ * The output must live in a SharedArrayBuffer ({@link sharedFloat32Array}, {@link sharedFloat64Array}) for the
+ * workers to write into it; any other array is filled on the calling thread alone (same bits, no speed-up). Workers
+ * are started on first use, kept for later fills, and do not keep the process alive; {@link closeWorkers} ends them.
+ *
+ * This module imports `node:` built-ins, so it is a separate entry point, not part of the platform-neutral core.
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { KeyLike } from '../random/key.ts';
+import {
+  type FillPlan,
+  type FloatArray,
+  type NormalOptions,
+  type TruncatedNormalOptions,
+  type UniformOptions,
+  planNormal,
+  planTruncatedNormal,
+  planUniform,
+  runFill,
+} from '../random/samplers.ts';
+
+/** How many threads a fill may use. */
+export interface ThreadOptions {
+  /**
+   * Threads including the calling one (default: `os.availableParallelism()`). 1 fills on the calling thread only.
+   */
+  readonly threads?: number;
+}
+
+/** Elements per task: large enough that taking a task costs nothing, small enough to balance a loaded machine. */
+export const TASK_SIZE = 1 << 16;
+/** Outputs shorter than this are filled on the calling thread: waking a worker would cost more than it saves. */
+export const MIN_PARALLEL_LENGTH = 1 << 17;
+
+/** A job as a worker receives it (structured clone; `out` and `control` share memory with the caller). */
+export interface FillJob {
+  readonly plan: FillPlan;
+  readonly out: FloatArray;
+  /** [next task, tasks done, failures]. */
+  readonly control: Int32Array;
+  readonly tasks: number;
+  readonly taskSize: number;
+}
+
+/** Indices into {@link FillJob.control}. */
+export const NEXT = 0;
+export const DONE = 1;
+export const FAILED = 2;
+
+/**
+ * Takes tasks from the job's counter and fills them until none is left; shared by the calling thread and the workers.
+ * Counts each finished task in control[DONE] and wakes the caller after the last one.
+ */
+export function workOn(job: FillJob): void {
+  const { plan, out, control, tasks, taskSize } = job;
+  for (;;) {
+    const task = Atomics.add(control, NEXT, 1);
+    if (task >= tasks) return;
+    const start = task * taskSize;
+    const end = Math.min(out.length, start + taskSize);
+    try {
+      runFill(plan, out, start, end);
+    } catch (error) {
+      Atomics.add(control, FAILED, 1);
+      throw error;
+    } finally {
+      if (Atomics.add(control, DONE, 1) + 1 === tasks) Atomics.notify(control, DONE);
+    }
+  }
+}
+
+/** A Float32Array of `length` zeros in a SharedArrayBuffer, which the parallel fills write to from every thread. */
+export function sharedFloat32Array(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
+/** A Float64Array of `length` zeros in a SharedArrayBuffer. */
+export function sharedFloat64Array(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
+const workers: Worker[] = [];
+let workerError: Error | undefined;
+
+function startWorker(): Worker {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './fill-worker.ts' : './fill-worker.js', import.meta.url);
+  const worker = new Worker(url);
+  worker.unref();
+  worker.on('error', (error) => {
+    workerError = error;
+  });
+  worker.on('exit', () => {
+    const at = workers.indexOf(worker);
+    if (at >= 0) workers.splice(at, 1);
+  });
+  return worker;
+}
+
+/** Ends the worker threads (they are restarted by the next parallel fill). */
+export async function closeWorkers(): Promise<void> {
+  const ending = workers.splice(0, workers.length);
+  await Promise.all(ending.map((worker) => worker.terminate()));
+}
+
+/** Number of worker threads currently running. */
+export function workerCount(): number {
+  return workers.length;
+}
+
+function threadCount(options: ThreadOptions): number {
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isSafeInteger(threads) || threads < 1) {
+    throw new RangeError(`threads must be a positive integer, got ${String(threads)}`);
+  }
+  return threads;
+}
+
+/** Runs a planned fill on up to `threads` threads (the calling one included) and returns when it is complete. */
+export function runParallel<T extends FloatArray>(plan: FillPlan, out: T, options: ThreadOptions = {}): T {
+  const threads = threadCount(options);
+  const shared = out.buffer instanceof SharedArrayBuffer;
+  if (threads === 1 || !shared || out.length < MIN_PARALLEL_LENGTH) {
+    runFill(plan, out);
+    return out;
+  }
+  const tasks = Math.ceil(out.length / TASK_SIZE);
+  const helpers = Math.min(threads, tasks) - 1;
+  workerError = undefined; // an error of a worker that has since exited (and left the pool) is not this fill's
+  while (workers.length < helpers) workers.push(startWorker());
+  const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const job: FillJob = { plan, out, control, tasks, taskSize: TASK_SIZE };
+  for (let w = 0; w < helpers; w++) workers[w]!.postMessage(job);
+  workOn(job);
+  // Tasks that workers took are finishing; wait for them (with a timeout, to notice a worker that died).
+  for (let done = Atomics.load(control, DONE); done < tasks; done = Atomics.load(control, DONE)) {
+    Atomics.wait(control, DONE, done, 100);
+    if (workerError !== undefined || Atomics.load(control, FAILED) > 0) {
+      const error = workerError ?? new Error('a fill task failed in a worker');
+      workerError = undefined;
+      throw error;
+    }
+  }
+  return out;
+}
+
+/** {@link fillUniform} of the core, on several threads when `out` is shared. Same bits. */
+export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options: UniformOptions & ThreadOptions = {}): T {
+  return runParallel(planUniform(key, out instanceof Float32Array, out.length, options), out, options);
+}
+
+/** {@link fillNormal} of the core, on several threads when `out` is shared. Same bits. */
+export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: NormalOptions & ThreadOptions = {}): T {
+  return runParallel(planNormal(key, out instanceof Float32Array, out.length, options), out, options);
+}
+
+/** {@link fillTruncatedNormal} of the core, on several threads when `out` is shared. Same bits. */
+export function fillTruncatedNormal<T extends FloatArray>(
+  key: KeyLike,
+  out: T,
+  options: TruncatedNormalOptions & ThreadOptions = {},
+): T {
+  return runParallel(planTruncatedNormal(key, out instanceof Float32Array, out.length, options), out, options);
+}

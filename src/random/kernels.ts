@@ -1,0 +1,282 @@
+/**
+ * The TypeScript fill loops of the samplers: the path where WebAssembly SIMD is missing (simd.ts is the fast path;
+ * `setSimdEnabled(false)` selects these). Each kernel performs exactly the operations of the reference path (one
+ * `threefry2x32` call per element, `uniformAt`, then `normalQuantile`; see samplers.ts and special.ts) in the
+ * same order, so its output is identical bit for bit; test/random/kernels.test.ts checks this against the reference
+ * path. What changes is how the work is scheduled, in blocks of {@link BLOCK} elements:
+ *
+ * 1. {@link uniformBlock}: Threefry-2x32-20 with the rounds inlined (no call, no scratch words), the key schedule
+ *    hoisted out of the loop and the counter incremented in place, writing the open-interval uniforms u to a scratch
+ *    block. The twenty rounds are written out on purpose: V8 does not inline a block function of this size into a
+ *    per-element loop, and a call per element costs 3-4× the time of the inlined loop.
+ * 2. A branch-free pass evaluates the AS 241 central rational function for every element of the block (85% of them
+ *    need nothing else), specialized per output type, and lists the elements outside the central region.
+ * 3. Those (15%) are recomputed with `normalQuantile`.
+ *
+ * Short, separate loops run about 1.4× faster than one loop with a data-dependent branch per element. Kernels take
+ * validated arguments: `offset` is the stream index of `out[0]`, an integer with offset + out.length ≤ 2^53.
+ * They allocate nothing (the scratch blocks are allocated once) and are not reentrant, which synchronous code never
+ * needs.
+ *
+ * @module
+ */
+import { normalQuantile } from './special.ts';
+import { THREEFRY_PARITY } from './threefry.ts';
+
+/** Elements per block: the scratch (12 KiB) stays in the L1 cache. */
+const BLOCK = 1024;
+/** The uniforms of the current block. */
+const UNIFORMS = new Float64Array(BLOCK);
+/** Block positions of the elements outside the central region of AS 241. */
+const TAILS = new Int32Array(BLOCK);
+
+const TWO_POW_32 = 4294967296;
+const TWO_POW_26 = 67108864;
+const TWO_POW_M52 = 2.220446049250313e-16;
+
+// AS 241 central region (Wichura 1988): the coefficients of special.ts's centralRational.
+const CENTRAL_HALF_WIDTH = 0.425;
+const CENTRAL_OFFSET = 0.180625;
+const A0 = 3.387132872796366608;
+const A1 = 1.3314166789178437745e2;
+const A2 = 1.9715909503065514427e3;
+const A3 = 1.3731693765509461125e4;
+const A4 = 4.5921953931549871457e4;
+const A5 = 6.7265770927008700853e4;
+const A6 = 3.3430575583588128105e4;
+const A7 = 2.5090809287301226727e3;
+const B1 = 4.2313330701600911252e1;
+const B2 = 6.871870074920579083e2;
+const B3 = 5.3941960214247511077e3;
+const B4 = 2.1213794301586595867e4;
+const B5 = 3.930789580009271061e4;
+const B6 = 2.8729085735721942674e4;
+const B7 = 5.226495278852854561e3;
+
+/**
+ * UNIFORMS[i] = uniformAt(k0, k1, offset + i) for i < count (≤ BLOCK): u = (m + ½)·2^-52 with m the top 26 bits of
+ * each output word of Threefry-2x32-20(key, counter(offset + i)).
+ */
+export function uniformBlock(k0: number, k1: number, offset: number, count: number): Float64Array {
+  const k2 = (k0 ^ k1 ^ THREEFRY_PARITY) | 0;
+  // Key injection s adds (a_s, b_s) to (x0, x1): key words rotate through k0, k1, k2, plus s on the second word.
+  const a1 = k1 | 0, b1 = (k2 + 1) | 0, a2 = k2, b2 = (k0 + 2) | 0, a3 = k0 | 0;
+  const b3 = (k1 + 3) | 0, a4 = k1 | 0, b4 = (k2 + 4) | 0, a5 = k2, b5 = (k0 + 5) | 0;
+  let i = 0;
+  while (i < count) {
+    // A run of elements whose counters (c0, c1) share the high word c0 = ⌊index / 2^32⌋.
+    const index = offset + i;
+    const c0 = Math.floor(index / TWO_POW_32);
+    const c1 = index - c0 * TWO_POW_32;
+    const room = TWO_POW_32 - c1;
+    const end = count - i < room ? count : i + room;
+    const x0Start = (c0 + k0) | 0;
+    const x1Base = (c1 + k1 - i) | 0;
+    for (; i < end; i++) {
+      let x0 = x0Start;
+      let x1 = (x1Base + i) | 0;
+      // Rounds 0-3, then key injection 1.
+      x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0;
+      x0 = (x0 + a1) | 0; x1 = (x1 + b1) | 0;
+      // Rounds 4-7, then key injection 2.
+      x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0;
+      x0 = (x0 + a2) | 0; x1 = (x1 + b2) | 0;
+      // Rounds 8-11, then key injection 3.
+      x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0;
+      x0 = (x0 + a3) | 0; x1 = (x1 + b3) | 0;
+      // Rounds 12-15, then key injection 4.
+      x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0;
+      x0 = (x0 + a4) | 0; x1 = (x1 + b4) | 0;
+      // Rounds 16-19, then key injection 5.
+      x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0;
+      x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0;
+      x0 = (x0 + a5) | 0; x1 = (x1 + b5) | 0;
+      UNIFORMS[i] = ((x0 >>> 6) * TWO_POW_26 + (x1 >>> 6) + 0.5) * TWO_POW_M52;
+    }
+  }
+  return UNIFORMS;
+}
+
+/** out[j] = min(low + width·u, top), u the uniform of stream element offset + j (see fillUniform). */
+export function uniformKernel32(k0: number, k1: number, out: Float32Array, offset: number, low: number, width: number, top: number): void {
+  const n = out.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const count = n - start < BLOCK ? n - start : BLOCK;
+    uniformBlock(k0, k1, offset + start, count);
+    for (let i = 0; i < count; i++) {
+      const x = low + width * UNIFORMS[i]!;
+      out[start + i] = x < top ? x : top;
+    }
+  }
+}
+
+/** out[j] = mean + std·Φ⁻¹(u), u the uniform of stream element offset + j (see fillNormal). */
+export function normalKernel32(k0: number, k1: number, out: Float32Array, offset: number, mean: number, std: number): void {
+  const n = out.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const count = n - start < BLOCK ? n - start : BLOCK;
+    uniformBlock(k0, k1, offset + start, count);
+    let tails = 0;
+    for (let i = 0; i < count; i++) {
+      const p = UNIFORMS[i]!;
+      const q = p - 0.5;
+      // AS 241 central region, the operations of special.ts's centralRational in the same order.
+      const r = CENTRAL_OFFSET - q * q;
+      const numerator = ((((((A7 * r + A6) * r + A5) * r + A4) * r + A3) * r + A2) * r + A1) * r + A0;
+      const denominator = ((((((B7 * r + B6) * r + B5) * r + B4) * r + B3) * r + B2) * r + B1) * r + 1;
+      const z = (q * numerator) / denominator;
+      out[start + i] = mean + std * z;
+      // Outside the central region the value above is wrong: remember the element (branch-free) and redo it below.
+      TAILS[tails] = i;
+      tails += Math.abs(q) <= CENTRAL_HALF_WIDTH ? 0 : 1;
+    }
+    for (let t = 0; t < tails; t++) {
+      const i = TAILS[t]!;
+      out[start + i] = mean + std * normalQuantile(UNIFORMS[i]!);
+    }
+  }
+}
+
+/**
+ * out[j] = clamp(mean + std·z, bottom, top) with z = sign·Φ⁻¹(base + mass·u), u the uniform of stream element
+ * offset + j (see fillTruncatedNormal); mean + std·z is rounded to float32 before the clamp.
+ */
+export function truncatedNormalKernel32(
+  k0: number,
+  k1: number,
+  out: Float32Array,
+  offset: number,
+  base: number,
+  mass: number,
+  sign: number,
+  mean: number,
+  std: number,
+  bottom: number,
+  top: number,
+): void {
+  const n = out.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const count = n - start < BLOCK ? n - start : BLOCK;
+    uniformBlock(k0, k1, offset + start, count);
+    let tails = 0;
+    for (let i = 0; i < count; i++) {
+      const p = base + mass * UNIFORMS[i]!;
+      const q = p - 0.5;
+      // AS 241 central region, the operations of special.ts's centralRational in the same order.
+      const r = CENTRAL_OFFSET - q * q;
+      const numerator = ((((((A7 * r + A6) * r + A5) * r + A4) * r + A3) * r + A2) * r + A1) * r + A0;
+      const denominator = ((((((B7 * r + B6) * r + B5) * r + B4) * r + B3) * r + B2) * r + B1) * r + 1;
+      const z = (q * numerator) / denominator;
+      const x = Math.fround(mean + std * (sign * z));
+      out[start + i] = x < bottom ? bottom : x > top ? top : x;
+      // Outside the central region the value above is wrong: remember the element (branch-free) and redo it below.
+      TAILS[tails] = i;
+      tails += Math.abs(q) <= CENTRAL_HALF_WIDTH ? 0 : 1;
+    }
+    for (let t = 0; t < tails; t++) {
+      const i = TAILS[t]!;
+      const z = sign * normalQuantile(base + mass * UNIFORMS[i]!);
+      const x = Math.fround(mean + std * z);
+      out[start + i] = x < bottom ? bottom : x > top ? top : x;
+    }
+  }
+}
+
+/** out[j] = min(low + width·u, top), u the uniform of stream element offset + j (see fillUniform). */
+export function uniformKernel64(k0: number, k1: number, out: Float64Array, offset: number, low: number, width: number, top: number): void {
+  const n = out.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const count = n - start < BLOCK ? n - start : BLOCK;
+    uniformBlock(k0, k1, offset + start, count);
+    for (let i = 0; i < count; i++) {
+      const x = low + width * UNIFORMS[i]!;
+      out[start + i] = x < top ? x : top;
+    }
+  }
+}
+
+/** out[j] = mean + std·Φ⁻¹(u), u the uniform of stream element offset + j (see fillNormal). */
+export function normalKernel64(k0: number, k1: number, out: Float64Array, offset: number, mean: number, std: number): void {
+  const n = out.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const count = n - start < BLOCK ? n - start : BLOCK;
+    uniformBlock(k0, k1, offset + start, count);
+    let tails = 0;
+    for (let i = 0; i < count; i++) {
+      const p = UNIFORMS[i]!;
+      const q = p - 0.5;
+      // AS 241 central region, the operations of special.ts's centralRational in the same order.
+      const r = CENTRAL_OFFSET - q * q;
+      const numerator = ((((((A7 * r + A6) * r + A5) * r + A4) * r + A3) * r + A2) * r + A1) * r + A0;
+      const denominator = ((((((B7 * r + B6) * r + B5) * r + B4) * r + B3) * r + B2) * r + B1) * r + 1;
+      const z = (q * numerator) / denominator;
+      out[start + i] = mean + std * z;
+      // Outside the central region the value above is wrong: remember the element (branch-free) and redo it below.
+      TAILS[tails] = i;
+      tails += Math.abs(q) <= CENTRAL_HALF_WIDTH ? 0 : 1;
+    }
+    for (let t = 0; t < tails; t++) {
+      const i = TAILS[t]!;
+      out[start + i] = mean + std * normalQuantile(UNIFORMS[i]!);
+    }
+  }
+}
+
+/**
+ * out[j] = clamp(mean + std·z, bottom, top) with z = sign·Φ⁻¹(base + mass·u), u the uniform of stream element
+ * offset + j (see fillTruncatedNormal).
+ */
+export function truncatedNormalKernel64(
+  k0: number,
+  k1: number,
+  out: Float64Array,
+  offset: number,
+  base: number,
+  mass: number,
+  sign: number,
+  mean: number,
+  std: number,
+  bottom: number,
+  top: number,
+): void {
+  const n = out.length;
+  for (let start = 0; start < n; start += BLOCK) {
+    const count = n - start < BLOCK ? n - start : BLOCK;
+    uniformBlock(k0, k1, offset + start, count);
+    let tails = 0;
+    for (let i = 0; i < count; i++) {
+      const p = base + mass * UNIFORMS[i]!;
+      const q = p - 0.5;
+      // AS 241 central region, the operations of special.ts's centralRational in the same order.
+      const r = CENTRAL_OFFSET - q * q;
+      const numerator = ((((((A7 * r + A6) * r + A5) * r + A4) * r + A3) * r + A2) * r + A1) * r + A0;
+      const denominator = ((((((B7 * r + B6) * r + B5) * r + B4) * r + B3) * r + B2) * r + B1) * r + 1;
+      const z = (q * numerator) / denominator;
+      const x = mean + std * (sign * z);
+      out[start + i] = x < bottom ? bottom : x > top ? top : x;
+      // Outside the central region the value above is wrong: remember the element (branch-free) and redo it below.
+      TAILS[tails] = i;
+      tails += Math.abs(q) <= CENTRAL_HALF_WIDTH ? 0 : 1;
+    }
+    for (let t = 0; t < tails; t++) {
+      const i = TAILS[t]!;
+      const z = sign * normalQuantile(base + mass * UNIFORMS[i]!);
+      const x = mean + std * z;
+      out[start + i] = x < bottom ? bottom : x > top ? top : x;
+    }
+  }
+}

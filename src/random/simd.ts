@@ -1,0 +1,780 @@
+/**
+ * The WebAssembly SIMD fast path of the samplers: Threefry-2x32-20 on four counters at once (i32x4) and the
+ * transforms on two doubles at once (f64x2), in a module assembled here byte by byte (no toolchain, no binary file).
+ *
+ * Every lane performs exactly the IEEE operations of the reference path, in the same order — 32-bit adds, shifts
+ * and xors; f64 conversions of 26-bit integers, adds, multiplies and divisions, each correctly rounded in wasm as in
+ * JavaScript, and no fused multiply-add — so the bits are those of kernels.ts and of the reference path
+ * (test/random/kernels.test.ts checks all three). Work goes in blocks of at most {@link SIMD_BLOCK} elements:
+ *
+ * - uniform: x = min(low + width·u, top) (`f64x2.pmin` returns the same value as `x < top ? x : top`);
+ * - normal: the AS 241 central rational function for every element, x = mean + std·z, and a list of the elements
+ *   outside the central region (|q| > 0.425, 15% of them), which a second loop recomputes with AS 241's tail branch
+ *   (special.ts's log, √, the intermediate and far rational functions, selected per lane);
+ * - truncated normal: the same with p = base + mass·u and the clamp to [bottom, top] (`f64x2.pmax`/`pmin`).
+ *
+ * Latency, not the number of operations, limits these loops: the main loop runs {@link VECTORS} independent Threefry
+ * vectors and the tail loop {@link TAIL_PAIRS} pairs of elements, statement by statement, so that the processor
+ * overlaps their dependency chains (about 1.8–2× faster than one chain at a time here). Constants come from a pool in the
+ * module's memory: V8 builds an inline `v128.const` with several instructions each time.
+ *
+ * Float32 outputs are rounded once with `f32x4.demote_f64x2_zero`, like a Float32Array store. The few elements whose
+ * min(p, 1 − p) is below the smallest normal double (p rounded to 0 or 1: only truncated normals can) are left to
+ * `normalQuantile` in JavaScript, whose logarithm handles subnormals. The module needs
+ * WebAssembly with SIMD (Node ≥ 16.4, current browsers); {@link simdKernels} returns undefined where it cannot be
+ * compiled (no WebAssembly, no SIMD, or synchronous compilation refused), and the pure TypeScript kernels are used.
+ *
+ * @module
+ */
+import { normalQuantile } from './special.ts';
+
+/** Elements per call: the module's memory holds the uniforms, the outputs and the tail list of one block. */
+export const SIMD_BLOCK = 2048;
+/**
+ * Byte offsets in the module's memory. A call computes whole iterations of up to 16 elements, up to 15 past `count`,
+ * so each region has room for 16 more elements than a block.
+ */
+const ROOM = SIMD_BLOCK + 16;
+const U_BASE = 0;
+const OUT_BASE = ROOM * 8;
+const TAILS_BASE = ROOM * 16;
+const SLOW_BASE = ROOM * 20;
+/** The constant pool (a data segment), after the slow list (which may count a duplicated last entry up to 7 times). */
+const CONST_BASE = ROOM * 24 + 64;
+
+/** The minimal WebAssembly API used here (the core's TypeScript lib has no WebAssembly types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** One kernel call: (k0, k1, c0, c1, count, p0 … p6) → number of slow elements listed. */
+type KernelFn = (k0: number, k1: number, c0: number, c1: number, count: number, ...params: number[]) => number;
+
+// ------------------------------------------------------------------------------------------------
+// A tiny assembler.
+// ------------------------------------------------------------------------------------------------
+
+function uleb(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (value !== 0);
+  return bytes;
+}
+
+function sleb(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      bytes.push(byte);
+      return bytes;
+    }
+    bytes.push(byte | 0x80);
+  }
+}
+
+const scratchFloat = new Float64Array(2);
+const scratchBytes = new Uint8Array(scratchFloat.buffer);
+const scratchInts = new Int32Array(scratchFloat.buffer);
+
+function f64Bytes(value: number): number[] {
+  scratchFloat[0] = value;
+  return Array.from(scratchBytes.subarray(0, 8));
+}
+
+// (concat rather than spreads: a function body has some 15,000 bytes.)
+function section(id: number, body: number[]): number[] {
+  return [id].concat(uleb(body.length), body);
+}
+
+function vector(items: number[][]): number[] {
+  return uleb(items.length).concat(...items);
+}
+
+function name(text: string): number[] {
+  const bytes = Array.from(text, (c) => c.charCodeAt(0));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+const I32 = 0x7f;
+const F64 = 0x7c;
+const V128 = 0x7b;
+
+/** SIMD opcodes (0xFD prefix, LEB128 sub-opcode). */
+const SIMD = {
+  load: 0x00,
+  store: 0x0b,
+  const: 0x0c,
+  shuffle: 0x0d,
+  i32x4Splat: 0x11,
+  i64x2Splat: 0x12,
+  f64x2Splat: 0x14,
+  f64x2ExtractLane: 0x21,
+  f64x2ReplaceLane: 0x22,
+  f64x2Lt: 0x49,
+  f64x2Gt: 0x4a,
+  f64x2Le: 0x4b,
+  and: 0x4e,
+  or: 0x50,
+  xor: 0x51,
+  bitselect: 0x52,
+  anyTrue: 0x53,
+  f32x4DemoteF64x2Zero: 0x5e,
+  f64x2PromoteLowF32x4: 0x5f,
+  i32x4Shl: 0xab,
+  i32x4ShrU: 0xad,
+  i32x4Add: 0xae,
+  i64x2Bitmask: 0xc4,
+  i64x2Shl: 0xcb,
+  i64x2ShrU: 0xcd,
+  i64x2Sub: 0xd1,
+  i64x2GeS: 0xdb,
+  f64x2Abs: 0xec,
+  f64x2Neg: 0xed,
+  f64x2Sqrt: 0xef,
+  f64x2Add: 0xf0,
+  f64x2Sub: 0xf1,
+  f64x2Mul: 0xf2,
+  f64x2Div: 0xf3,
+  f64x2Pmin: 0xf6,
+  f64x2Pmax: 0xf7,
+  f64x2ConvertLowI32x4S: 0xfe,
+  f64x2ConvertLowI32x4U: 0xff,
+} as const;
+
+/** The module's v128 constants, 16 bytes each, in a data segment at CONST_BASE. */
+class ConstantPool {
+  private readonly index = new Map<string, number>();
+  private readonly list: (readonly number[])[] = [];
+  /** Byte offset of a constant in memory (added on first use). */
+  offset(bytes: readonly number[]): number {
+    const key = bytes.join(',');
+    let k = this.index.get(key);
+    if (k === undefined) {
+      k = this.list.push(bytes) - 1;
+      this.index.set(key, k);
+    }
+    return CONST_BASE + 16 * k;
+  }
+  bytes(): number[] {
+    return this.list.flat();
+  }
+}
+
+/** Builds the instructions of one function body. */
+class Code {
+  readonly bytes: number[] = [];
+  constructor(readonly pool: ConstantPool) {}
+  op(...bytes: number[]): this {
+    for (const b of bytes) this.bytes.push(b);
+    return this;
+  }
+  simd(op: number, ...immediates: number[]): this {
+    this.bytes.push(0xfd);
+    if (op < 0x80) this.bytes.push(op);
+    else this.bytes.push((op & 0x7f) | 0x80, op >>> 7);
+    for (const b of immediates) this.bytes.push(b);
+    return this;
+  }
+  get(local: number): this {
+    return this.localOp(0x20, local);
+  }
+  set(local: number): this {
+    return this.localOp(0x21, local);
+  }
+  private localOp(opcode: number, local: number): this {
+    this.bytes.push(opcode);
+    for (const b of uleb(local)) this.bytes.push(b);
+    return this;
+  }
+  i32(value: number): this {
+    return this.op(0x41, ...sleb(value | 0));
+  }
+  /**
+   * A v128 constant, loaded from the module's constant pool: V8 builds an inline `v128.const` from immediates with
+   * several instructions every time it runs, while a load from memory is one instruction.
+   */
+  constant(bytes: readonly number[]): this {
+    return this.i32(0).load(this.pool.offset(bytes));
+  }
+  /** v128 constant holding `value` in both f64 lanes. */
+  f64x2(value: number): this {
+    return this.constant([...f64Bytes(value), ...f64Bytes(value)]);
+  }
+  /** v128 constant holding the 64-bit integer `value` (< 2^31) in both lanes. */
+  i64x2(value: number): this {
+    return this.i32x4([value, 0, value, 0]);
+  }
+  /** v128 constant from four i32 lanes. */
+  i32x4(lanes: readonly number[]): this {
+    for (let i = 0; i < 4; i++) scratchInts[i] = lanes[i]!;
+    return this.constant(Array.from(scratchBytes));
+  }
+  /** v128.load/store with alignment 2^4 and a constant offset. */
+  load(offset: number): this {
+    return this.simd(SIMD.load, 4).op(...uleb(offset));
+  }
+  store(offset: number): this {
+    return this.simd(SIMD.store, 4).op(...uleb(offset));
+  }
+  shuffle(lanes: readonly number[]): this {
+    return this.simd(SIMD.shuffle).op(...lanes);
+  }
+}
+
+// Parameters and locals of every kernel: 5 i32 and 7 f64 parameters, then i32 locals, then v128 locals.
+const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, p0: 5, p1: 6, p2: 7, p3: 8, p4: 9, p5: 10, p6: 11 } as const;
+const I32_NAMES = ['i', 'n', 'bits', 'k2', 't', 'idxA', 'slow'] as const;
+/** Counters, key-injection splats, the f64 parameters as splats, and a scratch value. */
+const V128_NAMES = [
+  'counter', 'x0Start', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5',
+  'p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'x',
+] as const;
+/**
+ * Threefry vectors per main-loop iteration: independent dependency chains that the processor overlaps (at most 7: the
+ * iteration's 4·VECTORS tail flags go in one i32).
+ */
+const VECTORS = 4;
+/** Per vector v: x0, x1, x0 >>> 6, x1 >>> 6; per pair of lanes h: u, q, r, numerator, denominator, value. */
+const VECTOR_NAMES = ['x0', 'x1', 'hi', 'lo'] as const;
+const PAIR_NAMES = ['u', 'q', 'r', 'n', 'd', 'y'] as const;
+const L = Object.fromEntries([
+  ...I32_NAMES.map((n, k) => [n, 12 + k]),
+  ...V128_NAMES.map((n, k) => [n, 12 + I32_NAMES.length + k]),
+]) as Record<(typeof I32_NAMES)[number] | (typeof V128_NAMES)[number], number>;
+const FIRST_VECTOR_LOCAL = 12 + I32_NAMES.length + V128_NAMES.length;
+const FIRST_PAIR_LOCAL = FIRST_VECTOR_LOCAL + VECTORS * VECTOR_NAMES.length;
+const I32_LOCALS = I32_NAMES.length;
+const V128_LOCALS = V128_NAMES.length + VECTORS * VECTOR_NAMES.length + 2 * VECTORS * PAIR_NAMES.length;
+
+/** Pairs of tail elements per iteration of the tail loop. */
+const TAIL_PAIRS = 4;
+/** Per pair of tail elements: the v128 locals of the tail loop. */
+const TAIL_NAMES = ['p', 'q', 'lower', 'x', 'hi', 'e', 'f', 'k', 's', 'half', 'zz', 'r', 'ti', 'tf', 'c', 'd', 'mag'] as const;
+const FIRST_TAIL_LOCAL = FIRST_PAIR_LOCAL + 2 * VECTORS * PAIR_NAMES.length;
+/** i32 locals holding the tail-list entries 1 … 2·TAIL_PAIRS − 1 of an iteration (entry 0 is idxA). */
+const FIRST_TAIL_INDEX_LOCAL = FIRST_TAIL_LOCAL + TAIL_PAIRS * TAIL_NAMES.length;
+
+function tailLocal(name: (typeof TAIL_NAMES)[number], g: number): number {
+  return FIRST_TAIL_LOCAL + g * TAIL_NAMES.length + TAIL_NAMES.indexOf(name);
+}
+
+function tailIndexLocal(j: number): number {
+  return FIRST_TAIL_INDEX_LOCAL + j - 1;
+}
+
+/** Local of Threefry vector v. */
+function vec(name: (typeof VECTOR_NAMES)[number], v: number): number {
+  return FIRST_VECTOR_LOCAL + v * VECTOR_NAMES.length + VECTOR_NAMES.indexOf(name);
+}
+
+/** Local of pair h (0 … 2·VECTORS − 1). */
+function per(name: (typeof PAIR_NAMES)[number], h: number): number {
+  return FIRST_PAIR_LOCAL + h * PAIR_NAMES.length + PAIR_NAMES.indexOf(name);
+}
+
+const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
+const PARITY = 0x1bd11bda;
+const TWO_POW_26 = 67108864;
+const TWO_POW_M52 = 2.220446049250313e-16;
+// AS 241 central region: the coefficients of special.ts's centralRational, highest degree first.
+const A = [
+  2.5090809287301226727e3, 3.3430575583588128105e4, 6.7265770927008700853e4, 4.5921953931549871457e4,
+  1.3731693765509461125e4, 1.9715909503065514427e3, 1.3314166789178437745e2, 3.387132872796366608,
+];
+const B = [
+  5.226495278852854561e3, 2.8729085735721942674e4, 3.930789580009271061e4, 2.1213794301586595867e4,
+  5.3941960214247511077e3, 6.871870074920579083e2, 4.2313330701600911252e1, 1,
+];
+
+// AS 241 tails (special.ts's intermediateTailRational and farTailRational), highest degree first.
+const C = [
+  7.7454501427834140764e-4, 2.27238449892691845833e-2, 2.4178072517745061177e-1, 1.27045825245236838258,
+  3.64784832476320460504, 5.7694972214606914055, 4.6303378461565452959, 1.42343711074968357734,
+];
+const D = [
+  1.05075007164441684324e-9, 5.475938084995344946e-4, 1.51986665636164571966e-2, 1.4810397642748007459e-1,
+  6.8976733498510000455e-1, 1.6763848301838038494, 2.05319162663775882187, 1,
+];
+const E = [
+  2.01033439929228813265e-7, 2.71155556874348757815e-5, 1.2426609473880784386e-3, 2.6532189526576123093e-2,
+  2.9656057182850489123e-1, 1.7848265399172913358, 5.4637849111641143699, 6.6579046435011037772,
+];
+const F = [
+  2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5, 7.868691311456132591e-4,
+  1.4875361290850614852e-2, 1.3692988092273580531e-1, 5.9983220655588793769e-1, 1,
+];
+/** special.ts's log: ln 2 split for Cody–Waite reduction, and the smallest normal double. */
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.9082149292705877e-10;
+const MIN_NORMAL = 2.2250738585072014e-308;
+/** The coefficients 2/3, 2/5, …, 2/21 of special.ts's atanhSeriesRemainder, innermost (2/21) first. */
+const ATANH = [2 / 21, 2 / 19, 2 / 17, 2 / 15, 2 / 13, 2 / 11, 2 / 9, 2 / 7, 2 / 5, 2 / 3];
+
+/** A kernel's distribution. */
+export type Distribution = 'uniform' | 'normal' | 'truncated';
+
+/** Replaces z (f64x2 on the stack) by the output value x. */
+function output(code: Code, distribution: Distribution, float32: boolean): void {
+  if (distribution === 'normal') {
+    // x = mean + std·z
+    code.set(L.x).get(L.p0).get(L.p1).get(L.x).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+  } else {
+    // x = mean + std·(sign·z), rounded to float32 first for a float32 output, then clamped to [bottom, top].
+    code.set(L.x).get(L.p3).get(L.p4).get(L.p2).get(L.x).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    if (float32) code.simd(SIMD.f32x4DemoteF64x2Zero).simd(SIMD.f64x2PromoteLowF32x4);
+    code.get(L.p5).simd(SIMD.f64x2Pmax).get(L.p6).simd(SIMD.f64x2Pmin);
+  }
+}
+
+/**
+ * The elements outside the central region, from the tail list, {@link TAIL_PAIRS} pairs per iteration (statement by
+ * statement across the pairs, to overlap their dependency chains): normalQuantile's tail branch,
+ * r = √(−log(min(p, 1 − p))) with special.ts's log, then AS 241's intermediate (r ≤ 5) or far (r > 5) rational
+ * function, selected per lane (the far one is only evaluated when a lane of the iteration needs it). Elements whose min(p, 1 − p) is below the smallest normal double
+ * (p = 0 or 1 included: only truncated normals reach them) go to the slow list, for normalQuantile in JavaScript.
+ * Leaves the number of slow elements in local `slow`.
+ */
+function tails(code: Code, distribution: Distribution, float32: boolean): void {
+  const pairs = Array.from({ length: TAIL_PAIRS }, (_, g) => g);
+  const t = (name: (typeof TAIL_NAMES)[number], g: number): number => tailLocal(name, g);
+  /** Runs `emit` for every pair: one statement for all pairs, then the next. */
+  const each = (emit: (g: number) => void): void => pairs.forEach(emit);
+  code.i32(0).set(L.t).i32(0).set(L.slow);
+  code.op(0x02, 0x40).op(0x03, 0x40);
+  code.get(L.t).get(L.n).op(0x4f).op(0x0d, 1); // t >= n → exit
+  // Element j of this iteration: TAILS[t + j] if t + j < n, else TAILS[t] again (computed twice, stored twice).
+  code.get(L.t).i32(2).op(0x74).op(0x28, 2, ...uleb(TAILS_BASE)).set(L.idxA);
+  const index = (j: number): number => (j === 0 ? L.idxA : tailIndexLocal(j));
+  for (let j = 1; j < 2 * TAIL_PAIRS; j++) {
+    code.get(L.t).i32(2).op(0x74).op(0x28, 2, ...uleb(TAILS_BASE + 4 * j)).get(L.idxA);
+    code.get(L.t).i32(j).op(0x6a).get(L.n).op(0x49).op(0x1b).set(index(j));
+  }
+  // u = [U[index 2g], U[index 2g + 1]]; p = u or base + mass·u; q = p − ½; lower = q < 0; x = lower ? p : 1 − p.
+  each((g) => {
+    code.get(index(2 * g)).i32(3).op(0x74).op(0x2b, 3, ...uleb(U_BASE)).simd(SIMD.f64x2Splat);
+    code.get(index(2 * g + 1)).i32(3).op(0x74).op(0x2b, 3, ...uleb(U_BASE)).simd(SIMD.f64x2ReplaceLane, 1);
+    if (distribution !== 'normal') code.set(t('p', g)).get(L.p0).get(L.p1).get(t('p', g)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    code.set(t('p', g));
+  });
+  each((g) => code.get(t('p', g)).f64x2(0.5).simd(SIMD.f64x2Sub).set(t('q', g)));
+  each((g) => code.get(t('q', g)).f64x2(0).simd(SIMD.f64x2Lt).set(t('lower', g)));
+  each((g) => code.get(t('p', g)).f64x2(1).get(t('p', g)).simd(SIMD.f64x2Sub).get(t('lower', g)).simd(SIMD.bitselect).set(t('x', g)));
+  // Slow lanes (x < MIN_NORMAL): listed, and computed on x = ½ meanwhile (their value is replaced in JavaScript).
+  each((g) => {
+    code.get(t('x', g)).f64x2(MIN_NORMAL).simd(SIMD.f64x2Lt).set(t('r', g));
+    code.get(t('r', g)).simd(SIMD.i64x2Bitmask).set(L.bits);
+    code.get(L.slow).i32(2).op(0x74).get(index(2 * g)).op(0x36, 2, ...uleb(SLOW_BASE));
+    code.get(L.slow).get(L.bits).i32(1).op(0x71).op(0x6a).set(L.slow);
+    code.get(L.slow).i32(2).op(0x74).get(index(2 * g + 1)).op(0x36, 2, ...uleb(SLOW_BASE));
+    code.get(L.slow).get(L.bits).i32(1).op(0x76).op(0x6a).set(L.slow);
+    code.f64x2(0.5).get(t('x', g)).get(t('r', g)).simd(SIMD.bitselect).set(t('x', g));
+  });
+  // log(x): the binary exponent e from the high word, moved by one when the mantissa is at least √2's top bits.
+  each((g) => code.get(t('x', g)).i32(32).simd(SIMD.i64x2ShrU).set(t('hi', g)));
+  each((g) => {
+    code.get(t('hi', g)).i32(20).simd(SIMD.i64x2ShrU).i64x2(1023).simd(SIMD.i64x2Sub);
+    code.get(t('hi', g)).i64x2(0xfffff).simd(SIMD.and).i64x2(0x6a09e).simd(SIMD.i64x2GeS).simd(SIMD.i64x2Sub).set(t('e', g));
+  });
+  // f = x·2^-e − 1 (2^-e built from its bits); k = e as a double.
+  each((g) => {
+    code.get(t('x', g)).i64x2(1023).get(t('e', g)).simd(SIMD.i64x2Sub).i32(52).simd(SIMD.i64x2Shl).simd(SIMD.f64x2Mul);
+    code.f64x2(1).simd(SIMD.f64x2Sub).set(t('f', g));
+  });
+  each((g) => {
+    code.get(t('e', g)).get(t('e', g)).shuffle([0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11]);
+    code.simd(SIMD.f64x2ConvertLowI32x4S).set(t('k', g));
+  });
+  // s = f/(2 + f); half = ½·f·f; zz = s²; R = zz·(2/3 + zz·(2/5 + … + zz·(2/21)))
+  each((g) => code.get(t('f', g)).f64x2(2).get(t('f', g)).simd(SIMD.f64x2Add).simd(SIMD.f64x2Div).set(t('s', g)));
+  each((g) => code.f64x2(0.5).get(t('f', g)).simd(SIMD.f64x2Mul).get(t('f', g)).simd(SIMD.f64x2Mul).set(t('half', g)));
+  each((g) => code.get(t('s', g)).get(t('s', g)).simd(SIMD.f64x2Mul).set(t('zz', g)));
+  each((g) => code.f64x2(ATANH[0]!).set(t('r', g)));
+  for (const c of ATANH.slice(1)) each((g) => code.get(t('r', g)).get(t('zz', g)).simd(SIMD.f64x2Mul).f64x2(c).simd(SIMD.f64x2Add).set(t('r', g)));
+  each((g) => code.get(t('r', g)).get(t('zz', g)).simd(SIMD.f64x2Mul).set(t('r', g)));
+  // correction = half − (s·(half + R) + k·LN2_LO); log = k·LN2_HI − (correction − f); r = √(−log)
+  each((g) => {
+    code.get(t('half', g)).get(t('s', g)).get(t('half', g)).get(t('r', g)).simd(SIMD.f64x2Add).simd(SIMD.f64x2Mul);
+    code.get(t('k', g)).f64x2(LN2_LO).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).simd(SIMD.f64x2Sub).set(t('r', g));
+  });
+  each((g) => {
+    code.get(t('k', g)).f64x2(LN2_HI).simd(SIMD.f64x2Mul).get(t('r', g)).get(t('f', g)).simd(SIMD.f64x2Sub).simd(SIMD.f64x2Sub);
+    code.simd(SIMD.f64x2Neg).simd(SIMD.f64x2Sqrt).set(t('r', g));
+  });
+  // mag = r ≤ 5 ? C(r − 1.6)/D(r − 1.6) : E(r − 5)/F(r − 5), the four polynomials by Horner's rule side by side.
+  each((g) => {
+    code.get(t('r', g)).f64x2(1.6).simd(SIMD.f64x2Sub).set(t('ti', g));
+    code.get(t('r', g)).f64x2(5).simd(SIMD.f64x2Sub).set(t('tf', g));
+  });
+  const polynomials = [
+    [C, 'c', 'ti'],
+    [D, 'd', 'ti'],
+    [E, 'e', 'tf'],
+    [F, 'f', 'tf'],
+  ] as const;
+  // (e and f are free again: reused as the accumulators of E and F.)
+  const evaluate = (chosen: readonly (typeof polynomials)[number][]): void => {
+    each((g) => chosen.forEach(([coefficients, acc]) => code.f64x2(coefficients[0]!).set(t(acc, g))));
+    for (let step = 1; step < C.length; step++) {
+      each((g) =>
+        chosen.forEach(([coefficients, acc, variable]) =>
+          code.get(t(acc, g)).get(t(variable, g)).simd(SIMD.f64x2Mul).f64x2(coefficients[step]!).simd(SIMD.f64x2Add).set(t(acc, g)),
+        ),
+      );
+    }
+  };
+  // The far tail (r > 5, tail probability below e^-25) is rare: skip E and F when no lane of the iteration needs them.
+  code.i32(0);
+  each((g) => code.get(t('r', g)).f64x2(5).simd(SIMD.f64x2Gt).simd(SIMD.anyTrue).op(0x72));
+  code.op(0x04, 0x40); // if any lane is in the far tail
+  evaluate(polynomials);
+  each((g) => {
+    code.get(t('c', g)).get(t('d', g)).simd(SIMD.f64x2Div).get(t('e', g)).get(t('f', g)).simd(SIMD.f64x2Div);
+    code.get(t('r', g)).f64x2(5).simd(SIMD.f64x2Le).simd(SIMD.bitselect).set(t('mag', g));
+  });
+  code.op(0x05); // else
+  evaluate(polynomials.slice(0, 2));
+  each((g) => code.get(t('c', g)).get(t('d', g)).simd(SIMD.f64x2Div).set(t('mag', g)));
+  code.op(0x0b); // end
+  // z = lower ? −mag : mag, then the output value; store lane 0 and lane 1 at their elements.
+  each((g) => {
+    code.get(t('mag', g)).simd(SIMD.f64x2Neg).get(t('mag', g)).get(t('lower', g)).simd(SIMD.bitselect);
+    output(code, distribution, float32);
+    code.set(t('x', g));
+    for (const lane of [0, 1]) {
+      const element = index(2 * g + lane);
+      if (float32) {
+        code.get(element).i32(2).op(0x74).get(t('x', g)).simd(SIMD.f64x2ExtractLane, lane).op(0xb6).op(0x38, 2, ...uleb(OUT_BASE));
+      } else {
+        code.get(element).i32(3).op(0x74).get(t('x', g)).simd(SIMD.f64x2ExtractLane, lane).op(0x39, 3, ...uleb(OUT_BASE));
+      }
+    }
+  });
+  code.get(L.t).i32(2 * TAIL_PAIRS).op(0x6a).set(L.t);
+  code.op(0x0c, 0).op(0x0b).op(0x0b);
+}
+
+/**
+ * The transforms of the uniforms of one iteration, as pairs (locals u) evaluated statement by statement across the
+ * pairs, so that the processor overlaps their long dependency chains (Horner's rule, the division). Leaves the values
+ * in the locals y and appends the elements outside the central region to the tail list.
+ */
+function transforms(code: Code, distribution: Distribution, float32: boolean): void {
+  const pairs = Array.from({ length: 2 * VECTORS }, (_, h) => h);
+  if (distribution === 'uniform') {
+    // x = low + width·u; min with top.
+    for (const h of pairs) {
+      code.get(L.p0).get(L.p1).get(per('u', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(L.p2).simd(SIMD.f64x2Pmin);
+      code.set(per('y', h));
+    }
+    return;
+  }
+  // q = p − ½, with p = u (normal) or base + mass·u (truncated); r = 0.180625 − q².
+  for (const h of pairs) {
+    if (distribution === 'normal') code.get(per('u', h));
+    else code.get(L.p0).get(L.p1).get(per('u', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    code.f64x2(0.5).simd(SIMD.f64x2Sub).set(per('q', h));
+  }
+  for (const h of pairs) {
+    code.f64x2(0.180625).get(per('q', h)).get(per('q', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub).set(per('r', h));
+  }
+  // Numerators A(r) and denominators B(r) by Horner's rule, one step at a time for all pairs.
+  for (const h of pairs) code.f64x2(A[0]!).set(per('n', h)).f64x2(B[0]!).set(per('d', h));
+  for (let step = 1; step < A.length; step++) {
+    for (const h of pairs) {
+      code.get(per('n', h)).get(per('r', h)).simd(SIMD.f64x2Mul).f64x2(A[step]!).simd(SIMD.f64x2Add).set(per('n', h));
+      code.get(per('d', h)).get(per('r', h)).simd(SIMD.f64x2Mul).f64x2(B[step]!).simd(SIMD.f64x2Add).set(per('d', h));
+    }
+  }
+  // z = (q·A(r)) / B(r), then the output value.
+  for (const h of pairs) {
+    code.get(per('q', h)).get(per('n', h)).simd(SIMD.f64x2Mul).get(per('d', h)).simd(SIMD.f64x2Div);
+    output(code, distribution, float32);
+    code.set(per('y', h));
+  }
+  // bits = one bit per element outside the central region (|q| > 0.425), then TAILS[n++] = i + position of each.
+  code.i32(0).set(L.bits);
+  for (const h of pairs) {
+    code.get(L.bits).get(per('q', h)).simd(SIMD.f64x2Abs).f64x2(0.425).simd(SIMD.f64x2Le).simd(SIMD.i64x2Bitmask);
+    code.i32(2 * h).op(0x74).op(0x72).set(L.bits); // bits |= central << 2h
+  }
+  code.get(L.bits).i32((1 << (2 * pairs.length)) - 1).op(0x73).set(L.bits); // flip: 1 = tail
+  code.op(0x02, 0x40).op(0x03, 0x40);
+  code.get(L.bits).op(0x45).op(0x0d, 1); // no bit left → exit
+  code.get(L.n).i32(2).op(0x74).get(L.i).get(L.bits).op(0x68).op(0x6a).op(0x36, 2, ...uleb(TAILS_BASE)); // i + ctz
+  code.get(L.n).i32(1).op(0x6a).set(L.n);
+  code.get(L.bits).get(L.bits).i32(1).op(0x6b).op(0x71).set(L.bits); // clear the lowest bit
+  code.op(0x0c, 0).op(0x0b).op(0x0b);
+}
+
+/** The i8x16.shuffle lanes that rotate each 32-bit lane left by 8·bytes bits (little-endian lanes). */
+function rotateBytes(bytes: number): number[] {
+  return Array.from({ length: 16 }, (_, k) => (k & ~3) + (((k & 3) - bytes + 4) & 3));
+}
+
+/**
+ * One kernel: the Threefry loop on VECTORS vectors of four counters (4·VECTORS elements per iteration, the dependency
+ * chains interleaved round by round), the uniforms, the transforms, then the tail loop.
+ */
+function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool): number[] {
+  const code = new Code(pool);
+  // k2 = k0 ^ k1 ^ parity; the injected key words (a_s, b_s) as i32x4 splats.
+  code.get(P.k0).get(P.k1).op(0x73).i32(PARITY).op(0x73).set(L.k2);
+  const splat = (push: () => void, local: number): void => {
+    push();
+    code.simd(SIMD.i32x4Splat).set(local);
+  };
+  const plus = (local: number, add: number) => () => code.get(local).i32(add).op(0x6a);
+  splat(plus(P.k1, 0), L.a1);
+  splat(plus(L.k2, 1), L.b1);
+  splat(plus(L.k2, 0), L.a2);
+  splat(plus(P.k0, 2), L.b2);
+  splat(plus(P.k0, 0), L.a3);
+  splat(plus(P.k1, 3), L.b3);
+  splat(plus(P.k1, 0), L.a4);
+  splat(plus(L.k2, 4), L.b4);
+  splat(plus(L.k2, 0), L.a5);
+  splat(plus(P.k0, 5), L.b5);
+  // x0 starts at c0 + k0 in every lane; x1 at c1 + k1 + lane, advanced by 4·VECTORS each iteration.
+  splat(() => code.get(P.c0).get(P.k0).op(0x6a), L.x0Start);
+  code.get(P.c1).get(P.k1).op(0x6a).simd(SIMD.i32x4Splat).i32x4([0, 1, 2, 3]).simd(SIMD.i32x4Add).set(L.counter);
+  const params = [P.p0, P.p1, P.p2, P.p3, P.p4, P.p5, P.p6];
+  const locals = [L.p0, L.p1, L.p2, L.p3, L.p4, L.p5, L.p6];
+  params.forEach((p, k) => code.get(p).simd(SIMD.f64x2Splat).set(locals[k]!));
+  code.i32(0).set(L.i).i32(0).set(L.n);
+  code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
+  code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
+  const vectors = Array.from({ length: VECTORS }, (_, v) => [vec('x0', v), vec('x1', v), vec('hi', v), vec('lo', v)] as const);
+  for (const [v, [x0, x1]] of vectors.entries()) {
+    code.get(L.x0Start).set(x0).get(L.counter).i32x4([4 * v, 4 * v, 4 * v, 4 * v]).simd(SIMD.i32x4Add).set(x1);
+  }
+  const injections = [
+    [L.a1, L.b1],
+    [L.a2, L.b2],
+    [L.a3, L.b3],
+    [L.a4, L.b4],
+    [L.a5, L.b5],
+  ] as const;
+  for (let group = 0; group < 5; group++) {
+    for (let round = 0; round < 4; round++) {
+      const rotation = ROTATIONS[(group % 2) * 4 + round]!;
+      for (const [x0, x1] of vectors) {
+        // x0 += x1; x1 = rotl(x1, R) ^ x0 (a byte shuffle when R is a multiple of 8: one instruction instead of three)
+        code.get(x0).get(x1).simd(SIMD.i32x4Add).set(x0);
+        if (rotation % 8 === 0) code.get(x1).get(x1).shuffle(rotateBytes(rotation / 8));
+        else code.get(x1).i32(rotation).simd(SIMD.i32x4Shl).get(x1).i32(32 - rotation).simd(SIMD.i32x4ShrU).simd(SIMD.or);
+        code.get(x0).simd(SIMD.xor).set(x1);
+      }
+    }
+    const [a, b] = injections[group]!;
+    for (const [x0, x1] of vectors) {
+      code.get(x0).get(a).simd(SIMD.i32x4Add).set(x0);
+      code.get(x1).get(b).simd(SIMD.i32x4Add).set(x1);
+    }
+  }
+  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+  for (const [v, [x0, x1, hi, lo]] of vectors.entries()) {
+    code.get(x0).i32(6).simd(SIMD.i32x4ShrU).set(hi);
+    code.get(x1).i32(6).simd(SIMD.i32x4ShrU).set(lo);
+    for (let half = 0; half < 2; half++) {
+      // u = ((x0 >>> 6)·2^26 + (x1 >>> 6) + ½)·2^-52 for lanes 2·half, 2·half + 1 of this vector.
+      const h = 2 * v + half;
+      code.get(hi);
+      if (half === 1) code.get(hi).shuffle(high);
+      code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(TWO_POW_26).simd(SIMD.f64x2Mul);
+      code.get(lo);
+      if (half === 1) code.get(lo).shuffle(high);
+      code.simd(SIMD.f64x2ConvertLowI32x4U).simd(SIMD.f64x2Add).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(TWO_POW_M52);
+      code.simd(SIMD.f64x2Mul).set(per('u', h));
+      // U[i + 2h …] = u
+      code.get(L.i).i32(3).op(0x74).get(per('u', h)).store(U_BASE + 16 * h);
+    }
+  }
+  transforms(code, distribution, float32);
+  for (let h = 0; h < 2 * VECTORS; h++) {
+    if (float32) {
+      if (h % 2 === 1) {
+        // Round two pairs to float32 and store the four values together.
+        code.get(L.i).i32(2).op(0x74);
+        code.get(per('y', h - 1)).simd(SIMD.f32x4DemoteF64x2Zero).get(per('y', h)).simd(SIMD.f32x4DemoteF64x2Zero);
+        code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]).store(OUT_BASE + 8 * (h - 1));
+      }
+    } else {
+      code.get(L.i).i32(3).op(0x74).get(per('y', h)).store(OUT_BASE + 16 * h);
+    }
+  }
+  const step = 4 * VECTORS;
+  code.get(L.counter).i32x4([step, step, step, step]).simd(SIMD.i32x4Add).set(L.counter);
+  code.get(L.i).i32(step).op(0x6a).set(L.i);
+  code.op(0x0c, 0).op(0x0b).op(0x0b); // br loop; end loop; end block
+  if (distribution === 'uniform') code.i32(0);
+  else {
+    tails(code, distribution, float32);
+    code.get(L.slow);
+  }
+  code.op(0x0b); // return the number of slow elements; end function
+  const declarations = vector([
+    [...uleb(I32_LOCALS), I32],
+    [...uleb(V128_LOCALS + TAIL_PAIRS * TAIL_NAMES.length), V128],
+    [...uleb(2 * TAIL_PAIRS - 1), I32],
+  ]);
+  const body = declarations.concat(code.bytes);
+  return uleb(body.length).concat(body);
+}
+
+/** The bytes of a module exporting `memory` and one kernel, `run`. */
+export function simdModuleBytes(distribution: Distribution, float32: boolean): Uint8Array {
+  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [F64], [F64], [F64], [F64], [F64]]), ...vector([[I32]])];
+  const pool = new ConstantPool();
+  const code = section(10, vector([kernel(distribution, float32, pool)]));
+  const constants = pool.bytes();
+  if (CONST_BASE + constants.length > 65536) throw new Error('the SIMD constant pool does not fit in one page');
+  const parts = [
+    [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    section(1, vector([type])),
+    section(3, vector([[0]])),
+    section(5, vector([[0x00, 1]])), // one memory, 1 page (64 KiB)
+    section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]])),
+    code,
+    section(11, vector([[0x00, 0x41, ...sleb(CONST_BASE), 0x0b, ...uleb(constants.length), ...constants]])),
+  ];
+  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
+
+/** One compiled kernel and views of its module's memory. */
+export interface SimdKernel {
+  /** (k0, k1, c0, c1, count, p0 … p6) → number of slow elements listed. */
+  readonly run: KernelFn;
+  /** The uniforms of the last block. */
+  readonly u: Float64Array;
+  /** The outputs of the last block. */
+  readonly out: Float32Array | Float64Array;
+  /** Block indices of the elements left to JavaScript (min(p, 1 − p) below the smallest normal double). */
+  readonly slow: Int32Array;
+}
+
+let enabled = true;
+let available: boolean | undefined;
+const compiled = new Map<string, SimdKernel | null>();
+
+/** Turns the SIMD path off (false) or back on: for tests and benchmarks of the pure TypeScript path. */
+export function setSimdEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Whether the SIMD path is in use: WebAssembly with SIMD exists here (checked once with a tiny module) and the path
+ * was not turned off.
+ */
+export function simdAvailable(): boolean {
+  if (!enabled) return false;
+  if (available === undefined) {
+    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    // (module (func (result v128) v128.const i64x2 0 0))
+    const probe = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, vector([[0x60, 0x00, 0x01, V128]]))];
+    const body = [0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b];
+    probe.push(...section(3, vector([[0]])), ...section(10, vector([[...uleb(body.length), ...body]])));
+    // Wasm memory is little-endian; the typed-array views used here assume the host is too (every current one is).
+    const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+    try {
+      available = littleEndian && wasm !== undefined && wasm.validate(new Uint8Array(probe));
+    } catch {
+      available = false;
+    }
+  }
+  return available;
+}
+
+/**
+ * The SIMD kernel for a distribution and output type, assembled and compiled on first use (each in a module of its
+ * own, so a program pays only for the kernels it uses); undefined where the SIMD path is not available.
+ */
+export function simdKernel(distribution: Distribution, float32: boolean): SimdKernel | undefined {
+  if (!simdAvailable()) return undefined;
+  const key = `${distribution}${float32 ? 32 : 64}`;
+  let kernel = compiled.get(key);
+  if (kernel === undefined) {
+    kernel = compile(distribution, float32);
+    compiled.set(key, kernel);
+  }
+  return kernel ?? undefined;
+}
+
+function compile(distribution: Distribution, float32: boolean): SimdKernel | null {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return null;
+  try {
+    const instance = new wasm.Instance(new wasm.Module(simdModuleBytes(distribution, float32)), {});
+    const e = instance.exports as { run: KernelFn; memory: { buffer: ArrayBuffer } };
+    const buffer = e.memory.buffer;
+    return {
+      run: e.run,
+      u: new Float64Array(buffer, U_BASE, SIMD_BLOCK),
+      out: float32 ? new Float32Array(buffer, OUT_BASE, SIMD_BLOCK) : new Float64Array(buffer, OUT_BASE, SIMD_BLOCK),
+      slow: new Int32Array(buffer, SLOW_BASE, SIMD_BLOCK),
+    };
+  } catch {
+    // Synchronous compilation refused (some browsers' main threads) or the like: the TypeScript kernels run instead.
+    return null;
+  }
+}
+
+const TWO_POW_32 = 4294967296;
+
+/**
+ * Fills `out` with stream elements offset … offset + out.length − 1 of `distribution` on the SIMD path, with the
+ * arguments and the bits of the kernels of kernels.ts (uniform: [low, width, top]; normal: [mean, std]; truncated:
+ * [base, mass, sign, mean, std, bottom, top]). Returns false, having done nothing, where the SIMD path is not
+ * available.
+ */
+export function simdFill(
+  distribution: 'uniform' | 'normal' | 'truncated_normal',
+  out: Float32Array | Float64Array,
+  offset: number,
+  k0: number,
+  k1: number,
+  a: readonly number[],
+): boolean {
+  const float32 = out instanceof Float32Array;
+  const kernel = simdKernel(distribution === 'truncated_normal' ? 'truncated' : distribution, float32);
+  if (kernel === undefined) return false;
+  const { run, u, slow, out: values } = kernel;
+  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0] = a;
+  const n = out.length;
+  for (let j = 0; j < n; ) {
+    // A block never crosses a change of the counter's high word.
+    const index = offset + j;
+    const c0 = Math.floor(index / TWO_POW_32);
+    const c1 = index - c0 * TWO_POW_32;
+    const count = Math.min(n - j, SIMD_BLOCK, TWO_POW_32 - c1);
+    const listed = run(k0, k1, c0, c1, count, a0, a1, a2, a3, a4, a5, a6);
+    out.set(values.subarray(0, count), j);
+    // Elements whose tail probability is subnormal or 0: normalQuantile in JavaScript (subnormal logarithms).
+    for (let t = 0; t < listed; t++) {
+      const i = slow[t]!;
+      if (i >= count) continue;
+      if (distribution === 'normal') {
+        out[j + i] = a0 + a1 * normalQuantile(u[i]!);
+      } else {
+        const z = a2 * normalQuantile(a0 + a1 * u[i]!);
+        const x = float32 ? Math.fround(a3 + a4 * z) : a3 + a4 * z;
+        out[j + i] = x < a5 ? a5 : x > a6 ? a6 : x;
+      }
+    }
+    j += count;
+  }
+  return true;
+}
