@@ -10,7 +10,7 @@ import { fail } from '../errors.ts';
 import { computeFans, type Fans } from '../fans.ts';
 import { gain, NONLINEARITIES, type Nonlinearity } from '../gain.ts';
 import type { Shape } from '../shape.ts';
-import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
+import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition } from './initializer.ts';
 import type { ChoiceOptionSchema, ResolvedOptions } from './options.ts';
 import { normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
@@ -100,46 +100,91 @@ export const varianceScalingDefinition: InitializerDefinition = {
   },
 };
 
-type Scaled = { readonly kind: 'normal'; readonly std: number } | { readonly kind: 'uniform'; readonly limit: number };
-
-/** Builds a plan from a computed std or limit and its formula text. */
-function scaledPlan(scaled: Scaled, formula: string, fans: Fans): Plan {
-  return scaled.kind === 'normal' ? normalPlan(0, scaled.std, formula, fans) : uniformPlan(-scaled.limit, scaled.limit, formula, fans);
+/** What distinguishes the Glorot, He and LeCun presets: std = gain/√n, limit = gain·√(3/n). */
+interface Preset {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  readonly summary: string;
+  /** The general formula, as `initlab list` shows it. */
+  readonly formula: string;
+  readonly reference: string;
+  readonly distribution: 'normal' | 'uniform';
+  readonly options: InitializerDefinition['options'];
+  /** The fan n: fixed (fan_avg for Glorot, fan_in for LeCun) or the `mode` option (He). */
+  readonly mode: (o: ResolvedOptions) => FanMode;
+  /** The gain: the `gain` option (Glorot), gain(nonlinearity, negativeSlope) (He) or 1 (LeCun). */
+  readonly gain: (o: ResolvedOptions) => number;
 }
 
+/**
+ * Defines a preset: with n the selected fan, normal presets draw 𝒩(0, std²) untruncated with std = gain/√n and
+ * uniform presets 𝒰[−limit, limit) with limit = gain·√(3/n), the same variance. Glorot's n = (fanIn+fanOut)/2
+ * gives std = gain·√(2/(fanIn+fanOut)) and limit = gain·√(6/(fanIn+fanOut)).
+ */
+function presetDefinition(preset: Preset): InitializerDefinition {
+  const normal = preset.distribution === 'normal';
+  return {
+    name: preset.name,
+    ...(preset.aliases && { aliases: preset.aliases }),
+    summary: preset.summary,
+    formula: preset.formula,
+    reference: preset.reference,
+    options: preset.options,
+    plan: (o, shape, layout) => {
+      const g = preset.gain(o);
+      const mode = preset.mode(o);
+      const fans = computeFans(shape, layout);
+      const n = selectFan(preset.name, fans, mode, shape);
+      // Computed as PyTorch writes each formula, so the values agree with it to the last bit of the scale.
+      let value: number;
+      let formula: string;
+      if (mode === 'fan_avg') {
+        const sum = 2 * n;
+        const numerator = normal ? 2 : 6;
+        value = g * Math.sqrt(numerator / sum);
+        formula = `gain·√(${numerator}/(fanIn+fanOut)) = ${f(g)}·√(${numerator}/${f(sum)})`;
+      } else if (normal) {
+        value = g / Math.sqrt(n);
+        formula = `gain/√${fanSymbol(mode)} = ${f(g)}/√${f(n)}`;
+      } else {
+        value = g * Math.sqrt(3 / n);
+        formula = `gain·√(3/${fanSymbol(mode)}) = ${f(g)}·√(3/${f(n)})`;
+      }
+      const text = `${normal ? 'std' : 'limit'} = ${formula} = ${f(value)}`;
+      return normal ? normalPlan(0, value, text, fans) : uniformPlan(-value, value, text, fans);
+    },
+  };
+}
+
+const glorotGain = (o: ResolvedOptions): number => o['gain'] as number;
+const heGain = (o: ResolvedOptions): number => gain(o['nonlinearity'] as Nonlinearity, o['negativeSlope'] as number);
+const heMode = (o: ResolvedOptions): FanMode => o['mode'] as FanMode;
+
 /** Definition of {@link glorotUniform}. */
-export const glorotUniformDefinition: InitializerDefinition = {
+export const glorotUniformDefinition: InitializerDefinition = presetDefinition({
   name: 'glorot_uniform',
+  formula: 'limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit)',
   aliases: ['xavier_uniform'],
   summary: 'For tanh and sigmoid layers: keeps activation and gradient variance equal across layers (Keras default for Dense and Conv).',
-  formula: 'limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit)',
   reference: 'Glorot & Bengio 2010, eq. 16',
+  distribution: 'uniform',
   options: { gain: gainOption },
-  plan: (o, shape, layout) => {
-    const g = o['gain'] as number;
-    const fans = computeFans(shape, layout);
-    const sum = selectFan('glorot_uniform', fans, 'fan_avg', shape) * 2;
-    const limit = g * Math.sqrt(6 / sum);
-    return scaledPlan({ kind: 'uniform', limit }, `limit = gain·√(6/(fanIn+fanOut)) = ${f(g)}·√(6/${f(sum)}) = ${f(limit)}`, fans);
-  },
-};
+  mode: () => 'fan_avg',
+  gain: glorotGain,
+});
 
 /** Definition of {@link glorotNormal}. */
-export const glorotNormalDefinition: InitializerDefinition = {
+export const glorotNormalDefinition: InitializerDefinition = presetDefinition({
   name: 'glorot_normal',
+  formula: 'std = gain·√(2/(fanIn + fanOut)), w ~ 𝒩(0, std²) untruncated',
   aliases: ['xavier_normal'],
   summary: 'For tanh and sigmoid layers: variance 2/(fanIn + fanOut), the compromise between forward and backward signal.',
-  formula: 'std = gain·√(2/(fanIn + fanOut)), w ~ 𝒩(0, std²) untruncated',
   reference: 'Glorot & Bengio 2010; PyTorch xavier_normal_',
+  distribution: 'normal',
   options: { gain: gainOption },
-  plan: (o, shape, layout) => {
-    const g = o['gain'] as number;
-    const fans = computeFans(shape, layout);
-    const sum = selectFan('glorot_normal', fans, 'fan_avg', shape) * 2;
-    const std = g * Math.sqrt(2 / sum);
-    return scaledPlan({ kind: 'normal', std }, `std = gain·√(2/(fanIn+fanOut)) = ${f(g)}·√(2/${f(sum)}) = ${f(std)}`, fans);
-  },
-};
+  mode: () => 'fan_avg',
+  gain: glorotGain,
+});
 
 const heOptions = {
   mode: modeOption(['fan_in', 'fan_out'], 'fan_in preserves activations (forward), fan_out preserves gradients (backward)'),
@@ -152,75 +197,55 @@ const heOptions = {
   negativeSlope: { type: 'number', doc: 'negative slope of leaky_relu (PyTorch a)', default: 0 },
 } as const;
 
-function heGain(o: ResolvedOptions): number {
-  return gain(o['nonlinearity'] as Nonlinearity, o['negativeSlope'] as number);
-}
-
 /** Definition of {@link heNormal}. */
-export const heNormalDefinition: InitializerDefinition = {
+export const heNormalDefinition: InitializerDefinition = presetDefinition({
   name: 'he_normal',
+  formula: 'std = gain/√fan, gain = gain(nonlinearity, negativeSlope) (relu: √2), w ~ 𝒩(0, std²) untruncated',
   aliases: ['kaiming_normal'],
   summary: 'For ReLU-family layers: twice the variance of LeCun/Xavier, so activations keep their scale even in deep ReLU nets.',
-  formula: 'std = gain/√fan, gain = gain(nonlinearity, negativeSlope) (relu: √2), w ~ 𝒩(0, std²) untruncated',
   reference: 'He, Zhang, Ren & Sun 2015, eq. 10; PyTorch kaiming_normal_',
+  distribution: 'normal',
   options: heOptions,
-  plan: (o, shape, layout) => {
-    const g = heGain(o);
-    const mode = o['mode'] as FanMode;
-    const fans = computeFans(shape, layout);
-    const n = selectFan('he_normal', fans, mode, shape);
-    const std = g / Math.sqrt(n);
-    return scaledPlan({ kind: 'normal', std }, `std = gain/√${fanSymbol(mode)} = ${f(g)}/√${f(n)} = ${f(std)}`, fans);
-  },
-};
+  mode: heMode,
+  gain: heGain,
+});
 
 /** Definition of {@link heUniform}. */
-export const heUniformDefinition: InitializerDefinition = {
+export const heUniformDefinition: InitializerDefinition = presetDefinition({
   name: 'he_uniform',
+  formula: 'limit = gain·√(3/fan), w ~ 𝒰[−limit, limit)',
   aliases: ['kaiming_uniform'],
   summary: 'For ReLU-family layers, uniform form of He: same variance 2/fanIn.',
-  formula: 'limit = gain·√(3/fan), w ~ 𝒰[−limit, limit)',
   reference: 'He et al. 2015; PyTorch kaiming_uniform_',
+  distribution: 'uniform',
   options: heOptions,
-  plan: (o, shape, layout) => {
-    const g = heGain(o);
-    const mode = o['mode'] as FanMode;
-    const fans = computeFans(shape, layout);
-    const n = selectFan('he_uniform', fans, mode, shape);
-    const limit = g * Math.sqrt(3 / n);
-    return scaledPlan({ kind: 'uniform', limit }, `limit = gain·√(3/${fanSymbol(mode)}) = ${f(g)}·√(3/${f(n)}) = ${f(limit)}`, fans);
-  },
-};
+  mode: heMode,
+  gain: heGain,
+});
 
 /** Definition of {@link lecunNormal}. */
-export const lecunNormalDefinition: InitializerDefinition = {
+export const lecunNormalDefinition: InitializerDefinition = presetDefinition({
   name: 'lecun_normal',
-  summary: 'For SELU layers (self-normalizing networks) and linear layers: variance 1/fanIn.',
   formula: 'std = √(1/fanIn), w ~ 𝒩(0, std²) untruncated',
+  summary: 'For SELU layers (self-normalizing networks) and linear layers: variance 1/fanIn.',
   reference: 'LeCun, Bottou, Orr & Müller 1998; Klambauer et al. 2017',
+  distribution: 'normal',
   options: {},
-  plan: (_o, shape, layout) => {
-    const fans = computeFans(shape, layout);
-    const n = selectFan('lecun_normal', fans, 'fan_in', shape);
-    const std = Math.sqrt(1 / n);
-    return scaledPlan({ kind: 'normal', std }, `std = √(1/fanIn) = √(1/${f(n)}) = ${f(std)}`, fans);
-  },
-};
+  mode: () => 'fan_in',
+  gain: () => 1,
+});
 
 /** Definition of {@link lecunUniform}. */
-export const lecunUniformDefinition: InitializerDefinition = {
+export const lecunUniformDefinition: InitializerDefinition = presetDefinition({
   name: 'lecun_uniform',
-  summary: 'Uniform form of LeCun: variance 1/fanIn.',
   formula: 'limit = √(3/fanIn), w ~ 𝒰[−limit, limit)',
+  summary: 'Uniform form of LeCun: variance 1/fanIn.',
   reference: 'LeCun et al. 1998',
+  distribution: 'uniform',
   options: {},
-  plan: (_o, shape, layout) => {
-    const fans = computeFans(shape, layout);
-    const n = selectFan('lecun_uniform', fans, 'fan_in', shape);
-    const limit = Math.sqrt(3 / n);
-    return scaledPlan({ kind: 'uniform', limit }, `limit = √(3/fanIn) = √(3/${f(n)}) = ${f(limit)}`, fans);
-  },
-};
+  mode: () => 'fan_in',
+  gain: () => 1,
+});
 
 /** Options of {@link varianceScaling}. */
 export interface VarianceScalingOptions {
