@@ -221,13 +221,18 @@ function matrixCases(options: Options, python: Python, tfBackends: readonly TfBa
   };
   const he = options.quick ? 1024 : 4096;
   const init = heNormal();
+  notes.push({
+    what: 'initlab he_normal',
+    why: '"initlab" = initialize(heNormal(), shape, seed) from initlab/node on all cores (a fresh SharedArrayBuffer-backed array, same bits); "initlab 1 thread" = the public call heNormal()(shape, seed)',
+  });
   cases.push({
     operation: 'he_normal',
     size: `${he}x${he}`,
     values: he * he,
     mode: 'api',
     tools: [
-      { name: 'initlab', run: () => timed(() => init([he, he], SEED)) },
+      { name: 'initlab', run: () => timed(() => parallel.initialize(init, [he, he], SEED)) },
+      ...(availableParallelism() > 1 ? [{ name: 'initlab 1 thread', run: () => timed(() => init([he, he], SEED)) }] : []),
       ...tfBackends.map((backend) => ({ name: `tfjs-${backend}`, run: () => timeTfjs(backend, 'he_normal', he) })),
       ...pythonTools('he_normal', he),
     ],

@@ -10,6 +10,7 @@ const CONSTANT_SUMMARY =
 /** Definition of {@link zeros}. */
 export const zerosDefinition: InitializerDefinition = {
   name: 'zeros',
+  elementwise: true,
   aliases: ['zero'],
   summary: `${CONSTANT_SUMMARY} The usual bias initializer.`,
   formula: 'w = 0',
@@ -21,6 +22,7 @@ export const zerosDefinition: InitializerDefinition = {
 /** Definition of {@link ones}. */
 export const onesDefinition: InitializerDefinition = {
   name: 'ones',
+  elementwise: true,
   aliases: ['one'],
   summary: `${CONSTANT_SUMMARY} Used for scale parameters such as batch-norm gamma.`,
   formula: 'w = 1',
@@ -32,6 +34,7 @@ export const onesDefinition: InitializerDefinition = {
 /** Definition of {@link constant}. */
 export const constantDefinition: InitializerDefinition = {
   name: 'constant',
+  elementwise: true,
   summary: CONSTANT_SUMMARY,
   formula: 'w = value',
   reference: 'PyTorch constant_, Keras Constant',
@@ -42,6 +45,7 @@ export const constantDefinition: InitializerDefinition = {
 /** Definition of {@link uniform}. */
 export const uniformDefinition: InitializerDefinition = {
   name: 'uniform',
+  elementwise: true,
   aliases: ['random_uniform'],
   summary: 'Small random values with a fixed range (e.g. ±0.01); breaks symmetry, but the right range depends on the layer width, so deep nets vanish or explode.',
   formula: 'w ~ 𝒰[low, high)',
@@ -59,6 +63,7 @@ export const uniformDefinition: InitializerDefinition = {
 /** Definition of {@link normal}. */
 export const normalDefinition: InitializerDefinition = {
   name: 'normal',
+  elementwise: true,
   aliases: ['random_normal'],
   summary: 'Random normal values with a fixed std (e.g. 0.01): breaks symmetry; too small a std makes sigmoid outputs all ≈ 0.5 and gradients vanish, too large saturates them.',
   formula: 'w ~ 𝒩(mean, std²)',
@@ -74,6 +79,7 @@ export const normalDefinition: InitializerDefinition = {
 /** Definition of {@link truncatedNormal}. */
 export const truncatedNormalDefinition: InitializerDefinition = {
   name: 'truncated_normal',
+  elementwise: true,
   aliases: ['trunc_normal'],
   summary: 'A normal draw restricted to absolute bounds [low, high] (PyTorch trunc_normal_): no outliers; std is that of the normal before truncation.',
   formula: 'w ~ 𝒩(mean, std²) restricted to [low, high]',

@@ -66,6 +66,11 @@ export interface InitializerDefinition {
   readonly reference: string;
   /** Its options, in order. */
   readonly options: Readonly<Record<string, OptionSchema>>;
+  /**
+   * True when every element is an independent draw (or a constant), so any slice of a tensor can be computed alone
+   * and in parallel; structured initializers (orthogonal, identity, dirac, sparse…) leave it unset.
+   */
+  readonly elementwise?: boolean;
   /** Checks between options, after each was validated alone. */
   readonly check?: (options: ResolvedOptions) => void;
   /** Plans the fill of a (checked) shape. */

@@ -57,6 +57,7 @@ const fanSymbol = (mode: FanMode): string => (mode === 'fan_in' ? 'fanIn' : mode
 /** Definition of {@link varianceScaling}. */
 export const varianceScalingDefinition: InitializerDefinition = {
   name: 'variance_scaling',
+  elementwise: true,
   summary: 'The general form of Glorot, He and LeCun: variance scale/fan, with Keras semantics (corrected truncated normal by default).',
   formula: 'truncated_normal: σ\' = √(scale/n)/0.8796256610342398 cut at ±2σ\' (std √(scale/n)); normal: std = √(scale/n); uniform: limit = √(3·scale/n)',
   reference: 'Keras VarianceScaling; JAX variance_scaling',
@@ -125,6 +126,7 @@ function presetDefinition(preset: Preset): InitializerDefinition {
   const normal = preset.distribution === 'normal';
   return {
     name: preset.name,
+    elementwise: true,
     ...(preset.aliases && { aliases: preset.aliases }),
     summary: preset.summary,
     formula: preset.formula,

@@ -12,13 +12,20 @@
  * workers to write into it; any other array is filled on the calling thread alone (same bits, no speed-up). Workers
  * are started on first use, kept for later fills, and do not keep the process alive; {@link closeWorkers} ends them.
  *
+ * {@link initialize} does the same for a whole initializer: `initialize(init, shape, key, options)` returns a
+ * SharedArrayBuffer-backed array, filled on every core, bit-identical to `init(shape, key, options)`.
+ *
  * This module imports `node:` built-ins, so it is a separate entry point, not part of the platform-neutral core.
  *
  * @module
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { KeyLike } from '../random/key.ts';
+import { fail } from '../errors.ts';
+import { checkLayout, type Layout } from '../fans.ts';
+import { DTYPES, type Dtype, type Initializer, type InitializerSpec } from '../initializers/initializer.ts';
+import { findDefinition, fromSpec } from '../initializers/registry.ts';
+import { toKey, type Key, type KeyLike } from '../random/key.ts';
 import {
   type FillPlan,
   type FloatArray,
@@ -30,6 +37,7 @@ import {
   planUniform,
   runFill,
 } from '../random/samplers.ts';
+import { checkShape, sizeOf, type Shape } from '../shape.ts';
 
 /** How many threads a fill may use. */
 export interface ThreadOptions {
@@ -44,9 +52,20 @@ export const TASK_SIZE = 1 << 16;
 /** Outputs shorter than this are filled on the calling thread: waking a worker would cost more than it saves. */
 export const MIN_PARALLEL_LENGTH = 1 << 17;
 
+/** What the threads of a job compute: a sampler's plan, or an element-wise initializer rebuilt from its spec. */
+export type JobWork =
+  | { readonly kind: 'sampler'; readonly plan: FillPlan }
+  | {
+      readonly kind: 'initializer';
+      readonly spec: InitializerSpec;
+      readonly shape: Shape;
+      readonly key: Key;
+      readonly layout: Layout;
+    };
+
 /** A job as a worker receives it (structured clone; `out` and `control` share memory with the caller). */
 export interface FillJob {
-  readonly plan: FillPlan;
+  readonly work: JobWork;
   readonly out: FloatArray;
   /** [next task, tasks done, failures]. */
   readonly control: Int32Array;
@@ -59,19 +78,49 @@ export const NEXT = 0;
 export const DONE = 1;
 export const FAILED = 2;
 
+/** Initializers rebuilt from specs in this thread, by JSON of the spec (specs are small and few). */
+const rebuilt = new Map<string, Initializer>();
+
+function rebuild(spec: InitializerSpec): Initializer {
+  const id = JSON.stringify(spec);
+  let init = rebuilt.get(id);
+  if (init === undefined) {
+    if (rebuilt.size >= 64) rebuilt.clear();
+    init = fromSpec(spec);
+    rebuilt.set(id, init);
+  }
+  return init;
+}
+
+/** Returns the function that fills elements [start, end) of the job's output. */
+function taskRunner(work: JobWork, out: FloatArray): (start: number, end: number) => void {
+  if (work.kind === 'sampler') return (start, end) => runFill(work.plan, out, start, end);
+  const init = rebuild(work.spec);
+  const { shape, key, layout } = work;
+  return (start, end) => void init.fill(out.subarray(start, end), shape, key, { layout, offset: start });
+}
+
 /**
  * Takes tasks from the job's counter and fills them until none is left; shared by the calling thread and the workers.
  * Counts each finished task in control[DONE] and wakes the caller after the last one.
  */
 export function workOn(job: FillJob): void {
-  const { plan, out, control, tasks, taskSize } = job;
+  const { work, out, control, tasks, taskSize } = job;
+  let run: (start: number, end: number) => void;
+  try {
+    run = taskRunner(work, out);
+  } catch (error) {
+    Atomics.add(control, FAILED, 1);
+    Atomics.notify(control, DONE);
+    throw error;
+  }
   for (;;) {
     const task = Atomics.add(control, NEXT, 1);
     if (task >= tasks) return;
     const start = task * taskSize;
     const end = Math.min(out.length, start + taskSize);
     try {
-      runFill(plan, out, start, end);
+      run(start, end);
     } catch (error) {
       Atomics.add(control, FAILED, 1);
       throw error;
@@ -130,17 +179,22 @@ function threadCount(options: ThreadOptions): number {
 /** Runs a planned fill on up to `threads` threads (the calling one included) and returns when it is complete. */
 export function runParallel<T extends FloatArray>(plan: FillPlan, out: T, options: ThreadOptions = {}): T {
   const threads = threadCount(options);
-  const shared = out.buffer instanceof SharedArrayBuffer;
-  if (threads === 1 || !shared || out.length < MIN_PARALLEL_LENGTH) {
+  if (threads === 1 || !(out.buffer instanceof SharedArrayBuffer) || out.length < MIN_PARALLEL_LENGTH) {
     runFill(plan, out);
     return out;
   }
+  runJob({ kind: 'sampler', plan }, out, threads);
+  return out;
+}
+
+/** Runs a job on `threads` threads (the calling one included) over a shared `out`; returns when it is complete. */
+function runJob(work: JobWork, out: FloatArray, threads: number): void {
   const tasks = Math.ceil(out.length / TASK_SIZE);
   const helpers = Math.min(threads, tasks) - 1;
   workerError = undefined; // an error of a worker that has since exited (and left the pool) is not this fill's
   while (workers.length < helpers) workers.push(startWorker());
   const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  const job: FillJob = { plan, out, control, tasks, taskSize: TASK_SIZE };
+  const job: FillJob = { work, out, control, tasks, taskSize: TASK_SIZE };
   for (let w = 0; w < helpers; w++) workers[w]!.postMessage(job);
   workOn(job);
   // Tasks that workers took are finishing; wait for them (with a timeout, to notice a worker that died).
@@ -152,7 +206,6 @@ export function runParallel<T extends FloatArray>(plan: FillPlan, out: T, option
       throw error;
     }
   }
-  return out;
 }
 
 /** {@link fillUniform} of the core, on several threads when `out` is shared. Same bits. */
@@ -172,4 +225,68 @@ export function fillTruncatedNormal<T extends FloatArray>(
   options: TruncatedNormalOptions & ThreadOptions = {},
 ): T {
   return runParallel(planTruncatedNormal(key, out instanceof Float32Array, out.length, options), out, options);
+}
+
+
+/** Options of {@link initialize}: those of an initializer call, plus the number of threads. */
+export interface InitializeOptions extends ThreadOptions {
+  /** Weight layout (default `tf`). */
+  readonly layout?: Layout;
+  /** Output element type (default `float32`). */
+  readonly dtype?: Dtype;
+}
+
+/**
+ * `init(shape, key, {layout, dtype})` computed on several threads, into a new SharedArrayBuffer-backed array.
+ *
+ * Guarantee: the result is bit-identical to `init(shape, key, {layout, dtype})` for every thread count
+ * (test/node/initialize.test.ts), since element i of the tensor depends only on (spec, shape, key, layout, i).
+ *
+ * Element-wise initializers (`definition.elementwise`: zeros, ones, constant, uniform, normal,
+ * truncated_normal, the glorot/he/lecun families and variance_scaling) are cut into tasks of {@link TASK_SIZE}
+ * elements; each worker rebuilds the initializer from `init.spec` with `fromSpec` and fills its slices with
+ * `init.fill(slice, shape, key, {layout, offset})`. Structured initializers (orthogonal, delta_orthogonal, identity,
+ * dirac, sparse), whose elements depend on each other, and initializers not made from the registry's definitions,
+ * which a worker could not rebuild, run on the calling thread alone (same result, no speed-up), as do tensors
+ * shorter than {@link MIN_PARALLEL_LENGTH} elements and `threads: 1`.
+ *
+ * @throws InitError as the initializer call would (invalid shape, layout, dtype or key); RangeError for `threads`.
+ */
+export function initialize(
+  init: Initializer,
+  shape: Shape,
+  key: KeyLike,
+  options?: InitializeOptions & { readonly dtype?: 'float32' },
+): Float32Array;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions & { readonly dtype: 'float64' }): Float64Array;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions): Float32Array | Float64Array;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions = {}): Float32Array | Float64Array {
+  const name = init.definition.name;
+  const dtype = options.dtype ?? 'float32';
+  if (!(DTYPES as readonly string[]).includes(dtype)) {
+    fail('invalid_option', name, 'dtype', `one of ${DTYPES.map((d) => `'${d}'`).join(', ')}`, dtype);
+  }
+  const threads = threadCount(options);
+  const k = toKey(key);
+  checkShape(shape, name);
+  const layout = checkLayout(options.layout ?? 'tf', name);
+  const size = sizeOf(shape);
+  const out = dtype === 'float64' ? sharedFloat64Array(size) : sharedFloat32Array(size);
+  if (threads === 1 || size < MIN_PARALLEL_LENGTH || !splittable(init)) {
+    init.fill(out, shape, k, { layout });
+    return out;
+  }
+  init.describe(shape, layout); // plans once here, so that an invalid shape throws before any worker starts
+  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout }, out, threads);
+  return out;
+}
+
+/** Whether workers can compute slices of `init` alone: an element-wise initializer of the registry. */
+function splittable(init: Initializer): boolean {
+  if (init.definition.elementwise !== true) return false;
+  try {
+    return findDefinition(init.spec.name) === init.definition;
+  } catch {
+    return false;
+  }
 }
