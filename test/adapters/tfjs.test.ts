@@ -29,6 +29,7 @@ import {
   type Shape,
 } from '../../src/index.ts';
 import { moments } from '../support/stats.ts';
+import { orthogonalityError } from '../support/matrices.ts';
 
 const SEED = 20240607;
 
@@ -217,21 +218,6 @@ function roleWeights(layer: tf.layers.Layer): Map<string, { shape: number[]; val
   return out;
 }
 
-/** max |G − gain²·I| for the Gram matrix of the rows (byRows) or columns of a row-major rows × cols matrix. */
-function orthogonalityError(m: ArrayLike<number>, rows: number, cols: number, gain: number, byRows: boolean): number {
-  const n = byRows ? rows : cols;
-  const len = byRows ? cols : rows;
-  const at = (v: number, t: number): number => (byRows ? m[v * cols + t]! : m[t * cols + v]!);
-  let worst = 0;
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let dot = 0;
-      for (let t = 0; t < len; t++) dot += at(a, t) * at(b, t);
-      worst = Math.max(worst, Math.abs(dot - (a === b ? gain * gain : 0)));
-    }
-  }
-  return worst;
-}
 
 /** Columns c0 … c0 + width − 1 of a row-major rows × cols matrix. */
 function columns(m: ArrayLike<number>, rows: number, cols: number, c0: number, width: number): Float64Array {
@@ -410,13 +396,13 @@ describe('TF.js adapter on the cpu backend', () => {
     const perGate = build(4);
     // Whole (Keras): the 32 rows of the 32×128 matrix are orthonormal; a gate block is not orthogonal and its RMS
     // entry is 1/√128.
-    assert.ok(orthogonalityError(whole, u, 4 * u, 1, true) < 1e-5);
+    assert.ok(orthogonalityError(whole, u, 4 * u, 1, 'rows') < 1e-5);
     const wholeBlock = columns(whole, u, 4 * u, 0, u);
-    assert.ok(orthogonalityError(wholeBlock, u, u, 1, false) > 0.1, 'a gate block of the whole matrix is not orthogonal');
+    assert.ok(orthogonalityError(wholeBlock, u, u, 1, 'columns') > 0.1, 'a gate block of the whole matrix is not orthogonal');
     // Per gate: each 32×32 block (i, f, c, o) is orthogonal; RMS entry 1/√32.
     for (let g = 0; g < 4; g++) {
       const block = columns(perGate, u, 4 * u, g * u, u);
-      assert.ok(orthogonalityError(block, u, u, 1, false) < 1e-5, `gate ${g}`);
+      assert.ok(orthogonalityError(block, u, u, 1, 'columns') < 1e-5, `gate ${g}`);
       assertSameBits(block, fromSpec({ name: 'orthogonal' })([u, u], fold(fold(SEED, ['lstm', 'recurrent']), g)), `gate ${g} bits`);
     }
     const rms = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0) / v.length);

@@ -6,22 +6,8 @@ import { deltaOrthogonal, orthogonal } from '../../src/initializers/orthogonal.t
 import { orthonormalize } from '../../src/linalg/qr.ts';
 import { fold, keyFromSeed } from '../../src/random/key.ts';
 import { fillNormal } from '../../src/random/samplers.ts';
+import { orthogonalityError } from '../support/matrices.ts';
 
-/** max |MᵀM − gain²·I| (byColumns) or max |MMᵀ − gain²·I| (rows) for a row-major rows × cols matrix, in float64. */
-function orthogonalityError(m: ArrayLike<number>, rows: number, cols: number, gain: number, byColumns: boolean): number {
-  const n = byColumns ? cols : rows;
-  const len = byColumns ? rows : cols;
-  const at = (vector: number, t: number): number => (byColumns ? m[t * cols + vector]! : m[vector * cols + t]!);
-  let worst = 0;
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let dot = 0;
-      for (let t = 0; t < len; t++) dot += at(a, t) * at(b, t);
-      worst = Math.max(worst, Math.abs(dot - (a === b ? gain * gain : 0)));
-    }
-  }
-  return worst;
-}
 
 function isInitError(code: string, pattern?: RegExp) {
   return (error: unknown): boolean => {
@@ -67,8 +53,8 @@ for (const { shape, layout, rows, cols } of CASES) {
       const w64 = init(shape, 7, { layout, dtype: 'float64' });
       assert.equal(w32.length, rows * cols);
       // WᵀW = gain²·I when rows ≥ cols, WWᵀ = gain²·I when rows < cols.
-      assert.ok(orthogonalityError(w32, rows, cols, gain, rows >= cols) <= 1e-5, 'float32 orthogonality');
-      assert.ok(orthogonalityError(w64, rows, cols, gain, rows >= cols) <= 1e-12, 'float64 orthogonality');
+      assert.ok(orthogonalityError(w32, rows, cols, gain, rows >= cols ? 'columns' : 'rows') <= 1e-5, 'float32 orthogonality');
+      assert.ok(orthogonalityError(w64, rows, cols, gain, rows >= cols ? 'columns' : 'rows') <= 1e-12, 'float64 orthogonality');
       // float32 is the float64 matrix rounded once.
       assert.ok(w32.every((v, i) => v === Math.fround(w64[i]!)));
       // Every element is gain times an entry of big unit vectors: root mean square exactly gain/√big.
@@ -205,7 +191,7 @@ for (const { shape, layout, centre } of DELTA_CASES) {
         const w = init(shape, 21, { layout, dtype });
         const { tap, rows, cols } = centreTap(w, shape, layout, centre);
         // tf: in×out with orthonormal rows; torch: out×in with orthonormal columns (in ≤ out either way).
-        const err = orthogonalityError(tap, rows, cols, gain, layout === 'torch');
+        const err = orthogonalityError(tap, rows, cols, gain, layout === 'torch' ? 'columns' : 'rows');
         assert.ok(err <= (dtype === 'float32' ? 1e-5 : 1e-12), `${dtype} error ${err}`);
         // The exact std of the tensor: squared sum gain²·in over numel elements.
         const inChannels = layout === 'torch' ? shape[1]! : shape[shape.length - 2]!;

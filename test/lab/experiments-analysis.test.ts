@@ -30,6 +30,7 @@ import { backwardNorms, gradientsExperiment, type GradientsResult, type Gradient
 import { seluExperiment, type SeluResult } from '../../lab/experiments/selu.ts';
 import { recurrentExperiment, type RecurrentResult, type RecurrentRun } from '../../lab/experiments/recurrent.ts';
 import type { Claim, Figure } from '../../lab/experiments/experiment.ts';
+import { gaussian } from '../support/matrices.ts';
 
 const SEED = 1;
 
@@ -398,18 +399,6 @@ describe('recurrent (experiment 7)', () => {
   });
 });
 
-/** Test-local Gaussian generator (mulberry32 + Box–Muller), independent of the core's samplers. */
-function gaussian(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
 
 /** Singular values (descending) of a small n × n matrix: √ of the eigenvalues of AᵀA by cyclic Jacobi rotations. */
 function singularValuesByJacobi(a: Float64Array, n: number): number[] {

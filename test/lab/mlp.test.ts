@@ -3,6 +3,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { batchStream, loadMnist } from '../../lab/data/mnist.ts';
 import { setupBackend } from '../../lab/engine/backend.ts';
+import { gaussian } from '../support/matrices.ts';
 import {
   accuracy,
   activate,
@@ -24,18 +25,6 @@ before(async () => {
   await setupBackend();
 });
 
-/** Test-local Gaussian generator (mulberry32 + Box–Muller), independent of the core's samplers. */
-function gaussian(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
 
 /** He-style weights: N(0, 2/fanIn). */
 function heWeights(seed: number): (layer: number, shape: KernelShape) => Float32Array {
