@@ -14,12 +14,9 @@
 import { fail } from '../errors.ts';
 import { toKey, type KeyLike } from './key.ts';
 import {
-  normalKernel32,
-  normalKernel64,
-  truncatedNormalKernel32,
-  truncatedNormalKernel64,
-  uniformKernel32,
-  uniformKernel64,
+  normalKernel,
+  truncatedNormalKernel,
+  uniformKernel,
 } from './kernels.ts';
 import { simdFill } from './simd.ts';
 import { normalCdf } from './special.ts';
@@ -112,19 +109,16 @@ export function runFill(plan: FillPlan, out: FloatArray, start = 0, end = out.le
   switch (plan.distribution) {
     case 'uniform':
       // min(low + width·uniformAt(k0, k1, offset + j), top), element by element.
-      if (part instanceof Float32Array) uniformKernel32(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
-      else uniformKernel64(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
+      uniformKernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
       return;
     case 'normal':
       // mean + std·normalQuantile(uniformAt(k0, k1, offset + j)).
-      if (part instanceof Float32Array) normalKernel32(k0, k1, part, offset, a[0]!, a[1]!);
-      else normalKernel64(k0, k1, part, offset, a[0]!, a[1]!);
+      normalKernel(k0, k1, part, offset, a[0]!, a[1]!);
       return;
     case 'truncated_normal':
       // z = sign·normalQuantile(base + mass·uniformAt(k0, k1, offset + j)), x = mean + std·z (rounded to float32
       // for a Float32Array), clamped to [bottom, top].
-      if (part instanceof Float32Array) truncatedNormalKernel32(k0, k1, part, offset, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
-      else truncatedNormalKernel64(k0, k1, part, offset, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+      truncatedNormalKernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
       return;
   }
 }
