@@ -1,6 +1,6 @@
 /** Initializers with fixed parameters: zeros, ones, constant, uniform, normal and truncated normal. */
 import { fail } from '../errors.ts';
-import { MAX_TRUNCATION_SIGMAS } from '../random/samplers.ts';
+import { checkTruncationBounds } from '../random/samplers.ts';
 import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition } from './initializer.ts';
 import { constantPlan, normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
@@ -92,10 +92,7 @@ export const truncatedNormalDefinition: InitializerDefinition = {
   },
   check: (o) => {
     const [mean, std, low, high] = [o['mean'], o['std'], o['low'], o['high']] as number[] as [number, number, number, number];
-    if (!(low < high)) fail('invalid_option', 'truncated_normal', 'low', `less than high (${high})`, low);
-    if ((low - mean) / std > MAX_TRUNCATION_SIGMAS || (mean - high) / std > MAX_TRUNCATION_SIGMAS) {
-      fail('invalid_option', 'truncated_normal', 'low', `a bound within ${MAX_TRUNCATION_SIGMAS} std of the mean`, low);
-    }
+    checkTruncationBounds(mean, std, low, high);
   },
   plan: (o) => {
     const [mean, std, low, high] = [o['mean'], o['std'], o['low'], o['high']] as number[] as [number, number, number, number];

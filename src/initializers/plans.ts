@@ -1,9 +1,8 @@
 /** Plans shared by the element-wise initializers: each element is an independent draw from one distribution. */
 import type { Fans } from '../fans.ts';
 import { fillNormal, fillTruncatedNormal, fillUniform } from '../random/samplers.ts';
-import { exp } from '../random/special.ts';
-import { normalCdf } from '../random/special.ts';
-import { formatNumber, type Plan } from './initializer.ts';
+import { exp, normalCdf } from '../random/special.ts';
+import type { Plan } from './initializer.ts';
 
 /** A plan that fills every element with `value`. */
 export function constantPlan(value: number, formula: string): Plan {
@@ -67,9 +66,4 @@ export function truncatedNormalMoments(mean: number, std: number, low: number, h
   const tailTerm = ((Number.isFinite(alpha) ? alpha * pa : 0) - (Number.isFinite(beta) ? beta * pb : 0)) / z;
   const variance = std * std * (1 + tailTerm - shift * shift);
   return { mean: mean + std * shift, std: Math.sqrt(Math.max(variance, 0)) };
-}
-
-/** `√(a)` formatted with the value. */
-export function sqrtText(expression: string, value: number): string {
-  return `√(${expression}) = ${formatNumber(value)}`;
 }

@@ -146,6 +146,19 @@ export function planNormal(key: KeyLike, float32: boolean, length: number, optio
   return { distribution: 'normal', float32, k0: k.k0, k1: k.k1, offset, args: [mean, std] };
 }
 
+/**
+ * Checks the bounds of a truncated normal: low < high, and the bound nearer the mean (when both lie on one side of
+ * it) at most {@link MAX_TRUNCATION_SIGMAS} standard deviations away, beyond which the tail mass underflows.
+ *
+ * @throws InitError `invalid_option` naming `low` or `high`.
+ */
+export function checkTruncationBounds(mean: number, std: number, low: number, high: number): void {
+  if (!(low < high)) fail('invalid_option', 'truncated_normal', 'low', `less than high (${high})`, low);
+  const limit = `within ${MAX_TRUNCATION_SIGMAS} std of the mean when both bounds are on one side of it`;
+  if ((low - mean) / std > MAX_TRUNCATION_SIGMAS) fail('invalid_option', 'truncated_normal', 'low', limit, low);
+  if ((mean - high) / std > MAX_TRUNCATION_SIGMAS) fail('invalid_option', 'truncated_normal', 'high', limit, high);
+}
+
 /** Validates the options of {@link fillTruncatedNormal} for an output of `length` elements and plans the fill. */
 export function planTruncatedNormal(
   key: KeyLike,
@@ -162,13 +175,9 @@ export function planTruncatedNormal(
   const high = options.high ?? mean + 2 * std;
   checkFinite('truncated_normal', 'low', low);
   checkFinite('truncated_normal', 'high', high);
-  if (!(low < high)) fail('invalid_option', 'truncated_normal', 'low', `less than high (${high})`, low);
+  checkTruncationBounds(mean, std, low, high);
   const alpha = (low - mean) / std;
   const beta = (high - mean) / std;
-  const nearSide = alpha > 0 ? alpha : beta < 0 ? -beta : 0;
-  if (nearSide > MAX_TRUNCATION_SIGMAS) {
-    fail('invalid_option', 'truncated_normal', 'low', `within ${MAX_TRUNCATION_SIGMAS} std of the mean (or high)`, low);
-  }
   const offset = checkOffset('truncated_normal', options.offset, length);
   const k = toKey(key);
   const mirrored = alpha >= 0;

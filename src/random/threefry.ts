@@ -6,16 +6,14 @@
  * 32-bit addition, rotation and xor, so it gives the same bits in every JavaScript engine and in WebAssembly.
  */
 
-/** Rotation distances of Threefry-2x32 (Random123 `R_32x2`), rounds 0–7; rounds 8–19 repeat them. */
-const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
-
 /** Key-schedule parity constant of Threefish/Threefry for 32-bit words (Random123 `SKEIN_KS_PARITY32`). */
 export const THREEFRY_PARITY = 0x1bd11bda;
 
 /**
  * Computes one Threefry-2x32-20 block and writes its two 32-bit output words to `out[at]` and `out[at + 1]`.
  *
- * Twenty rounds of x0 += x1; x1 = rotl(x1, R[r mod 8]) ^ x0, with the key injected before round 0 and after
+ * Twenty rounds of x0 += x1; x1 = rotl(x1, R[r mod 8]) ^ x0, with R = 13, 15, 26, 6, 17, 29, 16, 24 (Random123
+ * `R_32x2`) and the key injected before round 0 and after
  * every fourth round (key words k0, k1, k2 = k0 ^ k1 ^ 0x1BD11BDA, rotating, plus the injection index).
  *
  * @param k0 - First key word (unsigned 32-bit).
@@ -69,6 +67,3 @@ export function threefry2x32(
   out[at] = x0;
   out[at + 1] = x1;
 }
-
-/** The rotation table, exported for documentation and tests. */
-export const THREEFRY_ROTATIONS: readonly number[] = ROTATIONS;

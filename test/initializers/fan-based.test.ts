@@ -144,6 +144,7 @@ test('validation: each bad input gets a one-line error naming the parameter and 
     [() => fromSpec({ name: 'normal' }), 'std', /std must be given/],
     [() => uniform({ low: 1, high: 0 }), 'low', /low must be less than high/],
     [() => truncatedNormal({ low: 3, high: 2 }), 'low', /less than high/],
+    [() => truncatedNormal({ low: -50, high: -45 }), 'high', /within 37.5 std of the mean/],
     [() => varianceScaling({ scale: 0 }), 'scale', /scale must be a finite number > 0/],
     [() => varianceScaling({ distribution: 'gamma' as 'normal' }), 'distribution', /one of 'truncated_normal', 'normal', 'uniform'/],
     [() => glorotUniform({ gain: Number.POSITIVE_INFINITY }), 'gain', /gain must be/],

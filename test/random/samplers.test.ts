@@ -145,6 +145,7 @@ test('invalid parameters get one-line errors that name the parameter', () => {
     [() => fillTruncatedNormal(key, new Float32Array(1), { low: 2, high: 1 }), 'low'],
     [() => fillTruncatedNormal(key, new Float32Array(1), { std: 0 }), 'std'],
     [() => fillTruncatedNormal(key, new Float32Array(1), { low: 40, high: 41 }), 'low'],
+    [() => fillTruncatedNormal(key, new Float32Array(1), { low: -41, high: -40 }), 'high'],
     [() => permutation(key, -3), 'n'],
   ];
   for (const [run, parameter] of cases) {
