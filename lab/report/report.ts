@@ -125,16 +125,23 @@ export function packageVersion(): string {
 
 /**
  * Checks that `target` may become (or be replaced by) a report: it does not exist, or it is an empty directory, or
- * it holds an earlier report (a results.json written by `initlab report`).
+ * it holds an earlier report (a results.json written by `initlab report`); and its parent directory accepts the
+ * temporary directory the report is written to before the rename (probed by creating and removing one).
  *
  * @throws InitError naming `--out` otherwise.
  */
 export function checkReportTarget(target: string): void {
   const path = resolve(target);
-  if (!existsSync(path)) return;
   const reject = (why: string): never => {
     throw new InitError('invalid_option', '--out', `report: --out must be a new directory, an empty one or an earlier report; got '${target}' (${why}).`);
   };
+  // The report is written into a temporary sibling directory and renamed: try that now, not after minutes of work.
+  try {
+    rmSync(mkdtempSync(join(dirname(path), `.${basename(path)}.probe-`)), { recursive: true });
+  } catch (error) {
+    reject(`its parent directory is not writable: ${error instanceof Error ? error.message.split(',')[0] : String(error)}`);
+  }
+  if (!existsSync(path)) return;
   if (!statSync(path).isDirectory()) reject('not a directory');
   const entries = readdirSync(path);
   if (entries.length === 0) return;

@@ -243,6 +243,7 @@ test('initlab lab: unknown experiment, unknown option and bad values are one-lin
   assert.match(usageError(['lab', 'mnist', '--iteration', '5']), /^initlab: lab mnist: option must be one of --init, .*; got --iteration \(did you mean --iterations\?\)\.$/);
   assert.match(usageError(['lab', 'mnist', '--iterations', '5x']), /^initlab: lab mnist: --iterations must be an integer; got '5x'\.$/);
   assert.match(usageError(['lab', 'mnist', '--iterations', '0']), /iterations must be an integer in \[1,/);
+  assert.match(usageError(['report', '--quick', '--out', join(dir, 'missing', 'report')]), /^initlab: report: --out must be .*parent directory is not writable: ENOENT/);
   assert.match(usageError(['lab', 'mnist', '--init', 'he_nromal']), /he_normal/);
   assert.match(usageError(['lab', 'symmetry', '--activation', 'relu,gelu']), /--activation must be a comma-separated list of sigmoid, tanh, relu/);
   assert.match(usageError(['lab', 'mnist', '--seeds', '1', '--seeds', '2']), /--seeds must be given once/);
