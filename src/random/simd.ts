@@ -26,6 +26,23 @@
  *
  * @module
  */
+import {
+  Code,
+  concatBytes,
+  ConstantPool,
+  F64,
+  I32,
+  MODULE_HEADER,
+  name,
+  section,
+  SIMD,
+  sleb,
+  uleb,
+  V128,
+  vector,
+  wasmApi,
+  wasmSimdSupported,
+} from '../wasm/assembler.ts';
 import { normalQuantile } from './special.ts';
 
 /** Elements per call: the module's memory holds the uniforms, the outputs and the tail list of one block. */
@@ -42,192 +59,8 @@ const SLOW_BASE = ROOM * 20;
 /** The constant pool (a data segment), after the slow list (which may count a duplicated last entry up to 7 times). */
 const CONST_BASE = ROOM * 24 + 64;
 
-/** The minimal WebAssembly API used here (the core's TypeScript lib has no WebAssembly types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-
 /** One kernel call: (k0, k1, c0, c1, count, p0 … p6) → number of slow elements listed. */
 type KernelFn = (k0: number, k1: number, c0: number, c1: number, count: number, ...params: number[]) => number;
-
-// ------------------------------------------------------------------------------------------------
-// A tiny assembler.
-// ------------------------------------------------------------------------------------------------
-
-function uleb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value !== 0);
-  return bytes;
-}
-
-function sleb(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      bytes.push(byte);
-      return bytes;
-    }
-    bytes.push(byte | 0x80);
-  }
-}
-
-const scratchFloat = new Float64Array(2);
-const scratchBytes = new Uint8Array(scratchFloat.buffer);
-const scratchInts = new Int32Array(scratchFloat.buffer);
-
-function f64Bytes(value: number): number[] {
-  scratchFloat[0] = value;
-  return Array.from(scratchBytes.subarray(0, 8));
-}
-
-// (concat rather than spreads: a function body has some 15,000 bytes.)
-function section(id: number, body: number[]): number[] {
-  return [id].concat(uleb(body.length), body);
-}
-
-function vector(items: number[][]): number[] {
-  return uleb(items.length).concat(...items);
-}
-
-function name(text: string): number[] {
-  const bytes = Array.from(text, (c) => c.charCodeAt(0));
-  return [...uleb(bytes.length), ...bytes];
-}
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-/** SIMD opcodes (0xFD prefix, LEB128 sub-opcode). */
-const SIMD = {
-  load: 0x00,
-  store: 0x0b,
-  const: 0x0c,
-  shuffle: 0x0d,
-  i32x4Splat: 0x11,
-  i64x2Splat: 0x12,
-  f64x2Splat: 0x14,
-  f64x2ExtractLane: 0x21,
-  f64x2ReplaceLane: 0x22,
-  f64x2Lt: 0x49,
-  f64x2Gt: 0x4a,
-  f64x2Le: 0x4b,
-  and: 0x4e,
-  or: 0x50,
-  xor: 0x51,
-  bitselect: 0x52,
-  anyTrue: 0x53,
-  f32x4DemoteF64x2Zero: 0x5e,
-  f64x2PromoteLowF32x4: 0x5f,
-  i32x4Shl: 0xab,
-  i32x4ShrU: 0xad,
-  i32x4Add: 0xae,
-  i64x2Bitmask: 0xc4,
-  i64x2Shl: 0xcb,
-  i64x2ShrU: 0xcd,
-  i64x2Sub: 0xd1,
-  i64x2GeS: 0xdb,
-  f64x2Abs: 0xec,
-  f64x2Neg: 0xed,
-  f64x2Sqrt: 0xef,
-  f64x2Add: 0xf0,
-  f64x2Sub: 0xf1,
-  f64x2Mul: 0xf2,
-  f64x2Div: 0xf3,
-  f64x2Pmin: 0xf6,
-  f64x2Pmax: 0xf7,
-  f64x2ConvertLowI32x4S: 0xfe,
-  f64x2ConvertLowI32x4U: 0xff,
-} as const;
-
-/** The module's v128 constants, 16 bytes each, in a data segment at CONST_BASE. */
-class ConstantPool {
-  private readonly index = new Map<string, number>();
-  private readonly list: (readonly number[])[] = [];
-  /** Byte offset of a constant in memory (added on first use). */
-  offset(bytes: readonly number[]): number {
-    const key = bytes.join(',');
-    let k = this.index.get(key);
-    if (k === undefined) {
-      k = this.list.push(bytes) - 1;
-      this.index.set(key, k);
-    }
-    return CONST_BASE + 16 * k;
-  }
-  bytes(): number[] {
-    return this.list.flat();
-  }
-}
-
-/** Builds the instructions of one function body. */
-class Code {
-  readonly bytes: number[] = [];
-  constructor(readonly pool: ConstantPool) {}
-  op(...bytes: number[]): this {
-    for (const b of bytes) this.bytes.push(b);
-    return this;
-  }
-  simd(op: number, ...immediates: number[]): this {
-    this.bytes.push(0xfd);
-    if (op < 0x80) this.bytes.push(op);
-    else this.bytes.push((op & 0x7f) | 0x80, op >>> 7);
-    for (const b of immediates) this.bytes.push(b);
-    return this;
-  }
-  get(local: number): this {
-    return this.localOp(0x20, local);
-  }
-  set(local: number): this {
-    return this.localOp(0x21, local);
-  }
-  private localOp(opcode: number, local: number): this {
-    this.bytes.push(opcode);
-    for (const b of uleb(local)) this.bytes.push(b);
-    return this;
-  }
-  i32(value: number): this {
-    return this.op(0x41, ...sleb(value | 0));
-  }
-  /**
-   * A v128 constant, loaded from the module's constant pool: V8 builds an inline `v128.const` from immediates with
-   * several instructions every time it runs, while a load from memory is one instruction.
-   */
-  constant(bytes: readonly number[]): this {
-    return this.i32(0).load(this.pool.offset(bytes));
-  }
-  /** v128 constant holding `value` in both f64 lanes. */
-  f64x2(value: number): this {
-    return this.constant([...f64Bytes(value), ...f64Bytes(value)]);
-  }
-  /** v128 constant holding the 64-bit integer `value` (< 2^31) in both lanes. */
-  i64x2(value: number): this {
-    return this.i32x4([value, 0, value, 0]);
-  }
-  /** v128 constant from four i32 lanes. */
-  i32x4(lanes: readonly number[]): this {
-    for (let i = 0; i < 4; i++) scratchInts[i] = lanes[i]!;
-    return this.constant(Array.from(scratchBytes));
-  }
-  /** v128.load/store with alignment 2^4 and a constant offset. */
-  load(offset: number): this {
-    return this.simd(SIMD.load, 4).op(...uleb(offset));
-  }
-  store(offset: number): this {
-    return this.simd(SIMD.store, 4).op(...uleb(offset));
-  }
-  shuffle(lanes: readonly number[]): this {
-    return this.simd(SIMD.shuffle).op(...lanes);
-  }
-}
 
 // Parameters and locals of every kernel: 5 i32 and 7 f64 parameters, then i32 locals, then v128 locals.
 const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, p0: 5, p1: 6, p2: 7, p3: 8, p4: 9, p5: 10, p6: 11 } as const;
@@ -632,26 +465,19 @@ function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool
 /** The bytes of a module exporting `memory` and one kernel, `run`. */
 export function simdModuleBytes(distribution: Distribution, float32: boolean): Uint8Array {
   const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [F64], [F64], [F64], [F64], [F64]]), ...vector([[I32]])];
-  const pool = new ConstantPool();
+  const pool = new ConstantPool(CONST_BASE);
   const code = section(10, vector([kernel(distribution, float32, pool)]));
   const constants = pool.bytes();
   if (CONST_BASE + constants.length > 65536) throw new Error('the SIMD constant pool does not fit in one page');
-  const parts = [
-    [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  return concatBytes([
+    MODULE_HEADER,
     section(1, vector([type])),
     section(3, vector([[0]])),
     section(5, vector([[0x00, 1]])), // one memory, 1 page (64 KiB)
     section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]])),
     code,
     section(11, vector([[0x00, 0x41, ...sleb(CONST_BASE), 0x0b, ...uleb(constants.length), ...constants]])),
-  ];
-  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
+  ]);
 }
 
 /** One compiled kernel and views of its module's memory. */
@@ -667,7 +493,6 @@ export interface SimdKernel {
 }
 
 let enabled = true;
-let available: boolean | undefined;
 const compiled = new Map<string, SimdKernel | null>();
 
 /** Turns the SIMD path off (false) or back on: for tests and benchmarks of the pure TypeScript path. */
@@ -680,22 +505,7 @@ export function setSimdEnabled(on: boolean): void {
  * was not turned off.
  */
 export function simdAvailable(): boolean {
-  if (!enabled) return false;
-  if (available === undefined) {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    // (module (func (result v128) v128.const i64x2 0 0))
-    const probe = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...section(1, vector([[0x60, 0x00, 0x01, V128]]))];
-    const body = [0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b];
-    probe.push(...section(3, vector([[0]])), ...section(10, vector([[...uleb(body.length), ...body]])));
-    // Wasm memory is little-endian; the typed-array views used here assume the host is too (every current one is).
-    const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-    try {
-      available = littleEndian && wasm !== undefined && wasm.validate(new Uint8Array(probe));
-    } catch {
-      available = false;
-    }
-  }
-  return available;
+  return enabled && wasmSimdSupported();
 }
 
 /**
@@ -714,7 +524,7 @@ export function simdKernel(distribution: Distribution, float32: boolean): SimdKe
 }
 
 function compile(distribution: Distribution, float32: boolean): SimdKernel | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const wasm = wasmApi();
   if (!wasm) return null;
   try {
     const instance = new wasm.Instance(new wasm.Module(simdModuleBytes(distribution, float32)), {});
