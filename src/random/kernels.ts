@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { boxMuller32 } from './box-muller.ts';
 import { normalQuantile } from './special.ts';
 import { THREEFRY_PARITY } from './threefry.ts';
 
@@ -28,6 +29,11 @@ import { THREEFRY_PARITY } from './threefry.ts';
 const BLOCK = 1024;
 /** The uniforms of the current block. */
 const UNIFORMS = new Float64Array(BLOCK);
+/** The Threefry output words of the current block of counters. */
+const WORDS0 = new Int32Array(BLOCK);
+const WORDS1 = new Int32Array(BLOCK);
+/** One Box–Muller pair. */
+const PAIR = new Float64Array(2);
 /** Block positions of the elements outside the central region of AS 241. */
 const TAILS = new Int32Array(BLOCK);
 
@@ -55,10 +61,10 @@ const B6 = 2.8729085735721942674e4;
 const B7 = 5.226495278852854561e3;
 
 /**
- * UNIFORMS[i] = uniformAt(k0, k1, offset + i) for i < count (≤ BLOCK): u = (m + ½)·2^-52 with m the top 26 bits of
- * each output word of Threefry-2x32-20(key, counter(offset + i)).
+ * (WORDS0[i], WORDS1[i]) = Threefry-2x32-20(key, counter(first + i)) for i < count (≤ BLOCK), the counter of block
+ * index b being (⌊b / 2^32⌋, b mod 2^32).
  */
-export function uniformBlock(k0: number, k1: number, offset: number, count: number): Float64Array {
+export function threefryBlocks(k0: number, k1: number, first: number, count: number): void {
   const k2 = (k0 ^ k1 ^ THREEFRY_PARITY) | 0;
   // Key injection s adds (a_s, b_s) to (x0, x1): key words rotate through k0, k1, k2, plus s on the second word.
   const a1 = k1 | 0, b1 = (k2 + 1) | 0, a2 = k2, b2 = (k0 + 2) | 0, a3 = k0 | 0;
@@ -66,7 +72,7 @@ export function uniformBlock(k0: number, k1: number, offset: number, count: numb
   let i = 0;
   while (i < count) {
     // A run of elements whose counters (c0, c1) share the high word c0 = ⌊index / 2^32⌋.
-    const index = offset + i;
+    const index = first + i;
     const c0 = Math.floor(index / TWO_POW_32);
     const c1 = index - c0 * TWO_POW_32;
     const room = TWO_POW_32 - c1;
@@ -106,8 +112,20 @@ export function uniformBlock(k0: number, k1: number, offset: number, count: numb
       x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0;
       x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0;
       x0 = (x0 + a5) | 0; x1 = (x1 + b5) | 0;
-      UNIFORMS[i] = ((x0 >>> 6) * TWO_POW_26 + (x1 >>> 6) + 0.5) * TWO_POW_M52;
+      WORDS0[i] = x0;
+      WORDS1[i] = x1;
     }
+  }
+}
+
+/**
+ * UNIFORMS[i] = uniformAt(k0, k1, offset + i) for i < count (≤ BLOCK): u = (m + ½)·2^-52 with m the top 26 bits of
+ * each output word of Threefry-2x32-20(key, counter(offset + i)).
+ */
+export function uniformBlock(k0: number, k1: number, offset: number, count: number): Float64Array {
+  threefryBlocks(k0, k1, offset, count);
+  for (let i = 0; i < count; i++) {
+    UNIFORMS[i] = ((WORDS0[i]! >>> 6) * TWO_POW_26 + (WORDS1[i]! >>> 6) + 0.5) * TWO_POW_M52;
   }
   return UNIFORMS;
 }
@@ -194,6 +212,27 @@ export function truncatedNormalKernel(
       const z = sign * normalQuantile(base + mass * UNIFORMS[i]!);
       const x = float32 ? Math.fround(mean + std * z) : mean + std * z;
       out[start + i] = x < bottom ? bottom : x > top ? top : x;
+    }
+  }
+}
+
+/**
+ * Float32 outputs: out[j] = fl32(mean + std·z), z the float32 Box–Muller normal of stream element offset + j
+ * (box-muller.ts: elements 2b and 2b + 1 from the words of Threefry block b).
+ */
+export function normal32Kernel(k0: number, k1: number, out: Float32Array, offset: number, mean: number, std: number): void {
+  const n = out.length;
+  if (n === 0) return;
+  // Blocks first … last hold the elements; element e sits at out[e − offset].
+  const last = Math.floor((offset + n - 1) / 2);
+  for (let first = Math.floor(offset / 2); first <= last; first += BLOCK) {
+    const count = last - first + 1 < BLOCK ? last - first + 1 : BLOCK;
+    threefryBlocks(k0, k1, first, count);
+    for (let i = 0; i < count; i++) {
+      boxMuller32(WORDS0[i]!, WORDS1[i]!, PAIR, 0);
+      const at = 2 * (first + i) - offset;
+      if (at >= 0) out[at] = mean + std * PAIR[0]!;
+      if (at + 1 < n) out[at + 1] = mean + std * PAIR[1]!;
     }
   }
 }

@@ -2,22 +2,19 @@
  * Samplers: fill a Float32Array or Float64Array with uniform, normal or truncated-normal values.
  *
  * Element i of a stream depends only on (key, i): it is made from the 64 bits of the Threefry-2x32-20 block
- * with counter (⌊i / 2^32⌋, i mod 2^32). A sampler's `offset` is the stream index of `out[0]`, so any slice of a
- * tensor can be generated alone, in chunks or on several threads, bit-identical to one pass. No sampler rejects
- * draws: every transform is an inverse CDF, built from IEEE-exact operations only (see special.ts), so the same
- * key gives the same bits in every engine.
+ * with counter (⌊i / 2^32⌋, i mod 2^32), or, for float32 normals, from one of the two words of block ⌊i / 2⌋. A
+ * sampler's `offset` is the stream index of `out[0]`, so any slice of a tensor can be generated alone, in chunks
+ * or on several threads, bit-identical to one pass. No sampler rejects draws: the transforms are inverse CDFs and
+ * (float32 normals) the Box–Muller transform, built from IEEE-exact operations only (see special.ts and
+ * box-muller.ts), so the same key gives the same bits in every engine.
  *
- * The fills run on WebAssembly SIMD kernels where the engine has them (simd.ts), else on TypeScript kernels
- * (kernels.ts); both give exactly the bits of the reference path, one {@link uniformAt} and one `normalQuantile` per
- * element (test/random/kernels.test.ts).
+ * The fills run on WebAssembly SIMD kernels where the engine has them (simd.ts, simd-normal32.ts), else on
+ * TypeScript kernels (kernels.ts); both give exactly the bits of the reference path, one {@link uniformAt} and one
+ * `normalQuantile`, or one `normal32At`, per element (test/random/kernels.test.ts).
  */
 import { fail } from '../errors.ts';
 import { toKey, type KeyLike } from './key.ts';
-import {
-  normalKernel,
-  truncatedNormalKernel,
-  uniformKernel,
-} from './kernels.ts';
+import { normal32Kernel, normalKernel, truncatedNormalKernel, uniformKernel } from './kernels.ts';
 import { simdFill } from './simd.ts';
 import { normalCdf } from './special.ts';
 import { threefry2x32 } from './threefry.ts';
@@ -112,8 +109,10 @@ export function runFill(plan: FillPlan, out: FloatArray, start = 0, end = out.le
       uniformKernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
       return;
     case 'normal':
+      // Float32: mean + std·normal32At(k0, k1, offset + j) (Box–Muller in float32, box-muller.ts); float64:
       // mean + std·normalQuantile(uniformAt(k0, k1, offset + j)).
-      normalKernel(k0, k1, part, offset, a[0]!, a[1]!);
+      if (part instanceof Float32Array) normal32Kernel(k0, k1, part, offset, a[0]!, a[1]!);
+      else normalKernel(k0, k1, part, offset, a[0]!, a[1]!);
       return;
     case 'truncated_normal':
       // z = sign·normalQuantile(base + mass·uniformAt(k0, k1, offset + j)), x = mean + std·z (rounded to float32
@@ -202,8 +201,15 @@ export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options:
 }
 
 /**
- * Fills `out` with 𝒩(mean, std²) by inversion: x = mean + std·Φ⁻¹(u) (Wichura's AS 241 for Φ⁻¹).
- * Untruncated: the largest |z| reachable is about 8.2 (u = 2^-53).
+ * Fills `out` with 𝒩(mean, std²): x = mean + std·z, untruncated, with z from one of two streams:
+ *
+ * - Float32Array: z is the float32 Box–Muller normal (Box & Muller 1958; box-muller.ts), elements 2j and 2j + 1 from
+ *   Threefry block j, computed in IEEE single precision; x = fl32(mean + std·z). The largest |z| is about 6.76.
+ * - Float64Array: z = Φ⁻¹(u) by inversion (Wichura's AS 241, 1988), u from {@link uniformAt}; the largest |z| is
+ *   about 8.2 (u = 2^-53).
+ *
+ * The float32 stream is therefore not the float64 stream rounded (as in PyTorch and JAX, where float32 and float64
+ * normals also differ); each is the same on every platform and path.
  *
  * @returns `out`.
  * @throws InitError `invalid_option` when mean is not finite, std is NaN, negative or infinite.

@@ -559,6 +559,8 @@ export function simdFill(
   a: readonly number[],
 ): boolean {
   const float32 = out instanceof Float32Array;
+  // Float32 normals are another stream (Box–Muller, simd-normal32.ts).
+  if (distribution === 'normal' && float32) return false;
   const kernel = simdKernel(distribution === 'truncated_normal' ? 'truncated' : distribution, float32);
   if (kernel === undefined) return false;
   const { run, u, slow, out: values } = kernel;

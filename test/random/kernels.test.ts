@@ -12,10 +12,12 @@ import {
 } from '../../src/random/samplers.ts';
 import { setSimdEnabled, simdAvailable, simdKernel } from '../../src/random/simd.ts';
 import { normalQuantile } from '../../src/random/special.ts';
+import { normal32At } from '../../src/random/box-muller.ts';
 
 // Both fast paths, the WebAssembly SIMD kernels (src/random/simd.ts) and the TypeScript kernels (src/random/kernels.ts),
 // must give exactly the bits of the reference path: one threefry2x32 call per element through uniformAt, then
-// normalQuantile, as samplers.ts computed before the kernels existed.
+// normalQuantile, as samplers.ts computed before the kernels existed; for float32 normals, one normal32At call
+// (a threefry2x32 call and the float32 Box–Muller pair) per element.
 function referenceFill(plan: FillPlan, out: FloatArray): void {
   const { k0, k1, offset, args: a } = plan;
   for (let j = 0; j < out.length; j++) {
@@ -24,7 +26,7 @@ function referenceFill(plan: FillPlan, out: FloatArray): void {
       const x = a[0]! + a[1]! * u;
       out[j] = x < a[2]! ? x : a[2]!;
     } else if (plan.distribution === 'normal') {
-      out[j] = a[0]! + a[1]! * normalQuantile(u);
+      out[j] = a[0]! + a[1]! * (plan.float32 ? normal32At(k0, k1, offset + j) : normalQuantile(u));
     } else {
       const [base, mass, sign, mean, std, bottom, top] = a as [number, number, number, number, number, number, number];
       const z = sign * normalQuantile(base + mass * u);
@@ -43,8 +45,9 @@ function sameBits(actual: FloatArray, expected: FloatArray, what: string): void 
 
 const keys = [keyFromSeed(0), keyFromSeed(-1), keyFromWords(0xffffffff, 0), keyFromWords(0x80000000, 0x7fffffff), fold(keyFromSeed(7), 'w')];
 // Offsets that start a fill at 0, just before the counter's low word wraps (c1 = 2^32 − 5 → the high word changes
-// inside the fill), at a high word far from 0, and next to 2^53.
-const offsets = [0, 2 ** 32 - 5, 3 * 2 ** 32 + 123_456, 2 ** 53 - 40_000];
+// inside the fill; for float32 normals, two elements per counter, at 2^33 − 5), at a high word far from 0, at an odd
+// element (the second of a float32 normal pair), and next to 2^53.
+const offsets = [0, 2 ** 32 - 5, 2 ** 33 - 5, 3 * 2 ** 32 + 123_457, 2 ** 53 - 40_000];
 const plans: [string, (key: (typeof keys)[number], float32: boolean, length: number, offset: number) => FillPlan][] = [
   ['uniform', (k, f, n, offset) => planUniform(k, f, n, { offset })],
   ['uniform[-3, 1e-7)', (k, f, n, offset) => planUniform(k, f, n, { low: -3, high: 1e-7, offset })],
