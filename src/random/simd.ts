@@ -43,6 +43,8 @@ import {
   wasmApi,
   wasmSimdSupported,
 } from '../wasm/assembler.ts';
+import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, type ThreefryLocals } from './simd-threefry.ts';
+import { simdNormal32Fill } from './simd-normal32.ts';
 import { normalQuantile } from './special.ts';
 
 /** Elements per call: the module's memory holds the uniforms, the outputs and the tail list of one block. */
@@ -95,6 +97,24 @@ const FIRST_TAIL_LOCAL = FIRST_PAIR_LOCAL + 2 * VECTORS * PAIR_NAMES.length;
 /** i32 locals holding the tail-list entries 1 … 2·TAIL_PAIRS − 1 of an iteration (entry 0 is idxA). */
 const FIRST_TAIL_INDEX_LOCAL = FIRST_TAIL_LOCAL + TAIL_PAIRS * TAIL_NAMES.length;
 
+/** Where the shared Threefry code (simd-threefry.ts) finds its parameters and locals. */
+const THREEFRY_LOCALS: ThreefryLocals = {
+  k0: P.k0,
+  k1: P.k1,
+  c0: P.c0,
+  c1: P.c1,
+  k2: L.k2,
+  injections: [
+    [L.a1, L.b1],
+    [L.a2, L.b2],
+    [L.a3, L.b3],
+    [L.a4, L.b4],
+    [L.a5, L.b5],
+  ],
+  x0Start: L.x0Start,
+  counter: L.counter,
+};
+
 function tailLocal(name: (typeof TAIL_NAMES)[number], g: number): number {
   return FIRST_TAIL_LOCAL + g * TAIL_NAMES.length + TAIL_NAMES.indexOf(name);
 }
@@ -113,8 +133,6 @@ function per(name: (typeof PAIR_NAMES)[number], h: number): number {
   return FIRST_PAIR_LOCAL + h * PAIR_NAMES.length + PAIR_NAMES.indexOf(name);
 }
 
-const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
-const PARITY = 0x1bd11bda;
 const TWO_POW_26 = 67108864;
 const TWO_POW_M52 = 2.220446049250313e-16;
 // AS 241 central region: the coefficients of special.ts's centralRational, highest degree first.
@@ -347,37 +365,13 @@ function transforms(code: Code, distribution: Distribution, float32: boolean): v
   code.op(0x0c, 0).op(0x0b).op(0x0b);
 }
 
-/** The i8x16.shuffle lanes that rotate each 32-bit lane left by 8·bytes bits (little-endian lanes). */
-function rotateBytes(bytes: number): number[] {
-  return Array.from({ length: 16 }, (_, k) => (k & ~3) + (((k & 3) - bytes + 4) & 3));
-}
-
 /**
  * One kernel: the Threefry loop on VECTORS vectors of four counters (4·VECTORS elements per iteration, the dependency
  * chains interleaved round by round), the uniforms, the transforms, then the tail loop.
  */
 function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool): number[] {
   const code = new Code(pool);
-  // k2 = k0 ^ k1 ^ parity; the injected key words (a_s, b_s) as i32x4 splats.
-  code.get(P.k0).get(P.k1).op(0x73).i32(PARITY).op(0x73).set(L.k2);
-  const splat = (push: () => void, local: number): void => {
-    push();
-    code.simd(SIMD.i32x4Splat).set(local);
-  };
-  const plus = (local: number, add: number) => () => code.get(local).i32(add).op(0x6a);
-  splat(plus(P.k1, 0), L.a1);
-  splat(plus(L.k2, 1), L.b1);
-  splat(plus(L.k2, 0), L.a2);
-  splat(plus(P.k0, 2), L.b2);
-  splat(plus(P.k0, 0), L.a3);
-  splat(plus(P.k1, 3), L.b3);
-  splat(plus(P.k1, 0), L.a4);
-  splat(plus(L.k2, 4), L.b4);
-  splat(plus(L.k2, 0), L.a5);
-  splat(plus(P.k0, 5), L.b5);
-  // x0 starts at c0 + k0 in every lane; x1 at c1 + k1 + lane, advanced by 4·VECTORS each iteration.
-  splat(() => code.get(P.c0).get(P.k0).op(0x6a), L.x0Start);
-  code.get(P.c1).get(P.k1).op(0x6a).simd(SIMD.i32x4Splat).i32x4([0, 1, 2, 3]).simd(SIMD.i32x4Add).set(L.counter);
+  emitKeySchedule(code, THREEFRY_LOCALS);
   const params = [P.p0, P.p1, P.p2, P.p3, P.p4, P.p5, P.p6];
   const locals = [L.p0, L.p1, L.p2, L.p3, L.p4, L.p5, L.p6];
   params.forEach((p, k) => code.get(p).simd(SIMD.f64x2Splat).set(locals[k]!));
@@ -385,33 +379,7 @@ function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool
   code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
   code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
   const vectors = Array.from({ length: VECTORS }, (_, v) => [vec('x0', v), vec('x1', v), vec('hi', v), vec('lo', v)] as const);
-  for (const [v, [x0, x1]] of vectors.entries()) {
-    code.get(L.x0Start).set(x0).get(L.counter).i32x4([4 * v, 4 * v, 4 * v, 4 * v]).simd(SIMD.i32x4Add).set(x1);
-  }
-  const injections = [
-    [L.a1, L.b1],
-    [L.a2, L.b2],
-    [L.a3, L.b3],
-    [L.a4, L.b4],
-    [L.a5, L.b5],
-  ] as const;
-  for (let group = 0; group < 5; group++) {
-    for (let round = 0; round < 4; round++) {
-      const rotation = ROTATIONS[(group % 2) * 4 + round]!;
-      for (const [x0, x1] of vectors) {
-        // x0 += x1; x1 = rotl(x1, R) ^ x0 (a byte shuffle when R is a multiple of 8: one instruction instead of three)
-        code.get(x0).get(x1).simd(SIMD.i32x4Add).set(x0);
-        if (rotation % 8 === 0) code.get(x1).get(x1).shuffle(rotateBytes(rotation / 8));
-        else code.get(x1).i32(rotation).simd(SIMD.i32x4Shl).get(x1).i32(32 - rotation).simd(SIMD.i32x4ShrU).simd(SIMD.or);
-        code.get(x0).simd(SIMD.xor).set(x1);
-      }
-    }
-    const [a, b] = injections[group]!;
-    for (const [x0, x1] of vectors) {
-      code.get(x0).get(a).simd(SIMD.i32x4Add).set(x0);
-      code.get(x1).get(b).simd(SIMD.i32x4Add).set(x1);
-    }
-  }
+  emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map(([x0, x1]) => [x0, x1] as const));
   const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
   for (const [v, [x0, x1, hi, lo]] of vectors.entries()) {
     code.get(x0).i32(6).simd(SIMD.i32x4ShrU).set(hi);
@@ -444,7 +412,7 @@ function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool
     }
   }
   const step = 4 * VECTORS;
-  code.get(L.counter).i32x4([step, step, step, step]).simd(SIMD.i32x4Add).set(L.counter);
+  emitCounterAdvance(code, THREEFRY_LOCALS, step);
   code.get(L.i).i32(step).op(0x6a).set(L.i);
   code.op(0x0c, 0).op(0x0b).op(0x0b); // br loop; end loop; end block
   if (distribution === 'uniform') code.i32(0);
@@ -560,7 +528,9 @@ export function simdFill(
 ): boolean {
   const float32 = out instanceof Float32Array;
   // Float32 normals are another stream (Box–Muller, simd-normal32.ts).
-  if (distribution === 'normal' && float32) return false;
+  if (distribution === 'normal' && out instanceof Float32Array) {
+    return simdAvailable() && simdNormal32Fill(out, offset, k0, k1, a[0] ?? 0, a[1] ?? 1);
+  }
   const kernel = simdKernel(distribution === 'truncated_normal' ? 'truncated' : distribution, float32);
   if (kernel === undefined) return false;
   const { run, u, slow, out: values } = kernel;

@@ -1,0 +1,282 @@
+/**
+ * The WebAssembly SIMD fast path of the float32 normal stream (box-muller.ts): Threefry-2x32-20 on four counters at
+ * once (i32x4, simd-threefry.ts), then the float32 Box–Muller transform on four blocks at once (f32x4), then
+ * x = mean + std·z in float64 (f64x2) and one rounding to float32.
+ *
+ * Every lane performs the operations of box-muller.ts in the same order — u32→f32 conversions, f32 adds, multiplies,
+ * divisions and square roots (each correctly rounded in wasm as `Math.fround` of the double result is in
+ * JavaScript), integer and bit operations, no fused multiply-add — so the bits are those of the reference path
+ * (test/random/kernels.test.ts). Two steps are written differently with the same result:
+ *
+ * - δ = (x0 + ½) − t, exact in JavaScript's doubles, is computed here in float32 as ((hi − t) + lo) + ½ with
+ *   hi = (x0 >>> 16)·2^16 and lo = x0 & 0xFFFF: each operation's exact result is a float32 number (hi and t are
+ *   within 2^16 + 128 of each other, multiples of t's spacing), so none rounds;
+ * - the quadrant's swap and signs are bit selections and sign-bit xors instead of branches and negations.
+ *
+ * A call computes `count` blocks (2·count values) into the module's memory, whole iterations of {@link VECTORS}·4
+ * blocks at a time; the caller copies out the values it needs.
+ *
+ * @module
+ */
+import {
+  Code,
+  concatBytes,
+  ConstantPool,
+  F64,
+  functionBody,
+  I32,
+  MODULE_HEADER,
+  name,
+  section,
+  SIMD,
+  sleb,
+  uleb,
+  V128,
+  vector,
+  wasmApi,
+} from '../wasm/assembler.ts';
+import { COS_SERIES, LN2_32, LOG_SERIES, PI_2M32, SIN_SERIES, SQRT2_32 } from './box-muller.ts';
+import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, type ThreefryLocals } from './simd-threefry.ts';
+
+/** Threefry blocks per call (2 values each). */
+export const NORMAL32_BLOCK = 2048;
+/** Threefry vectors per iteration: independent dependency chains the processor overlaps. */
+const VECTORS = 4;
+/** The outputs: room for a block plus one iteration's overshoot, 8 bytes per Threefry block. */
+const OUT_BASE = 0;
+const CONST_BASE = (NORMAL32_BLOCK + 4 * VECTORS) * 8;
+
+// Parameters: k0, k1, c0, c1, count (i32), mean, std (f64).
+const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, mean: 5, std: 6 } as const;
+const I32_NAMES = ['i', 'k2'] as const;
+const V128_NAMES = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter', 'mean', 'std'] as const;
+/** Per Threefry vector: the words, then the transform's values (f32x4 unless noted). */
+const VECTOR_NAMES = [
+  'x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r',
+  'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1',
+] as const;
+const FIRST_LOCAL = 7;
+const L = Object.fromEntries([
+  ...I32_NAMES.map((n, k) => [n, FIRST_LOCAL + k]),
+  ...V128_NAMES.map((n, k) => [n, FIRST_LOCAL + I32_NAMES.length + k]),
+]) as Record<(typeof I32_NAMES)[number] | (typeof V128_NAMES)[number], number>;
+const FIRST_VECTOR_LOCAL = FIRST_LOCAL + I32_NAMES.length + V128_NAMES.length;
+
+/** Local `name` of Threefry vector v. */
+function vec(name: (typeof VECTOR_NAMES)[number], v: number): number {
+  return FIRST_VECTOR_LOCAL + v * VECTOR_NAMES.length + VECTOR_NAMES.indexOf(name);
+}
+
+const THREEFRY_LOCALS: ThreefryLocals = {
+  k0: P.k0,
+  k1: P.k1,
+  c0: P.c0,
+  c1: P.c1,
+  k2: L.k2,
+  injections: [
+    [L.a1, L.b1],
+    [L.a2, L.b2],
+    [L.a3, L.b3],
+    [L.a4, L.b4],
+    [L.a5, L.b5],
+  ],
+  x0Start: L.x0Start,
+  counter: L.counter,
+};
+
+const SIGN = 0x80000000 | 0;
+
+function kernel(pool: ConstantPool): number[] {
+  const code = new Code(pool);
+  const vectors = Array.from({ length: VECTORS }, (_, v) => v);
+  /** One statement for every vector, then the next: the processor overlaps the vectors' dependency chains. */
+  const each = (emit: (v: number) => void): void => vectors.forEach(emit);
+  const x = (local: (typeof VECTOR_NAMES)[number]) => (v: number) => vec(local, v);
+  const [x0, x1, t, e, m, big, s, zz, poly, lnm, delta, len, r] = (
+    ['x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r'] as const
+  ).map(x);
+  const [tq, phi, pp, sn, cs, swap, c, z0, z1, o0, o1] = (
+    ['tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1'] as const
+  ).map(x);
+
+  emitKeySchedule(code, THREEFRY_LOCALS);
+  code.get(P.mean).simd(SIMD.f64x2Splat).set(L.mean).get(P.std).simd(SIMD.f64x2Splat).set(L.std);
+  code.i32(0).set(L.i);
+  code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
+  code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
+  emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map((v) => [x0!(v), x1!(v)] as const));
+
+  // −ln u1. t = fl(fl(x0) + ½); e = (bits(t) >>> 23) − 127; m = bits (t & 0x7FFFFF) | 0x3F800000.
+  each((v) => code.get(x0!(v)).simd(SIMD.f32x4ConvertI32x4U).f32x4(0.5).simd(SIMD.f32x4Add).set(t!(v)));
+  each((v) => code.get(t!(v)).i32(23).simd(SIMD.i32x4ShrU).i32x4([127, 127, 127, 127]).simd(SIMD.i32x4Sub).set(e!(v)));
+  each((v) => code.get(t!(v)).i32x4([0x7fffff, 0x7fffff, 0x7fffff, 0x7fffff]).simd(SIMD.and).i32x4([0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000]).simd(SIMD.or).set(m!(v)));
+  // m ≥ √2: m·½ and e + 1 (the mask is −1 in those lanes).
+  each((v) => code.get(m!(v)).f32x4(SQRT2_32).simd(SIMD.f32x4Ge).set(big!(v)));
+  each((v) => {
+    code.get(m!(v)).f32x4(0.5).simd(SIMD.f32x4Mul).get(m!(v)).get(big!(v)).simd(SIMD.bitselect).set(m!(v));
+    code.get(e!(v)).get(big!(v)).simd(SIMD.i32x4Sub).set(e!(v));
+  });
+  // s = (m − 1)/(m + 1); zz = s²; poly = (((2/9·zz + 2/7)·zz + 2/5)·zz + 2/3)·zz; ln m = (s + s) + s·poly.
+  each((v) => code.get(m!(v)).f32x4(1).simd(SIMD.f32x4Sub).get(m!(v)).f32x4(1).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).set(s!(v)));
+  each((v) => code.get(s!(v)).get(s!(v)).simd(SIMD.f32x4Mul).set(zz!(v)));
+  each((v) => code.f32x4(LOG_SERIES[0]).set(poly!(v)));
+  for (const coefficient of LOG_SERIES.slice(1)) {
+    each((v) => code.get(poly!(v)).get(zz!(v)).simd(SIMD.f32x4Mul).f32x4(coefficient).simd(SIMD.f32x4Add).set(poly!(v)));
+  }
+  each((v) => code.get(poly!(v)).get(zz!(v)).simd(SIMD.f32x4Mul).set(poly!(v)));
+  each((v) => code.get(s!(v)).get(s!(v)).simd(SIMD.f32x4Add).get(s!(v)).get(poly!(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(lnm!(v)));
+  // δ = ((hi − t) + lo) + ½ with hi = (x0 >>> 16)·2^16, lo = x0 & 0xFFFF (all exact).
+  each((v) => {
+    code.get(x0!(v)).i32(16).simd(SIMD.i32x4ShrU).simd(SIMD.f32x4ConvertI32x4U).f32x4(65536).simd(SIMD.f32x4Mul);
+    code.get(t!(v)).simd(SIMD.f32x4Sub);
+    code.get(x0!(v)).i32x4([0xffff, 0xffff, 0xffff, 0xffff]).simd(SIMD.and).simd(SIMD.f32x4ConvertI32x4U).simd(SIMD.f32x4Add);
+    code.f32x4(0.5).simd(SIMD.f32x4Add).set(delta!(v));
+  });
+  // L = ((32 − e)·ln 2 − ln m) − δ/t; r = √(L + L).
+  each((v) => {
+    code.i32x4([32, 32, 32, 32]).get(e!(v)).simd(SIMD.i32x4Sub).simd(SIMD.f32x4ConvertI32x4S).f32x4(LN2_32).simd(SIMD.f32x4Mul);
+    code.get(lnm!(v)).simd(SIMD.f32x4Sub).get(delta!(v)).get(t!(v)).simd(SIMD.f32x4Div).simd(SIMD.f32x4Sub).set(len!(v));
+  });
+  each((v) => code.get(len!(v)).get(len!(v)).simd(SIMD.f32x4Add).simd(SIMD.f32x4Sqrt).set(r!(v)));
+
+  // The angle. tq = x1 + 2^29; φ = fl(2ρ + 1)·π·2^-32 with 2ρ + 1 = (((tq & 0x3FFFFFFF) − 2^29) << 1) | 1.
+  each((v) => code.get(x1!(v)).i32x4([0x20000000, 0x20000000, 0x20000000, 0x20000000]).simd(SIMD.i32x4Add).set(tq!(v)));
+  each((v) => {
+    code.get(tq!(v)).i32x4([0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3fffffff]).simd(SIMD.and);
+    code.i32x4([0x20000000, 0x20000000, 0x20000000, 0x20000000]).simd(SIMD.i32x4Sub).i32(1).simd(SIMD.i32x4Shl);
+    code.i32x4([1, 1, 1, 1]).simd(SIMD.or).simd(SIMD.f32x4ConvertI32x4S).f32x4(PI_2M32).simd(SIMD.f32x4Mul).set(phi!(v));
+  });
+  each((v) => code.get(phi!(v)).get(phi!(v)).simd(SIMD.f32x4Mul).set(pp!(v)));
+  // sin φ = φ + φ·(((S0·pp + S1)·pp + S2)·pp + S3)·pp; cos φ = 1 + ((((C0·pp + C1)·pp + C2)·pp + C3)·pp + C4)·pp.
+  each((v) => code.f32x4(SIN_SERIES[0]).set(sn!(v)).f32x4(COS_SERIES[0]).set(cs!(v)));
+  for (let k = 1; k < COS_SERIES.length; k++) {
+    each((v) => {
+      if (k < SIN_SERIES.length) code.get(sn!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).f32x4(SIN_SERIES[k]!).simd(SIMD.f32x4Add).set(sn!(v));
+      code.get(cs!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).f32x4(COS_SERIES[k]!).simd(SIMD.f32x4Add).set(cs!(v));
+    });
+  }
+  each((v) => {
+    code.get(phi!(v)).get(phi!(v)).get(sn!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(sn!(v));
+    code.f32x4(1).get(cs!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(cs!(v));
+  });
+  // Quadrant: swap where bit 30 of tq is set; cos θ's sign bit = bit 31 ^ bit 30, sin θ's = bit 31.
+  each((v) => code.get(tq!(v)).i32(1).simd(SIMD.i32x4Shl).i32(31).simd(SIMD.i32x4ShrS).set(swap!(v)));
+  each((v) => {
+    code.get(sn!(v)).get(cs!(v)).get(swap!(v)).simd(SIMD.bitselect);
+    code.get(tq!(v)).get(tq!(v)).i32(1).simd(SIMD.i32x4Shl).simd(SIMD.xor).i32x4([SIGN, SIGN, SIGN, SIGN]).simd(SIMD.and);
+    code.simd(SIMD.xor).set(c!(v));
+    code.get(cs!(v)).get(sn!(v)).get(swap!(v)).simd(SIMD.bitselect);
+    code.get(tq!(v)).i32x4([SIGN, SIGN, SIGN, SIGN]).simd(SIMD.and).simd(SIMD.xor).set(sn!(v));
+  });
+  // z0 = r·cos θ, z1 = r·sin θ, interleaved as the stream orders them: o0 = blocks 0, 1 of the vector, o1 = 2, 3.
+  each((v) => code.get(r!(v)).get(c!(v)).simd(SIMD.f32x4Mul).set(z0!(v)).get(r!(v)).get(sn!(v)).simd(SIMD.f32x4Mul).set(z1!(v)));
+  each((v) => {
+    code.get(z0!(v)).get(z1!(v)).shuffle([0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]).set(o0!(v));
+    code.get(z0!(v)).get(z1!(v)).shuffle([8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]).set(o1!(v));
+  });
+  // x = mean + std·z in float64, rounded to float32; OUT[2·(i + 4v) …] = the vector's eight values.
+  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+  const affine = (local: number): void => {
+    code.get(L.mean).get(L.std).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    code.simd(SIMD.f32x4DemoteF64x2Zero);
+    code.get(L.mean).get(L.std).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
+    code.simd(SIMD.f64x2Add).simd(SIMD.f32x4DemoteF64x2Zero);
+    code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  };
+  each((v) => {
+    for (const [k, local] of [o0!(v), o1!(v)].entries()) {
+      code.get(L.i).i32(3).op(0x74);
+      affine(local);
+      code.store(OUT_BASE + 32 * v + 16 * k);
+    }
+  });
+  const step = 4 * VECTORS;
+  emitCounterAdvance(code, THREEFRY_LOCALS, step);
+  code.get(L.i).i32(step).op(0x6a).set(L.i);
+  code.op(0x0c, 0).op(0x0b).op(0x0b); // br loop; end loop; end block
+  code.op(0x0b); // end function
+  return functionBody(
+    [
+      [I32_NAMES.length, I32],
+      [V128_NAMES.length + VECTORS * VECTOR_NAMES.length, V128],
+    ],
+    code,
+  );
+}
+
+/** The bytes of a module exporting `memory` and the kernel `run(k0, k1, c0, c1, count, mean, std)`. */
+export function normal32ModuleBytes(): Uint8Array {
+  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64]]), ...vector([])];
+  const pool = new ConstantPool(CONST_BASE);
+  const code = section(10, vector([kernel(pool)]));
+  const constants = pool.bytes();
+  if (CONST_BASE + constants.length > 65536) throw new Error('the SIMD constant pool does not fit in one page');
+  return concatBytes([
+    MODULE_HEADER,
+    section(1, vector([type])),
+    section(3, vector([[0]])),
+    section(5, vector([[0x00, 1]])), // one memory, 1 page (64 KiB)
+    section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]])),
+    code,
+    section(11, vector([[0x00, 0x41, ...sleb(CONST_BASE), 0x0b, ...uleb(constants.length), ...constants]])),
+  ]);
+}
+
+type RunFn = (k0: number, k1: number, c0: number, c1: number, count: number, mean: number, std: number) => void;
+
+interface Normal32Kernel {
+  readonly run: RunFn;
+  /** The values of the last call: 2·count float32 values. */
+  readonly out: Float32Array;
+}
+
+let compiled: Normal32Kernel | null | undefined;
+
+/** The compiled kernel (assembled on first use), or null where compilation is refused. */
+export function normal32Kernel(): Normal32Kernel | null {
+  if (compiled === undefined) {
+    compiled = null;
+    const wasm = wasmApi();
+    if (wasm) {
+      try {
+        const instance = new wasm.Instance(new wasm.Module(normal32ModuleBytes()), {});
+        const e = instance.exports as { run: RunFn; memory: { buffer: ArrayBuffer } };
+        compiled = { run: e.run, out: new Float32Array(e.memory.buffer, OUT_BASE, 2 * NORMAL32_BLOCK) };
+      } catch {
+        // Synchronous compilation refused (some browsers' main threads): the TypeScript kernel runs instead.
+      }
+    }
+  }
+  return compiled;
+}
+
+const TWO_POW_32 = 4294967296;
+
+/**
+ * Fills `out` with float32 normal stream elements offset … offset + out.length − 1 (x = fl32(mean + std·z)) on
+ * the SIMD path. Returns false, having done nothing, where the kernel cannot be compiled. The caller checks that
+ * WebAssembly SIMD is available and enabled.
+ */
+export function simdNormal32Fill(out: Float32Array, offset: number, k0: number, k1: number, mean: number, std: number): boolean {
+  const kernel = normal32Kernel();
+  if (kernel === null) return false;
+  const n = out.length;
+  if (n === 0) return true;
+  const { run, out: values } = kernel;
+  // Blocks first … last hold the elements; element e lands in out[e − offset].
+  const last = Math.floor((offset + n - 1) / 2);
+  let block = Math.floor(offset / 2);
+  while (block <= last) {
+    // A call never crosses a change of the counter's high word.
+    const c0 = Math.floor(block / TWO_POW_32);
+    const c1 = block - c0 * TWO_POW_32;
+    const count = Math.min(last - block + 1, NORMAL32_BLOCK, TWO_POW_32 - c1);
+    run(k0, k1, c0, c1, count, mean, std);
+    // Values 2·block … 2·(block + count) − 1 of the stream, clipped to the requested range.
+    const from = Math.max(2 * block, offset);
+    const to = Math.min(2 * (block + count), offset + n);
+    out.set(values.subarray(from - 2 * block, to - 2 * block), from - offset);
+    block += count;
+  }
+  return true;
+}
