@@ -1,11 +1,13 @@
 /**
  * The reference path of the samplers, as samplers.ts computed every element before the fast kernels: one
- * `threefry2x32` call per element (through `uniformAt`, with its scratch words), then `normalQuantile`. The benchmark
+ * `threefry2x32` call per element (through `uniformAt`, with its scratch words), then `normalQuantile` (float32
+ * normals: one `normal32At` call, the float32 Box–Muller pair of the element's block). The benchmark
  * times it as "initlab reference path" (the before of the kernels' after); test/random/kernels.test.ts checks that
  * the kernels give its bits.
  */
 import { type FillPlan, type FloatArray, uniformAt } from '../src/random/samplers.ts';
 import { normalQuantile } from '../src/random/special.ts';
+import { normal32At } from '../src/random/box-muller.ts';
 
 /** Fills `out` as the plan says, element by element, on the reference path. */
 export function referenceFill(plan: FillPlan, out: FloatArray): void {
@@ -18,7 +20,11 @@ export function referenceFill(plan: FillPlan, out: FloatArray): void {
     }
   } else if (plan.distribution === 'normal') {
     const [mean, std] = a as [number, number];
-    for (let j = 0; j < out.length; j++) out[j] = mean + std * normalQuantile(uniformAt(k0, k1, offset + j));
+    if (out instanceof Float32Array) {
+      for (let j = 0; j < out.length; j++) out[j] = mean + std * normal32At(k0, k1, offset + j);
+    } else {
+      for (let j = 0; j < out.length; j++) out[j] = mean + std * normalQuantile(uniformAt(k0, k1, offset + j));
+    }
   } else {
     const [base, mass, sign, mean, std, bottom, top] = a as [number, number, number, number, number, number, number];
     const float32 = out instanceof Float32Array;

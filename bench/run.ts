@@ -195,6 +195,8 @@ function fillCases(options: Options, python: Python, tfBackends: readonly TfBack
           tools.push({ name: 'initlab', run: () => timed(() => fill.mt(SEED, parallel.sharedFloat32Array(n), { threads })) });
           if (threads > 1) tools.push({ name: 'initlab 1 thread', run: () => timed(() => fill.core(SEED, new Float32Array(n))) });
           for (const backend of tfBackends) tools.push({ name: `tfjs-${backend}`, run: () => timeTfjs(backend, operation, n) });
+          // The floor of every fresh row: allocating the output and touching each page once, no sampling.
+          tools.push({ name: 'floor: allocate + touch', run: () => timed(() => new Float32Array(n).fill(0)) });
         }
         if (python.numpy && operation !== 'truncated_normal') {
           const peer = python.numpy;
