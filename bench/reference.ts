@@ -1,11 +1,11 @@
 /**
  * The reference path of the samplers, as samplers.ts computed every element before the fast kernels: one
  * `threefry2x32` call per element (through `uniformAt`, with its scratch words), then `normalQuantile` (float32
- * normals: one `normal32At` call, the float32 Box–Muller pair of the element's block). The benchmark
+ * normals and uniforms: one `normal32At` or `uniform32At` call, from the words of the element's block). The benchmark
  * times it as "initlab reference path" (the before of the kernels' after); test/random/kernels.test.ts checks that
  * the kernels give its bits.
  */
-import { type FillPlan, type FloatArray, uniformAt } from '../src/random/samplers.ts';
+import { type FillPlan, type FloatArray, uniform32At, uniformAt } from '../src/random/samplers.ts';
 import { normalQuantile } from '../src/random/special.ts';
 import { normal32At } from '../src/random/box-muller.ts';
 
@@ -14,8 +14,9 @@ export function referenceFill(plan: FillPlan, out: FloatArray): void {
   const { k0, k1, offset, args: a } = plan;
   if (plan.distribution === 'uniform') {
     const [low, width, top] = a as [number, number, number];
+    const at = out instanceof Float32Array ? uniform32At : uniformAt;
     for (let j = 0; j < out.length; j++) {
-      const x = low + width * uniformAt(k0, k1, offset + j);
+      const x = low + width * at(k0, k1, offset + j);
       out[j] = x < top ? x : top;
     }
   } else if (plan.distribution === 'normal') {

@@ -40,6 +40,7 @@ const TAILS = new Int32Array(BLOCK);
 const TWO_POW_32 = 4294967296;
 const TWO_POW_26 = 67108864;
 const TWO_POW_M52 = 2.220446049250313e-16;
+const TWO_POW_M32 = 2.3283064365386963e-10;
 
 // AS 241 central region (Wichura 1988): the coefficients of special.ts's centralRational.
 const CENTRAL_HALF_WIDTH = 0.425;
@@ -233,6 +234,31 @@ export function normal32Kernel(k0: number, k1: number, out: Float32Array, offset
       const at = 2 * (first + i) - offset;
       if (at >= 0) out[at] = mean + std * PAIR[0]!;
       if (at + 1 < n) out[at + 1] = mean + std * PAIR[1]!;
+    }
+  }
+}
+
+/**
+ * Float32 outputs: out[j] = min(low + width·u, top), u = (w + ½)·2^-32 with w the word of stream element
+ * offset + j (elements 2b and 2b + 1 from the two words of Threefry block b; see uniform32At in samplers.ts).
+ */
+export function uniform32Kernel(k0: number, k1: number, out: Float32Array, offset: number, low: number, width: number, top: number): void {
+  const n = out.length;
+  if (n === 0) return;
+  const last = Math.floor((offset + n - 1) / 2);
+  for (let first = Math.floor(offset / 2); first <= last; first += BLOCK) {
+    const count = last - first + 1 < BLOCK ? last - first + 1 : BLOCK;
+    threefryBlocks(k0, k1, first, count);
+    for (let i = 0; i < count; i++) {
+      const at = 2 * (first + i) - offset;
+      if (at >= 0) {
+        const x = low + width * (((WORDS0[i]! >>> 0) + 0.5) * TWO_POW_M32);
+        out[at] = x < top ? x : top;
+      }
+      if (at + 1 < n) {
+        const x = low + width * (((WORDS1[i]! >>> 0) + 0.5) * TWO_POW_M32);
+        out[at + 1] = x < top ? x : top;
+      }
     }
   }
 }

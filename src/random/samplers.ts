@@ -2,19 +2,19 @@
  * Samplers: fill a Float32Array or Float64Array with uniform, normal or truncated-normal values.
  *
  * Element i of a stream depends only on (key, i): it is made from the 64 bits of the Threefry-2x32-20 block
- * with counter (⌊i / 2^32⌋, i mod 2^32), or, for float32 normals, from one of the two words of block ⌊i / 2⌋. A
+ * with counter (⌊i / 2^32⌋, i mod 2^32), or, for float32 normals and uniforms, from the words of block ⌊i / 2⌋. A
  * sampler's `offset` is the stream index of `out[0]`, so any slice of a tensor can be generated alone, in chunks
  * or on several threads, bit-identical to one pass. No sampler rejects draws: the transforms are inverse CDFs and
  * (float32 normals) the Box–Muller transform, built from IEEE-exact operations only (see special.ts and
  * box-muller.ts), so the same key gives the same bits in every engine.
  *
- * The fills run on WebAssembly SIMD kernels where the engine has them (simd.ts, simd-normal32.ts), else on
+ * The fills run on WebAssembly SIMD kernels where the engine has them (simd.ts, simd-float32.ts), else on
  * TypeScript kernels (kernels.ts); both give exactly the bits of the reference path, one {@link uniformAt} and one
- * `normalQuantile`, or one `normal32At`, per element (test/random/kernels.test.ts).
+ * `normalQuantile`, or one `normal32At` or {@link uniform32At}, per element (test/random/kernels.test.ts).
  */
 import { fail } from '../errors.ts';
 import { toKey, type KeyLike } from './key.ts';
-import { normal32Kernel, normalKernel, truncatedNormalKernel, uniformKernel } from './kernels.ts';
+import { normal32Kernel, normalKernel, truncatedNormalKernel, uniform32Kernel, uniformKernel } from './kernels.ts';
 import { simdFill } from './simd.ts';
 import { normalCdf } from './special.ts';
 import { threefry2x32 } from './threefry.ts';
@@ -58,6 +58,8 @@ const TWO_POW_M52 = 2.220446049250313e-16;
 const TWO_POW_26 = 67108864;
 /** 2^32. */
 const TWO_POW_32 = 4294967296;
+/** 2^-32: the spacing of the float32 streams' uniforms. */
+const TWO_POW_M32 = 2.3283064365386963e-10;
 /**
  * The standardized bounds of a truncated normal may not start further than this from the mean on their near
  * side: Φ(−37.5) ≈ 4.6e−308 is the last tail mass a double holds with full precision.
@@ -73,6 +75,16 @@ const words = new Uint32Array(2);
 export function uniformAt(k0: number, k1: number, index: number): number {
   threefry2x32(k0, k1, Math.floor(index / TWO_POW_32), index >>> 0, words, 0);
   return ((words[0]! >>> 6) * TWO_POW_26 + (words[1]! >>> 6) + 0.5) * TWO_POW_M52;
+}
+
+/**
+ * The uniform of float32 stream element `index`: u = (w + ½)·2^-32 ∈ (0, 1), w the 32-bit word of the element —
+ * word index mod 2 of Threefry(key, counter(⌊index / 2⌋)) — so one block gives two elements.
+ */
+export function uniform32At(k0: number, k1: number, index: number): number {
+  const block = Math.floor(index / 2);
+  threefry2x32(k0, k1, Math.floor(block / TWO_POW_32), block >>> 0, words, 0);
+  return (words[index - 2 * block]! + 0.5) * TWO_POW_M32;
 }
 
 /**
@@ -105,8 +117,9 @@ export function runFill(plan: FillPlan, out: FloatArray, start = 0, end = out.le
   if (simdFill(plan.distribution, part, offset, k0, k1, a)) return;
   switch (plan.distribution) {
     case 'uniform':
-      // min(low + width·uniformAt(k0, k1, offset + j), top), element by element.
-      uniformKernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
+      // min(low + width·u, top), u = uniform32At(k0, k1, offset + j) for float32, uniformAt(…) for float64.
+      if (part instanceof Float32Array) uniform32Kernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
+      else uniformKernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
       return;
     case 'normal':
       // Float32: mean + std·normal32At(k0, k1, offset + j) (Box–Muller in float32, box-muller.ts); float64:
@@ -189,8 +202,10 @@ export function planTruncatedNormal(
 }
 
 /**
- * Fills `out` with 𝒰[low, high): x = low + (high − low)·u, with u from {@link uniformAt}. Values that round up to
- * `high` in the output precision are replaced by the largest representable value below `high`.
+ * Fills `out` with 𝒰[low, high): x = low + (high − low)·u in float64, rounded once to the output type. For a
+ * Float64Array, u comes from {@link uniformAt} (52 bits, one Threefry block per value); for a Float32Array, from
+ * {@link uniform32At} (32 bits, one word, two values per block). Values that round up to `high` in the output
+ * precision are replaced by the largest representable value below `high`.
  *
  * @returns `out`.
  * @throws InitError `invalid_option` when a bound is not finite or low ≥ high, or the offset is invalid.

@@ -1,5 +1,5 @@
 /**
- * Threefry-2x32-20 in WebAssembly SIMD, shared by the sampler kernels (simd.ts, simd-normal32.ts): the key schedule
+ * Threefry-2x32-20 in WebAssembly SIMD, shared by the sampler kernels (simd.ts, simd-float32.ts): the key schedule
  * as i32x4 splats, and the twenty rounds on several vectors of four counters at once, interleaved round by round so
  * that the processor overlaps their dependency chains. The operations are those of threefry.ts (32-bit adds,
  * rotations, xors), lane by lane, so every lane equals one `threefry2x32` call.

@@ -44,7 +44,7 @@ import {
   wasmSimdSupported,
 } from '../wasm/assembler.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, type ThreefryLocals } from './simd-threefry.ts';
-import { simdNormal32Fill } from './simd-normal32.ts';
+import { simdFloat32Fill } from './simd-float32.ts';
 import { normalQuantile } from './special.ts';
 
 /** Elements per call: the module's memory holds the uniforms, the outputs and the tail list of one block. */
@@ -527,9 +527,9 @@ export function simdFill(
   a: readonly number[],
 ): boolean {
   const float32 = out instanceof Float32Array;
-  // Float32 normals are another stream (Box–Muller, simd-normal32.ts).
-  if (distribution === 'normal' && out instanceof Float32Array) {
-    return simdAvailable() && simdNormal32Fill(out, offset, k0, k1, a[0] ?? 0, a[1] ?? 1);
+  // Float32 normals and uniforms are streams of their own, two values per block (simd-float32.ts).
+  if (distribution !== 'truncated_normal' && out instanceof Float32Array) {
+    return simdAvailable() && simdFloat32Fill(distribution, out, offset, k0, k1, a);
   }
   const kernel = simdKernel(distribution === 'truncated_normal' ? 'truncated' : distribution, float32);
   if (kernel === undefined) return false;

@@ -1,41 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fold, keyFromSeed, keyFromWords } from '../../src/random/key.ts';
-import {
-  type FillPlan,
-  type FloatArray,
-  planNormal,
-  planTruncatedNormal,
-  planUniform,
-  runFill,
-  uniformAt,
-} from '../../src/random/samplers.ts';
+import { referenceFill } from '../../bench/reference.ts';
+import { type FillPlan, type FloatArray, planNormal, planTruncatedNormal, planUniform, runFill } from '../../src/random/samplers.ts';
 import { setSimdEnabled, simdAvailable, simdKernel } from '../../src/random/simd.ts';
-import { normalQuantile } from '../../src/random/special.ts';
-import { normal32At } from '../../src/random/box-muller.ts';
 
-// Both fast paths, the WebAssembly SIMD kernels (src/random/simd.ts) and the TypeScript kernels (src/random/kernels.ts),
-// must give exactly the bits of the reference path: one threefry2x32 call per element through uniformAt, then
-// normalQuantile, as samplers.ts computed before the kernels existed; for float32 normals, one normal32At call
-// (a threefry2x32 call and the float32 Box–Muller pair) per element.
-function referenceFill(plan: FillPlan, out: FloatArray): void {
-  const { k0, k1, offset, args: a } = plan;
-  for (let j = 0; j < out.length; j++) {
-    const u = uniformAt(k0, k1, offset + j);
-    if (plan.distribution === 'uniform') {
-      const x = a[0]! + a[1]! * u;
-      out[j] = x < a[2]! ? x : a[2]!;
-    } else if (plan.distribution === 'normal') {
-      out[j] = a[0]! + a[1]! * (plan.float32 ? normal32At(k0, k1, offset + j) : normalQuantile(u));
-    } else {
-      const [base, mass, sign, mean, std, bottom, top] = a as [number, number, number, number, number, number, number];
-      const z = sign * normalQuantile(base + mass * u);
-      const x = plan.float32 ? Math.fround(mean + std * z) : mean + std * z;
-      out[j] = x < bottom ? bottom : x > top ? top : x;
-    }
-  }
-}
-
+// Both fast paths, the WebAssembly SIMD kernels (src/random/simd.ts, simd-float32.ts) and the TypeScript kernels
+// (src/random/kernels.ts), must give exactly the bits of the reference path (bench/reference.ts): one threefry2x32
+// call per element, through uniformAt, then normalQuantile; for float32 normals and uniforms, one normal32At or
+// uniform32At call per element.
 function sameBits(actual: FloatArray, expected: FloatArray, what: string): void {
   assert.equal(actual.length, expected.length);
   for (let j = 0; j < actual.length; j++) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InitError } from '../../src/errors.ts';
 import { fold, keyFromSeed } from '../../src/random/key.ts';
-import { fillNormal, fillTruncatedNormal, fillUniform, permutation, uniformAt } from '../../src/random/samplers.ts';
+import { fillNormal, fillTruncatedNormal, fillUniform, permutation, uniform32At, uniformAt } from '../../src/random/samplers.ts';
 import { normalCdf } from '../../src/random/special.ts';
 import { chiSquareCritical0001, chiSquareUniform, correlation, KS_CRITICAL_0_001, ksStatistic, moments } from '../support/stats.ts';
 
@@ -34,14 +34,33 @@ test('element i depends only on (key, i): chunks and offsets give the same bits 
   assert.deepEqual(backwards, whole);
 });
 
-test('a float32 uniform fill is the float64 fill rounded once; float32 normals are their own stream', () => {
-  const wide = fillUniform(key, new Float64Array(5000), { low: -3, high: 5 });
-  const narrow = fillUniform(key, new Float32Array(5000), { low: -3, high: 5 });
+test('float32 truncated normals are the float64 fill rounded once; float32 uniforms and normals are their own streams', () => {
+  const wide = fillTruncatedNormal(key, new Float64Array(5000), { mean: 1, std: 2 });
+  const narrow = fillTruncatedNormal(key, new Float32Array(5000), { mean: 1, std: 2 });
   assert.deepEqual(narrow, Float32Array.from(wide));
-  // Normals: float32 is Box–Muller in float32 (box-muller.test.ts), float64 AS 241 inversion: different values.
-  const normal64 = fillNormal(key, new Float64Array(100));
-  const normal32 = fillNormal(key, new Float32Array(100));
-  assert.ok(normal32.some((v, i) => v !== Math.fround(normal64[i]!)));
+  // Float32 uniforms: two 32-bit words per block; normals: Box–Muller in float32 (box-muller.test.ts).
+  for (const fill of [fillUniform, fillNormal]) {
+    const f64 = fill(key, new Float64Array(100));
+    const f32 = fill(key, new Float32Array(100));
+    assert.ok(f32.some((v, i) => v !== Math.fround(f64[i]!)));
+  }
+  // Element 2j of the float32 uniform stream is the first word of block j, element 2j + 1 the second.
+  const u = fillUniform(key, new Float32Array(6));
+  for (let i = 0; i < 6; i++) assert.equal(u[i], Math.fround(uniform32At(key.k0, key.k1, i)));
+});
+
+test('float32 uniform: KS against 𝒰[low, high), χ² of 1,000 bins, and values stay below high', () => {
+  const x = fillUniform(fold(key, 'u32'), new Float32Array(N), { low: -2, high: 3 });
+  const d = ksStatistic(x, (v) => Math.min(1, Math.max(0, (v + 2) / 5)));
+  assert.ok(Math.sqrt(N) * d < KS_CRITICAL_0_001, `√n·D = ${Math.sqrt(N) * d}`);
+  const counts = new Float64Array(1000);
+  const y = fillUniform(fold(key, 'chi32'), new Float32Array(1_000_000));
+  for (const v of y) counts[Math.floor(v * 1000)]!++;
+  const chi = chiSquareUniform(counts);
+  assert.ok(chi < chiSquareCritical0001(999), `χ² = ${chi}`);
+  assert.ok(chi > 999 - 6 * Math.sqrt(2 * 999), `χ² = ${chi} suspiciously small`);
+  // [0, 1e-7): most values round to the float32 grid near 1e-7; none may reach it.
+  assert.ok(fillUniform(key, new Float32Array(100_000), { low: 0, high: 1e-7 }).every((v) => v >= 0 && v < 1e-7));
 });
 
 test('same key → same bits; different keys → different streams', () => {
@@ -158,6 +177,8 @@ test('golden: first values of each sampler for seed 0 are pinned', () => {
   assert.deepEqual([...fillNormal(0, new Float64Array(3))], GOLDEN.normal);
   assert.deepEqual([...fillNormal(fold(0, 'w'), new Float64Array(2), { offset: 1_000_000_000_000 })], GOLDEN.normalFar);
   assert.deepEqual([...fillTruncatedNormal(0, new Float64Array(3), { low: 3, high: 6 })], GOLDEN.tail);
+  assert.deepEqual([...fillUniform(0, new Float32Array(4))], GOLDEN.uniform32);
+  assert.deepEqual([...fillUniform(fold(0, 'w'), new Float32Array(2), { offset: 1_000_000_000_001, low: -1, high: 1 })], GOLDEN.uniform32Far);
 });
 
 const GOLDEN = {
@@ -165,4 +186,6 @@ const GOLDEN = {
   normal: [-0.2058421318306143, -0.7847657481301493, 1.8160866692702273],
   normalFar: [0.6965221197493949, 0.40631715208789926],
   tail: [3.2560471173798895, 3.4389592231952286, 3.010733925556988],
+  uniform32: [0.41845712065696716, 0.6004990935325623, 0.21629545092582703, 0.8041241765022278],
+  uniform32Far: [-0.5149750709533691, 0.08860170841217041],
 };

@@ -1,7 +1,9 @@
 /**
- * The WebAssembly SIMD fast path of the float32 normal stream (box-muller.ts): Threefry-2x32-20 on four counters at
- * once (i32x4, simd-threefry.ts), then the float32 Box–Muller transform on four blocks at once (f32x4), then
- * x = mean + std·z in float64 (f64x2) and one rounding to float32.
+ * The WebAssembly SIMD fast path of the float32 streams that take two values from each Threefry block: normals
+ * (box-muller.ts) and uniforms (`uniform32At` in samplers.ts). Threefry-2x32-20 runs on four counters at once (i32x4,
+ * simd-threefry.ts); normals then take the float32 Box–Muller transform on four blocks at once (f32x4) and
+ * x = mean + std·z in float64 (f64x2); uniforms take x = min(low + width·(w + ½)·2^-32, top) in float64 for each
+ * word w; both round once to float32.
  *
  * Every lane performs the operations of box-muller.ts in the same order — u32→f32 conversions, f32 adds, multiplies,
  * divisions and square roots (each correctly rounded in wasm as `Math.fround` of the double result is in
@@ -39,23 +41,26 @@ import { COS_SERIES, LN2_32, LOG_SERIES, PI_2M32, SIN_SERIES, SQRT2_32 } from '.
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, type ThreefryLocals } from './simd-threefry.ts';
 
 /** Threefry blocks per call (2 values each). */
-export const NORMAL32_BLOCK = 2048;
+export const FLOAT32_BLOCK = 2048;
 /** Threefry vectors per iteration: independent dependency chains the processor overlaps. */
 const VECTORS = 4;
 /** The outputs: room for a block plus one iteration's overshoot, 8 bytes per Threefry block. */
 const OUT_BASE = 0;
-const CONST_BASE = (NORMAL32_BLOCK + 4 * VECTORS) * 8;
+const CONST_BASE = (FLOAT32_BLOCK + 4 * VECTORS) * 8;
 
-// Parameters: k0, k1, c0, c1, count (i32), mean, std (f64).
-const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, mean: 5, std: 6 } as const;
+/** The streams of this module. */
+export type Float32Stream = 'normal' | 'uniform';
+
+// Parameters: k0, k1, c0, c1, count (i32), then p0, p1, p2 (f64): normal mean, std; uniform low, width, top.
+const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, p0: 5, p1: 6, p2: 7 } as const;
 const I32_NAMES = ['i', 'k2'] as const;
-const V128_NAMES = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter', 'mean', 'std'] as const;
+const V128_NAMES = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter', 'p0', 'p1', 'p2'] as const;
 /** Per Threefry vector: the words, then the transform's values (f32x4 unless noted). */
 const VECTOR_NAMES = [
   'x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r',
   'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1',
 ] as const;
-const FIRST_LOCAL = 7;
+const FIRST_LOCAL = 8;
 const L = Object.fromEntries([
   ...I32_NAMES.map((n, k) => [n, FIRST_LOCAL + k]),
   ...V128_NAMES.map((n, k) => [n, FIRST_LOCAL + I32_NAMES.length + k]),
@@ -86,7 +91,20 @@ const THREEFRY_LOCALS: ThreefryLocals = {
 
 const SIGN = 0x80000000 | 0;
 
-function kernel(pool: ConstantPool): number[] {
+/** The float64 steps of the uniform stream for four words w on the stack: min(low + width·(w + ½)·2^-32, top) → f32x4. */
+function uniformValues(code: Code, words: number): void {
+  const half = (local: number, high: boolean): void => {
+    code.get(L.p0).get(L.p1).get(local);
+    if (high) code.get(local).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
+    code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(2 ** -32).simd(SIMD.f64x2Mul);
+    code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(L.p2).simd(SIMD.f64x2Pmin).simd(SIMD.f32x4DemoteF64x2Zero);
+  };
+  half(words, false);
+  half(words, true);
+  code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+}
+
+function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
   const code = new Code(pool);
   const vectors = Array.from({ length: VECTORS }, (_, v) => v);
   /** One statement for every vector, then the next: the processor overlaps the vectors' dependency chains. */
@@ -100,11 +118,29 @@ function kernel(pool: ConstantPool): number[] {
   ).map(x);
 
   emitKeySchedule(code, THREEFRY_LOCALS);
-  code.get(P.mean).simd(SIMD.f64x2Splat).set(L.mean).get(P.std).simd(SIMD.f64x2Splat).set(L.std);
+  for (const k of [0, 1, 2] as const) code.get(P[`p${k}`]).simd(SIMD.f64x2Splat).set(L[`p${k}`]);
   code.i32(0).set(L.i);
   code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
   code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
   emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map((v) => [x0!(v), x1!(v)] as const));
+  // The stream order of each vector's eight values: o0 = blocks 0, 1 (x0, x1, x0, x1), o1 = blocks 2, 3.
+  const interleave = (a: number, b: number, v: number): void => {
+    code.get(a).get(b).shuffle([0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]).set(o0!(v));
+    code.get(a).get(b).shuffle([8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]).set(o1!(v));
+  };
+  const store = (values: (local: number) => void): void => {
+    each((v) => {
+      for (const [k, local] of [o0!(v), o1!(v)].entries()) {
+        code.get(L.i).i32(3).op(0x74);
+        values(local);
+        code.store(OUT_BASE + 32 * v + 16 * k);
+      }
+    });
+  };
+  if (stream === 'uniform') {
+    each((v) => interleave(x0!(v), x1!(v), v));
+    store((local) => uniformValues(code, local));
+  } else {
 
   // −ln u1. t = fl(fl(x0) + ½); e = (bits(t) >>> 23) − 127; m = bits (t & 0x7FFFFF) | 0x3F800000.
   each((v) => code.get(x0!(v)).simd(SIMD.f32x4ConvertI32x4U).f32x4(0.5).simd(SIMD.f32x4Add).set(t!(v)));
@@ -168,28 +204,18 @@ function kernel(pool: ConstantPool): number[] {
     code.get(cs!(v)).get(sn!(v)).get(swap!(v)).simd(SIMD.bitselect);
     code.get(tq!(v)).i32x4([SIGN, SIGN, SIGN, SIGN]).simd(SIMD.and).simd(SIMD.xor).set(sn!(v));
   });
-  // z0 = r·cos θ, z1 = r·sin θ, interleaved as the stream orders them: o0 = blocks 0, 1 of the vector, o1 = 2, 3.
+  // z0 = r·cos θ, z1 = r·sin θ, in stream order; x = mean + std·z in float64, rounded to float32.
   each((v) => code.get(r!(v)).get(c!(v)).simd(SIMD.f32x4Mul).set(z0!(v)).get(r!(v)).get(sn!(v)).simd(SIMD.f32x4Mul).set(z1!(v)));
-  each((v) => {
-    code.get(z0!(v)).get(z1!(v)).shuffle([0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]).set(o0!(v));
-    code.get(z0!(v)).get(z1!(v)).shuffle([8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]).set(o1!(v));
-  });
-  // x = mean + std·z in float64, rounded to float32; OUT[2·(i + 4v) …] = the vector's eight values.
+  each((v) => interleave(z0!(v), z1!(v), v));
   const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-  const affine = (local: number): void => {
-    code.get(L.mean).get(L.std).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+  store((local) => {
+    code.get(L.p0).get(L.p1).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
     code.simd(SIMD.f32x4DemoteF64x2Zero);
-    code.get(L.mean).get(L.std).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
+    code.get(L.p0).get(L.p1).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
     code.simd(SIMD.f64x2Add).simd(SIMD.f32x4DemoteF64x2Zero);
     code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
-  };
-  each((v) => {
-    for (const [k, local] of [o0!(v), o1!(v)].entries()) {
-      code.get(L.i).i32(3).op(0x74);
-      affine(local);
-      code.store(OUT_BASE + 32 * v + 16 * k);
-    }
   });
+  }
   const step = 4 * VECTORS;
   emitCounterAdvance(code, THREEFRY_LOCALS, step);
   code.get(L.i).i32(step).op(0x6a).set(L.i);
@@ -204,11 +230,11 @@ function kernel(pool: ConstantPool): number[] {
   );
 }
 
-/** The bytes of a module exporting `memory` and the kernel `run(k0, k1, c0, c1, count, mean, std)`. */
-export function normal32ModuleBytes(): Uint8Array {
-  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64]]), ...vector([])];
+/** The bytes of a module exporting `memory` and the kernel `run(k0, k1, c0, c1, count, p0, p1, p2)`. */
+export function float32ModuleBytes(stream: Float32Stream): Uint8Array {
+  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [F64]]), ...vector([])];
   const pool = new ConstantPool(CONST_BASE);
-  const code = section(10, vector([kernel(pool)]));
+  const code = section(10, vector([kernel(stream, pool)]));
   const constants = pool.bytes();
   if (CONST_BASE + constants.length > 65536) throw new Error('the SIMD constant pool does not fit in one page');
   return concatBytes([
@@ -222,47 +248,50 @@ export function normal32ModuleBytes(): Uint8Array {
   ]);
 }
 
-type RunFn = (k0: number, k1: number, c0: number, c1: number, count: number, mean: number, std: number) => void;
+type RunFn = (k0: number, k1: number, c0: number, c1: number, count: number, p0: number, p1: number, p2: number) => void;
 
-interface Normal32Kernel {
+interface Float32Kernel {
   readonly run: RunFn;
   /** The values of the last call: 2·count float32 values. */
   readonly out: Float32Array;
 }
 
-let compiled: Normal32Kernel | null | undefined;
+const compiled = new Map<Float32Stream, Float32Kernel | null>();
 
-/** The compiled kernel (assembled on first use), or null where compilation is refused. */
-export function normal32Kernel(): Normal32Kernel | null {
-  if (compiled === undefined) {
-    compiled = null;
+/** The compiled kernel of a stream (assembled on first use), or null where compilation is refused. */
+export function float32Kernel(stream: Float32Stream): Float32Kernel | null {
+  let kernel = compiled.get(stream);
+  if (kernel === undefined) {
+    kernel = null;
     const wasm = wasmApi();
     if (wasm) {
       try {
-        const instance = new wasm.Instance(new wasm.Module(normal32ModuleBytes()), {});
+        const instance = new wasm.Instance(new wasm.Module(float32ModuleBytes(stream)), {});
         const e = instance.exports as { run: RunFn; memory: { buffer: ArrayBuffer } };
-        compiled = { run: e.run, out: new Float32Array(e.memory.buffer, OUT_BASE, 2 * NORMAL32_BLOCK) };
+        kernel = { run: e.run, out: new Float32Array(e.memory.buffer, OUT_BASE, 2 * FLOAT32_BLOCK) };
       } catch {
-        // Synchronous compilation refused (some browsers' main threads): the TypeScript kernel runs instead.
+        // Synchronous compilation refused (some browsers' main threads): the TypeScript kernels run instead.
       }
     }
+    compiled.set(stream, kernel);
   }
-  return compiled;
+  return kernel;
 }
 
 const TWO_POW_32 = 4294967296;
 
 /**
- * Fills `out` with float32 normal stream elements offset … offset + out.length − 1 (x = fl32(mean + std·z)) on
- * the SIMD path. Returns false, having done nothing, where the kernel cannot be compiled. The caller checks that
- * WebAssembly SIMD is available and enabled.
+ * Fills `out` with elements offset … offset + out.length − 1 of a float32 stream on the SIMD path (normal:
+ * args [mean, std]; uniform: [low, width, top]). Returns false, having done nothing, where the kernel cannot be
+ * compiled. The caller checks that WebAssembly SIMD is available and enabled.
  */
-export function simdNormal32Fill(out: Float32Array, offset: number, k0: number, k1: number, mean: number, std: number): boolean {
-  const kernel = normal32Kernel();
+export function simdFloat32Fill(stream: Float32Stream, out: Float32Array, offset: number, k0: number, k1: number, args: readonly number[]): boolean {
+  const kernel = float32Kernel(stream);
   if (kernel === null) return false;
   const n = out.length;
   if (n === 0) return true;
   const { run, out: values } = kernel;
+  const [p0 = 0, p1 = 0, p2 = 0] = args;
   // Blocks first … last hold the elements; element e lands in out[e − offset].
   const last = Math.floor((offset + n - 1) / 2);
   let block = Math.floor(offset / 2);
@@ -270,8 +299,8 @@ export function simdNormal32Fill(out: Float32Array, offset: number, k0: number, 
     // A call never crosses a change of the counter's high word.
     const c0 = Math.floor(block / TWO_POW_32);
     const c1 = block - c0 * TWO_POW_32;
-    const count = Math.min(last - block + 1, NORMAL32_BLOCK, TWO_POW_32 - c1);
-    run(k0, k1, c0, c1, count, mean, std);
+    const count = Math.min(last - block + 1, FLOAT32_BLOCK, TWO_POW_32 - c1);
+    run(k0, k1, c0, c1, count, p0, p1, p2);
     // Values 2·block … 2·(block + count) − 1 of the stream, clipped to the requested range.
     const from = Math.max(2 * block, offset);
     const to = Math.min(2 * (block + count), offset + n);
