@@ -11,9 +11,17 @@
  * of the row-major input), so every Householder vector and every column that a reflector updates is one
  * contiguous run of a Float64Array.
  *
- * Pure TypeScript, no dependencies, no host APIs.
+ * The block updates (almost all the arithmetic) have a WebAssembly SIMD fast path (wy-simd.ts), used for matrices
+ * of at least {@link SIMD_MIN_COLS} columns where the engine has WebAssembly SIMD: the working matrix then lives in
+ * the kernels' memory for the whole factorization. It performs the same IEEE operations in the same order as the
+ * TypeScript kernels here, so both paths give the same bits (`setQrSimdEnabled(false)` forces the TypeScript path).
+ *
+ * No dependencies, no host APIs.
  */
 import { fail } from '../errors.ts';
+import { wyKernels, type WyKernels } from './wy-simd.ts';
+
+export { setQrSimdEnabled } from './wy-simd.ts';
 
 /** Columns per compact-WY panel. */
 const PANEL = 32;
@@ -24,6 +32,11 @@ const LEAF = 8;
  * more memory than the matrix itself.
  */
 const MIN_BLOCKED = 4;
+/**
+ * Matrices with at least this many columns take the WebAssembly SIMD path where it exists (its panel buffers
+ * then take at most the matrix's size).
+ */
+const SIMD_MIN_COLS = 96;
 
 /** Below this, a sum of squares may have lost precision to underflow; above {@link HUGE_SQ}, to overflow. */
 const TINY_SQ = 2 ** -900;
@@ -110,9 +123,9 @@ function factorPanel(w: Float64Array, m: number, k0: number, b: number, tau: Flo
     const b1 = ((b + 7) >> 3) << 2; // about half, a multiple of 4, less than b
     factorPanel(w, m, k0, b1, tau, s);
     // s.v is free while a panel is being factored.
-    loadPanel(w, m, k0, b1, s.v);
+    loadPanel(w, m, k0, b1, s);
     buildT(s.v, m - k0, b1, tau, k0, s.tHalf, 0);
-    applyBlock(w, m, k0, b1, s.v, s.tHalf, 0, true, k0 + b1, k0 + b, s.work);
+    applyBlock(w, m, k0, b1, s, s.tHalf, 0, true, k0 + b1, k0 + b);
     factorPanel(w, m, k0 + b1, b - b1, tau, s);
     return;
   }
@@ -137,12 +150,15 @@ function factorPanel(w: Float64Array, m: number, k0: number, b: number, tau: Flo
 }
 
 /**
- * Copies the Householder vectors of panel k0 … k0+b−1 into `v` as explicit vectors of length L = m − k0
+ * Copies the Householder vectors of panel k0 … k0+b−1 into `s.v` as explicit vectors of length L = m − k0
  * (entry i of vector p: 0 for i < p, 1 for i = p, the entry stored in w below the diagonal for i > p),
  * interleaved in groups of four: entry i of vector p is at v[⌊p/4⌋·4L + 4i + p mod 4], so that the four
- * entries a kernel step needs are adjacent. The last group is padded with zero vectors.
+ * entries a kernel step needs are adjacent. The last group is padded with zero vectors. On the SIMD path, also
+ * into `s.simd.pairs` (see {@link loadPanelPairs}).
  */
-function loadPanel(w: Float64Array, m: number, k0: number, b: number, v: Float64Array): void {
+function loadPanel(w: Float64Array, m: number, k0: number, b: number, s: Scratch): void {
+  const v = s.v;
+  if (s.simd !== null) loadPanelPairs(w, m, k0, b, s.simd.pairs);
   const L = m - k0;
   const bp = (b + 3) & ~3;
   for (let p = 0; p < bp; p++) {
@@ -155,6 +171,29 @@ function loadPanel(w: Float64Array, m: number, k0: number, b: number, v: Float64
     for (let i = 0; i < p; i++) v[vo + 4 * i] = 0;
     v[vo + 4 * p] = 1;
     for (let i = p + 1; i < L; i++) v[vo + 4 * i] = w[wo + i];
+  }
+}
+
+/**
+ * The layout of the SIMD kernel `cmvy` (wy-simd.ts): the entries i, i + 1 (i even) of vector 4g + q of the
+ * panel k0 … k0+b−1 (explicit as in {@link loadPanel}, zero vectors padding the last group) at
+ * pairs[((g·R + i/2)·4 + q)·2 …], R = ⌈L/2⌉, for the rows i ≥ 4g that the kernel reads.
+ */
+function loadPanelPairs(w: Float64Array, m: number, k0: number, b: number, pairs: Float64Array): void {
+  const L = m - k0;
+  const R = (L + 1) >> 1;
+  const bp = (b + 3) & ~3;
+  for (let p = 0; p < bp; p++) {
+    const g4 = p & ~3;
+    const base = g4 * 2 * R + (p & 3) * 2; // (g·R·4 + q)·2 with g·R·8 = g4·2R
+    if (p >= b) {
+      for (let i = g4; i < L; i++) pairs[base + (i >> 1) * 8 + (i & 1)] = 0;
+      continue;
+    }
+    const wo = (k0 + p) * m + k0;
+    for (let i = g4; i < p; i++) pairs[base + (i >> 1) * 8 + (i & 1)] = 0;
+    pairs[base + (p >> 1) * 8 + (p & 1)] = 1;
+    for (let i = p + 1; i < L; i++) pairs[base + (i >> 1) * 8 + (i & 1)] = w[wo + i];
   }
 }
 
@@ -223,14 +262,19 @@ function applyBlock(
   m: number,
   k0: number,
   b: number,
-  v: Float64Array,
+  s: Scratch,
   t: Float64Array,
   to: number,
   transposeT: boolean,
   cStart: number,
   cEnd: number,
-  work: Float64Array,
 ): void {
+  if (s.simd !== null) {
+    applyBlockSimd(w, m, k0, b, s.v, s.simd, t, to, transposeT, cStart, cEnd);
+    return;
+  }
+  const v = s.v;
+  const work = s.work;
   const L = m - k0;
   const bp = (b + 3) & ~3; // the zero vectors that pad the last group get y = 0 and change nothing
   const b2 = 2 * bp;
@@ -352,6 +396,37 @@ function applyBlock(
 }
 
 /**
+ * {@link applyBlock} on the SIMD path: the same three steps, each over all the columns at once — Y = VᵀC (kernel
+ * `vtc`), Z = TᵀY or TY column by column ({@link triangularTimes}, in TypeScript), C ← C − VZ (kernel `cmvy`) —
+ * with the same IEEE operations in the same order for every element, hence the same bits. `w`, `v` and the
+ * scratch are views of the kernels' memory.
+ */
+function applyBlockSimd(
+  w: Float64Array,
+  m: number,
+  k0: number,
+  b: number,
+  v: Float64Array,
+  simd: SimdScratch,
+  t: Float64Array,
+  to: number,
+  transposeT: boolean,
+  cStart: number,
+  cEnd: number,
+): void {
+  const L = m - k0;
+  const bp = (b + 3) & ~3;
+  const nc = cEnd - cStart;
+  const { kernels, heap, y, z } = simd;
+  const wByte = w.byteOffset + (cStart * m + k0) * 8;
+  kernels.vtc(wByte, m * 8, L, bp, v.byteOffset, y * 8, nc);
+  let c = 0;
+  for (; c + 4 <= nc; c += 4) triangularTimes4(t, to, b, bp, transposeT, heap, y + c * bp, z + c * bp);
+  for (; c < nc; c++) triangularTimes(t, to, b, bp, transposeT, heap, y + c * bp, z + c * bp);
+  kernels.cmvy(wByte, m * 8, L, bp, simd.pairs.byteOffset, z * 8, nc);
+}
+
+/**
  * work[dst …] = Tᵀ work[src …] (`transposeT`) or T work[src …], for the upper-triangular b × b T stored
  * row-major at t[to …]; work[dst + b … dst + bp) is set to zero (the padding of {@link loadPanel}).
  */
@@ -382,6 +457,63 @@ function triangularTimes(
 }
 
 /**
+ * {@link triangularTimes} for four columns at once, the vectors at work[src + k·bp …] → work[dst + k·bp …],
+ * k = 0 … 3: the same sums in the same order, with every entry of T loaded once for the four.
+ */
+function triangularTimes4(
+  t: Float64Array,
+  to: number,
+  b: number,
+  bp: number,
+  transposeT: boolean,
+  work: Float64Array,
+  src: number,
+  dst: number,
+): void {
+  const s1 = src + bp;
+  const s2 = s1 + bp;
+  const s3 = s2 + bp;
+  if (transposeT) {
+    for (let q = 0; q < b; q++) {
+      let x0 = 0;
+      let x1 = 0;
+      let x2 = 0;
+      let x3 = 0;
+      for (let r = 0, k = to + q; r <= q; r++, k += b) {
+        const e = t[k];
+        x0 += e * work[src + r];
+        x1 += e * work[s1 + r];
+        x2 += e * work[s2 + r];
+        x3 += e * work[s3 + r];
+      }
+      work[dst + q] = x0;
+      work[dst + bp + q] = x1;
+      work[dst + 2 * bp + q] = x2;
+      work[dst + 3 * bp + q] = x3;
+    }
+  } else {
+    for (let r = 0; r < b; r++) {
+      let x0 = 0;
+      let x1 = 0;
+      let x2 = 0;
+      let x3 = 0;
+      for (let q = r, k = to + r * b + r; q < b; q++, k++) {
+        const e = t[k];
+        x0 += e * work[src + q];
+        x1 += e * work[s1 + q];
+        x2 += e * work[s2 + q];
+        x3 += e * work[s3 + q];
+      }
+      work[dst + r] = x0;
+      work[dst + bp + r] = x1;
+      work[dst + 2 * bp + r] = x2;
+      work[dst + 3 * bp + r] = x3;
+    }
+  }
+  for (let k = 0; k < 4; k++) for (let p = b; p < bp; p++) work[dst + k * bp + p] = 0;
+}
+
+/**
  * Scratch shared by {@link factor}, {@link factorPanel} and {@link formQ}: the explicit panel, every panel's
  * T, the T of a half panel, and a small vector. m·4⌈min(n, 32)/4⌉ + 32·n + 1000 doubles at most, none for
  * n < {@link MIN_BLOCKED}.
@@ -391,17 +523,56 @@ interface Scratch {
   readonly t: Float64Array;
   readonly tHalf: Float64Array;
   readonly work: Float64Array;
+  /** The SIMD path's buffers, or null on the TypeScript path. */
+  readonly simd: SimdScratch | null;
 }
 
-function makeScratch(m: number, n: number): Scratch {
+/** Buffers of the SIMD path, in the kernels' memory: the panel in row pairs, and Y = VᵀC and Z at heap[y …], heap[z …]. */
+interface SimdScratch {
+  readonly kernels: WyKernels;
+  readonly heap: Float64Array;
+  readonly pairs: Float64Array;
+  readonly y: number;
+  readonly z: number;
+}
+
+/**
+ * The working m × n matrix and the scratch: on the SIMD path (n ≥ {@link SIMD_MIN_COLS} and WebAssembly SIMD
+ * available) all views of the kernels' memory, otherwise fresh arrays.
+ */
+function makeWorkspace(m: number, n: number): { w: Float64Array; s: Scratch } {
   const blocked = n >= MIN_BLOCKED;
   const half = PANEL / 2;
+  const bpMax = (Math.min(n, PANEL) + 3) & ~3;
+  const t = new Float64Array(!blocked ? 0 : n <= PANEL ? n * n : Math.ceil(n / PANEL) * PANEL * PANEL);
+  const tHalf = new Float64Array(blocked ? half * half : 0);
+  const kernels = n >= SIMD_MIN_COLS ? wyKernels() : undefined;
+  if (kernels !== undefined) {
+    // Regions of even length, so that every one starts on 16 bytes.
+    const even = (k: number): number => k + (k & 1);
+    const sizes = [even(m * n), even(m * bpMax), bpMax * 2 * ((m + 1) >> 1), even(bpMax * n), even(bpMax * n)];
+    const starts: number[] = [];
+    let total = 0;
+    for (const size of sizes) {
+      starts.push(total);
+      total += size;
+    }
+    const heap = kernels.heap(total);
+    if (heap !== undefined) {
+      const region = (k: number): Float64Array => heap.subarray(starts[k]!, starts[k]! + sizes[k]!);
+      const simd: SimdScratch = { kernels, heap, pairs: region(2), y: starts[3]!, z: starts[4]! };
+      return { w: region(0).subarray(0, m * n), s: { v: region(1), t, tHalf, work: new Float64Array(0), simd } };
+    }
+  }
   return {
-    v: new Float64Array(blocked ? m * ((Math.min(n, PANEL) + 3) & ~3) : 0),
-    // Panel p's T sits at p·PANEL², so only the last one may be smaller.
-    t: new Float64Array(!blocked ? 0 : n <= PANEL ? n * n : Math.ceil(n / PANEL) * PANEL * PANEL),
-    tHalf: new Float64Array(blocked ? half * half : 0),
-    work: new Float64Array(blocked ? 6 * PANEL : 0),
+    w: new Float64Array(m * n),
+    s: {
+      v: new Float64Array(blocked ? m * bpMax : 0),
+      t,
+      tHalf,
+      work: new Float64Array(blocked ? 6 * PANEL : 0),
+      simd: null,
+    },
   };
 }
 
@@ -419,9 +590,9 @@ function factor(w: Float64Array, m: number, n: number, tau: Float64Array, s: Scr
     const b = n - k0 < PANEL ? n - k0 : PANEL;
     const to = (k0 / PANEL) * PANEL * PANEL;
     factorPanel(w, m, k0, b, tau, s);
-    loadPanel(w, m, k0, b, s.v);
+    loadPanel(w, m, k0, b, s);
     buildT(s.v, m - k0, b, tau, k0, s.t, to);
-    if (k0 + b < n) applyBlock(w, m, k0, b, s.v, s.t, to, true, k0 + b, n, s.work);
+    if (k0 + b < n) applyBlock(w, m, k0, b, s, s.t, to, true, k0 + b, n);
   }
 }
 
@@ -445,13 +616,13 @@ function formQ(
   }
   for (let k0 = Math.floor((n - 1) / PANEL) * PANEL; k0 >= 0; k0 -= PANEL) {
     const b = n - k0 < PANEL ? n - k0 : PANEL;
-    loadPanel(w, m, k0, b, s.v);
+    loadPanel(w, m, k0, b, s);
     for (let j = k0; j < k0 + b; j++) {
       const co = j * m;
       w.fill(0, co, co + m);
       w[co + j] = d === null ? 1 : d[j];
     }
-    applyBlock(w, m, k0, b, s.v, s.t, (k0 / PANEL) * PANEL * PANEL, false, k0, n, s.work);
+    applyBlock(w, m, k0, b, s, s.t, (k0 / PANEL) * PANEL * PANEL, false, k0, n);
   }
 }
 
@@ -503,10 +674,9 @@ export function householderQr(a: Float64Array, rows: number, cols: number): { q:
   checkInput('householderQr', a, rows, cols);
   const m = rows;
   const n = cols;
-  const w = new Float64Array(m * n);
+  const { w, s } = makeWorkspace(m, n);
   transpose(a, m, n, w);
   const tau = new Float64Array(n);
-  const s = makeScratch(m, n);
   factor(w, m, n, tau, s);
   const r = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
@@ -532,7 +702,9 @@ export function householderQr(a: Float64Array, rows: number, cols: number): { q:
  *
  * Extra memory: one rows × cols working copy (the transpose, column-major) plus at most
  * rows·4⌈min(cols, 32)/4⌉ + 32·cols + 1000 doubles of scratch (none below 4 columns): in total at most
- * 2.6× the matrix, and about 1.03× for a square 1024 × 1024 one.
+ * 2.6× the matrix, and about 1.03× for a square 1024 × 1024 one. On the SIMD path (cols ≥ 96) the copy and
+ * the scratch (another rows·32 + 64·cols doubles) are in the kernels' WebAssembly memory: at most 2.8× the
+ * matrix, about 1.1× for a square 1024 × 1024 one; that memory is kept for later calls and never shrinks.
  *
  * @param a - The matrix, row-major, length rows·cols. Consumed: it is overwritten with the result.
  * @returns `a` itself, now holding the row-major rows × cols matrix Q·diag(sign(diag R)), whose columns are
@@ -545,10 +717,9 @@ export function orthonormalize(a: Float64Array, rows: number, cols: number): Flo
   const m = rows;
   const n = cols;
   if (n === 0) return a;
-  const w = new Float64Array(m * n);
+  const { w, s } = makeWorkspace(m, n);
   transpose(a, m, n, w);
   const tau = new Float64Array(n);
-  const s = makeScratch(m, n);
   factor(w, m, n, tau, s);
   const d = new Float64Array(n);
   for (let j = 0; j < n; j++) d[j] = w[j * m + j] < 0 ? -1 : 1;

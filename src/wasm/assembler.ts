@@ -98,6 +98,7 @@ export const V128 = 0x7b;
 /** SIMD opcodes (0xFD prefix, LEB128 sub-opcode). */
 export const SIMD = {
   load: 0x00,
+  load64Splat: 0x0a,
   store: 0x0b,
   const: 0x0c,
   shuffle: 0x0d,
