@@ -3,25 +3,9 @@ import assert from 'node:assert/strict';
 import { householderQr, orthonormalize, setQrSimdEnabled } from '../../src/linalg/qr.ts';
 import { wyKernels } from '../../src/linalg/wy-simd.ts';
 import { wasmSimdSupported } from '../../src/wasm/assembler.ts';
+import { gaussianMatrix } from '../support/matrices.ts';
 
 // The WebAssembly SIMD path of the QR factorization (src/linalg/wy-simd.ts) must give the bits of the TypeScript path.
-
-/** Gaussian matrix from a 32-bit LCG (Numerical Recipes constants) and Box–Muller; deterministic per seed. */
-function gaussian(rows: number, cols: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < out.length; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(uniform()));
-    const theta = 2 * Math.PI * uniform();
-    out[i] = r * Math.cos(theta);
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(theta);
-  }
-  return out;
-}
 
 /** Index of the first element whose bits differ (-0 ≠ +0), or -1. */
 function firstDifference(a: Float64Array, b: Float64Array): number {
@@ -72,7 +56,7 @@ const SHAPES: readonly (readonly [number, number])[] = [
 
 for (const [rows, cols] of SHAPES) {
   test(`SIMD path = TypeScript path bit for bit: orthonormalize and householderQr ${rows}×${cols}`, () => {
-    const a = gaussian(rows, cols, 1000 * rows + cols);
+    const a = gaussianMatrix(rows, cols, 1000 * rows + cols);
     const o = onBothPaths(() => orthonormalize(new Float64Array(a), rows, cols));
     assert.equal(firstDifference(o.ts, o.simd), -1, 'orthonormalize');
     const qr = onBothPaths(() => householderQr(a, rows, cols));
@@ -84,7 +68,7 @@ for (const [rows, cols] of SHAPES) {
 test('SIMD path = TypeScript path bit for bit on rank-deficient, zero, tiny and huge matrices', () => {
   const rows = 150;
   const cols = 110;
-  const deficient = gaussian(rows, cols, 5);
+  const deficient = gaussianMatrix(rows, cols, 5);
   for (let i = 0; i < rows; i++) {
     deficient[i * cols + 40] = deficient[i * cols + 3]!; // a duplicate across panels
     deficient[i * cols + 70] = 0; // a zero column
@@ -93,8 +77,8 @@ test('SIMD path = TypeScript path bit for bit on rank-deficient, zero, tiny and 
   const inputs = [
     deficient,
     new Float64Array(rows * cols),
-    gaussian(rows, cols, 6).map((x) => x * 1e-300),
-    gaussian(rows, cols, 7).map((x) => x * 1e300),
+    gaussianMatrix(rows, cols, 6).map((x) => x * 1e-300),
+    gaussianMatrix(rows, cols, 7).map((x) => x * 1e300),
   ];
   for (const [k, a] of inputs.entries()) {
     const o = onBothPaths(() => orthonormalize(new Float64Array(a), rows, cols));
@@ -103,9 +87,9 @@ test('SIMD path = TypeScript path bit for bit on rank-deficient, zero, tiny and 
 });
 
 test('the SIMD path survives its memory growing between calls (views are refreshed)', () => {
-  const small = gaussian(100, 100, 8);
+  const small = gaussianMatrix(100, 100, 8);
   const first = orthonormalize(new Float64Array(small), 100, 100);
-  orthonormalize(gaussian(700, 300, 9), 700, 300); // grows the kernels' memory
+  orthonormalize(gaussianMatrix(700, 300, 9), 700, 300); // grows the kernels' memory
   const again = orthonormalize(new Float64Array(small), 100, 100);
   assert.equal(firstDifference(first, again), -1);
 });

@@ -2,27 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { householderQr, orthonormalize } from '../../src/linalg/qr.ts';
 import { InitError } from '../../src/errors.ts';
+import { gaussianMatrix } from '../support/matrices.ts';
 
 // ---------------------------------------------------------------------------------------------------------
-// Test-local helpers: a deterministic Gaussian generator and dense reference operations (row-major).
+// Test-local helpers: dense reference operations (row-major); Gaussian inputs come from test/support.
 // ---------------------------------------------------------------------------------------------------------
-
-/** Gaussian matrix from a 32-bit LCG (Numerical Recipes constants) and Box–Muller; deterministic per seed. */
-function gaussian(rows: number, cols: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296; // in (0, 1)
-  };
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < out.length; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(uniform()));
-    const theta = 2 * Math.PI * uniform();
-    out[i] = r * Math.cos(theta);
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(theta);
-  }
-  return out;
-}
 
 /** C = A·B for row-major A (p × k) and B (k × q). */
 function matmul(a: Float64Array, b: Float64Array, p: number, k: number, q: number): Float64Array {
@@ -107,20 +91,20 @@ interface Case {
 
 const cases: Case[] = [
   { name: '1×1', rows: 1, cols: 1, a: new Float64Array([-2.5]), fullRank: true },
-  { name: '5×3', rows: 5, cols: 3, a: gaussian(5, 3, 1), fullRank: true },
-  { name: '7×4', rows: 7, cols: 4, a: gaussian(7, 4, 7), fullRank: true }, // the fewest columns for blocking
-  { name: '64×64', rows: 64, cols: 64, a: gaussian(64, 64, 2), fullRank: true },
-  { name: '100×37', rows: 100, cols: 37, a: gaussian(100, 37, 3), fullRank: true },
-  { name: '257×256', rows: 257, cols: 256, a: gaussian(257, 256, 4), fullRank: true },
+  { name: '5×3', rows: 5, cols: 3, a: gaussianMatrix(5, 3, 1), fullRank: true },
+  { name: '7×4', rows: 7, cols: 4, a: gaussianMatrix(7, 4, 7), fullRank: true }, // the fewest columns for blocking
+  { name: '64×64', rows: 64, cols: 64, a: gaussianMatrix(64, 64, 2), fullRank: true },
+  { name: '100×37', rows: 100, cols: 37, a: gaussianMatrix(100, 37, 3), fullRank: true },
+  { name: '257×256', rows: 257, cols: 256, a: gaussianMatrix(257, 256, 4), fullRank: true },
   // A last panel of 13 columns: an uneven split inside the panel and a reflector count that is not a multiple of 4.
-  { name: '61×45', rows: 61, cols: 45, a: gaussian(61, 45, 6), fullRank: true },
+  { name: '61×45', rows: 61, cols: 45, a: gaussianMatrix(61, 45, 6), fullRank: true },
   // Duplicates inside one panel, across panels, and the last column; plus an exactly zero column.
   {
     name: '90×70 rank-deficient',
     rows: 90,
     cols: 70,
     a: (() => {
-      let a = gaussian(90, 70, 5);
+      let a = gaussianMatrix(90, 70, 5);
       a = withDuplicatedColumn(a, 90, 70, 2, 5);
       a = withDuplicatedColumn(a, 90, 70, 3, 40);
       a = withDuplicatedColumn(a, 90, 70, 10, 69);
@@ -180,7 +164,7 @@ for (const { name, rows, cols, a, fullRank } of cases) {
 }
 
 test('orthonormalize writes the result into its input and returns it', () => {
-  const input = gaussian(6, 4, 9);
+  const input = gaussianMatrix(6, 4, 9);
   const result = orthonormalize(input, 6, 4);
   assert.equal(result, input);
 });
@@ -207,12 +191,12 @@ test('an all-zero matrix gives Q = [I; 0] (no reflections, sign(0) = +1)', () =>
 
 test('tiny and huge entries neither underflow nor overflow', () => {
   for (const scale of [1e-300, 1e300]) {
-    const a = gaussian(40, 20, 11).map((x) => x * scale);
+    const a = gaussianMatrix(40, 20, 11).map((x) => x * scale);
     const { q, r } = householderQr(a, 40, 20);
     assert.ok(orthogonalityError(q, 40, 20) <= 1e-12, `scale ${scale}`);
     const residual = maxAbsDiff(matmul(q, r, 40, 20, 20), a);
     assert.ok(residual <= 1e-12 * maxAbs(a), `scale ${scale}: ‖QR − A‖ = ${residual}`);
-    const expected = gramSchmidt(gaussian(40, 20, 11), 40, 20);
+    const expected = gramSchmidt(gaussianMatrix(40, 20, 11), 40, 20);
     assert.ok(maxAbsDiff(orthonormalize(a, 40, 20), expected) <= 1e-9, `scale ${scale}`);
   }
 });

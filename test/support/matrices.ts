@@ -38,3 +38,23 @@ export function gaussian(seed: number): () => number {
   };
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
+
+/**
+ * A rows × cols row-major Gaussian matrix from a 32-bit LCG (Numerical Recipes constants) and Box–Muller, in pairs;
+ * deterministic per seed and independent of the core's samplers.
+ */
+export function gaussianMatrix(rows: number, cols: number, seed: number): Float64Array {
+  let state = seed >>> 0;
+  const uniform = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 4294967296; // in (0, 1)
+  };
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(uniform()));
+    const theta = 2 * Math.PI * uniform();
+    out[i] = r * Math.cos(theta);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(theta);
+  }
+  return out;
+}
