@@ -25,6 +25,9 @@ import { writeFileAtomic } from './io.ts';
 import { PythonPeer, pythonCandidates } from './python.ts';
 import { referenceFill } from './reference.ts';
 import {
+  beyondFloor,
+  FLOOR_TOOL,
+  formatBeyondFloor,
   formatMemory,
   formatRows,
   type Measurement,
@@ -196,7 +199,7 @@ function fillCases(options: Options, python: Python, tfBackends: readonly TfBack
           if (threads > 1) tools.push({ name: 'initlab 1 thread', run: () => timed(() => fill.core(SEED, new Float32Array(n))) });
           for (const backend of tfBackends) tools.push({ name: `tfjs-${backend}`, run: () => timeTfjs(backend, operation, n) });
           // The floor of every fresh row: allocating the output and touching each page once, no sampling.
-          tools.push({ name: 'floor: allocate + touch', run: () => timed(() => new Float32Array(n).fill(0)) });
+          tools.push({ name: FLOOR_TOOL, run: () => timed(() => new Float32Array(n).fill(0)) });
         }
         if (python.numpy && operation !== 'truncated_normal') {
           const peer = python.numpy;
@@ -331,6 +334,7 @@ async function main(): Promise<void> {
     const memory = options.memory ? memoryRows(python, tfBackends, notes, options.quick) : [];
     machine['loadAverageAtEnd'] = loadavg().map((l) => Number(l.toFixed(2)));
     const rows = summarize(measurements);
+    const floorRows = beyondFloor(rows);
     const results: Results = {
       generated: new Date().toISOString(),
       machine,
@@ -344,11 +348,17 @@ async function main(): Promise<void> {
         quick: options.quick,
       },
       rows,
+      beyondFloor: floorRows,
       memory,
       notes,
     };
     console.log('');
     console.log(formatRows(rows));
+    if (floorRows.length > 0) {
+      console.log('');
+      console.log('Fresh-only tools (TF.js) without the allocation floor: (fresh − floor) against initlab prealloc (a model: see bench/README.md):');
+      console.log(formatBeyondFloor(floorRows));
+    }
     if (memory.length > 0) {
       console.log('');
       console.log('Peak memory of one fresh float32 normal fill (each in a new process):');

@@ -131,12 +131,68 @@ export function formatMemory(rows: readonly MemoryRow[]): string {
   );
 }
 
+/** The tool name of the fresh-mode floor row: allocation and first touch of the output, no sampling. */
+export const FLOOR_TOOL = 'floor: allocate + touch';
+
+/**
+ * A tool's fresh-mode sampling time beyond the allocation floor (fresh median − floor median), set against initlab's
+ * prealloc median for the same operation and size: for tools that have no prealloc mode (TF.js), the comparison of
+ * sampling alone when a page fault costs more than sampling. A model, not a measurement: it assumes the tool
+ * allocates its output once and touches each page once, as the floor row does.
+ */
+export interface BeyondFloor {
+  readonly operation: string;
+  readonly size: string;
+  readonly tool: string;
+  readonly freshMs: number;
+  readonly floorMs: number;
+  readonly samplingMs: number;
+  readonly initlabPreallocMs: number;
+  /** samplingMs / initlabPreallocMs: above 1, initlab samples faster by that factor. */
+  readonly ratio: number;
+}
+
+/** {@link BeyondFloor} for every fresh-only tool (no prealloc row) with a floor and an initlab prealloc row. */
+export function beyondFloor(rows: readonly Row[]): BeyondFloor[] {
+  const find = (operation: string, size: string, mode: string, tool: string): Row | undefined =>
+    rows.find((r) => r.operation === operation && r.size === size && r.mode === mode && r.tool === tool);
+  const result: BeyondFloor[] = [];
+  for (const row of rows) {
+    if (row.mode !== 'fresh' || row.tool === FLOOR_TOOL || find(row.operation, row.size, 'prealloc', row.tool)) continue;
+    const floor = find(row.operation, row.size, 'fresh', FLOOR_TOOL);
+    const initlab = find(row.operation, row.size, 'prealloc', REFERENCE_TOOL);
+    if (!floor || !initlab) continue;
+    const samplingMs = row.medianMs - floor.medianMs;
+    result.push({
+      operation: row.operation,
+      size: row.size,
+      tool: row.tool,
+      freshMs: row.medianMs,
+      floorMs: floor.medianMs,
+      samplingMs,
+      initlabPreallocMs: initlab.medianMs,
+      ratio: samplingMs / initlab.medianMs,
+    });
+  }
+  return result;
+}
+
+/** The printed table of {@link beyondFloor}. */
+export function formatBeyondFloor(rows: readonly BeyondFloor[]): string {
+  return formatTable(
+    ['operation', 'size', 'tool', 'fresh ms', 'floor ms', 'sampling ms', 'initlab prealloc ms', 'sampling / initlab'],
+    rows.map((r) => [r.operation, r.size, r.tool, formatMs(r.freshMs), formatMs(r.floorMs), formatMs(r.samplingMs), formatMs(r.initlabPreallocMs), formatRatio(r.ratio)]),
+    [false, false, false, true, true, true, true, true],
+  );
+}
+
 /** What bench/results.json holds. */
 export interface Results {
   readonly generated: string;
   readonly machine: Readonly<Record<string, unknown>>;
   readonly methodology: Readonly<Record<string, unknown>>;
   readonly rows: readonly Row[];
+  readonly beyondFloor: readonly BeyondFloor[];
   readonly memory: readonly MemoryRow[];
   readonly notes: readonly Note[];
 }

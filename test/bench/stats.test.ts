@@ -6,6 +6,9 @@ import { test } from 'node:test';
 import { writeFileAtomic } from '../../bench/io.ts';
 import { pythonCandidates, pythonEnv } from '../../bench/python.ts';
 import {
+  beyondFloor,
+  FLOOR_TOOL,
+  formatBeyondFloor,
   formatMemory,
   formatMs,
   formatRatio,
@@ -51,6 +54,24 @@ test('summarize: median, throughput and the ratio to initlab of the same operati
   assert.equal(rows[4]!.ratioToInitlab, null, 'no initlab row for uniform');
 });
 
+test('beyond the floor: fresh-only tools minus the allocation floor, against initlab prealloc', () => {
+  const rows = summarize([
+    m('initlab', [40, 40, 40]),
+    m('initlab', [130, 130, 130], 'fresh'),
+    m('torch', [50, 50, 50]),
+    m('torch', [220, 220, 220], 'fresh'),
+    m('tfjs-wasm', [580, 580, 580], 'fresh'),
+    m(FLOOR_TOOL, [180, 180, 180], 'fresh'),
+  ]);
+  const derived = beyondFloor(rows);
+  // Only the tool without a prealloc row (TF.js) is modeled; initlab, torch and the floor itself are not.
+  assert.deepEqual(derived.map((r) => r.tool), ['tfjs-wasm']);
+  assert.equal(derived[0]!.samplingMs, 400);
+  assert.equal(derived[0]!.ratio, 400 / 40);
+  assert.match(formatBeyondFloor(derived), /tfjs-wasm\s+580\s+180\s+400\s+40\.0\s+10x$/);
+  assert.deepEqual(beyondFloor(rows.filter((r) => r.tool !== FLOOR_TOOL)), [], 'no floor row, no model');
+});
+
 test('number formats', () => {
   assert.equal(formatMs(1234.4), '1234');
   assert.equal(formatMs(12.345), '12.3');
@@ -76,7 +97,7 @@ test('the table aligns columns: text left, numbers right', () => {
 
 test('results JSON: rounded numbers, parseable, and written atomically', () => {
   const rows = summarize([m('initlab', [51.123456789, 50.5])]);
-  const text = resultsJson({ generated: 'now', machine: { cores: 2 }, methodology: { timedRuns: 2 }, rows, memory: [], notes: [{ what: 'x', why: 'y' }] });
+  const text = resultsJson({ generated: 'now', machine: { cores: 2 }, methodology: { timedRuns: 2 }, rows, beyondFloor: [], memory: [], notes: [{ what: 'x', why: 'y' }] });
   const parsed = JSON.parse(text) as { rows: { runs: number[]; medianMs: number; mValuesPerSecond: number }[] };
   assert.deepEqual(parsed.rows[0]!.runs, [51.123, 50.5]);
   assert.equal(parsed.rows[0]!.medianMs, 50.812);
