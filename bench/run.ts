@@ -5,7 +5,8 @@
  * tools take turns, in a rotated order each
  * round, for `--runs` rounds (default 5); the table shows the median. Python tools time themselves in a
  * long-lived child process (bench/peers.py) that receives one request per run, so their runs interleave with the
- * others too. Before each JavaScript run the garbage collector is run, outside the timing.
+ * others too. Before each run the garbage collector runs, then a 20 ms pause lets its background threads finish,
+ * outside the timing.
  *
  * Prints the table and the peak-memory table and writes bench/results.json (atomically).
  *
@@ -107,6 +108,9 @@ function timed(fn: () => unknown): number {
   return performance.now() - start;
 }
 
+/** Pause after the garbage collection that precedes each run. */
+const SETTLE_MS = 20;
+
 /** Untimed runs of each tool before the timed rounds (one only for tools whose run takes over a second). */
 const WARMUP_RUNS = 3;
 
@@ -117,6 +121,8 @@ async function measure(c: Case, runs: number, notes: Note[]): Promise<Measuremen
   const once = async (tool: Tool): Promise<number | undefined> => {
     if (failed.has(tool.name)) return undefined;
     collectGarbage();
+    // Let V8's background GC threads (concurrent sweeping) finish, so they do not share the cores with the run.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     try {
       return await tool.run();
     } catch (error) {

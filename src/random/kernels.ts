@@ -63,9 +63,9 @@ const B7 = 5.226495278852854561e3;
 
 /**
  * (WORDS0[i], WORDS1[i]) = Threefry-2x32-20(key, counter(first + i)) for i < count (≤ BLOCK), the counter of block
- * index b being (⌊b / 2^32⌋, b mod 2^32).
+ * index b being (⌊b / 2^32⌋, b mod 2^32). Returns the two word arrays (scratch: valid until the next call).
  */
-export function threefryBlocks(k0: number, k1: number, first: number, count: number): void {
+export function threefryBlocks(k0: number, k1: number, first: number, count: number): readonly [Int32Array, Int32Array] {
   const k2 = (k0 ^ k1 ^ THREEFRY_PARITY) | 0;
   // Key injection s adds (a_s, b_s) to (x0, x1): key words rotate through k0, k1, k2, plus s on the second word.
   const a1 = k1 | 0, b1 = (k2 + 1) | 0, a2 = k2, b2 = (k0 + 2) | 0, a3 = k0 | 0;
@@ -117,6 +117,7 @@ export function threefryBlocks(k0: number, k1: number, first: number, count: num
       WORDS1[i] = x1;
     }
   }
+  return [WORDS0, WORDS1];
 }
 
 /**

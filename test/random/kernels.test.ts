@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { fold, keyFromSeed, keyFromWords } from '../../src/random/key.ts';
 import { referenceFill } from '../../bench/reference.ts';
 import { type FillPlan, type FloatArray, planNormal, planTruncatedNormal, planUniform, runFill } from '../../src/random/samplers.ts';
+import { threefryBlocks } from '../../src/random/kernels.ts';
 import { setSimdEnabled, simdAvailable, simdKernel } from '../../src/random/simd.ts';
 
 // Both fast paths, the WebAssembly SIMD kernels (src/random/simd.ts, simd-float32.ts) and the TypeScript kernels
@@ -91,6 +92,39 @@ test('tail probabilities below the smallest normal double (left to JavaScript on
         runFill(p, fast);
         referenceFill(p, slow);
         sameBits(fast, slow, `${path} subnormal p ${float32 ? 'f32' : 'f64'}`);
+      }
+    } finally {
+      setSimdEnabled(true);
+    }
+  }
+});
+
+test('float32 normals from extreme words keep their bits on both paths (x0 near 0 and near 2^32)', () => {
+  // The Box–Muller steps with special cases: x0 < 2^8 (the largest radii, exact t), x0 ≥ 2^32 − 256 (t rounds up to
+  // 2^32, where the δ/t correction carries −ln u1 alone). Each has probability 2^-24 per block: scan 2^26 blocks.
+  const key = keyFromSeed(11);
+  const found = { small: [] as number[], large: [] as number[] };
+  for (let first = 0; first < 2 ** 26; first += 1024) {
+    const [words0] = threefryBlocks(key.k0, key.k1, first, 1024);
+    for (let i = 0; i < 1024; i++) {
+      const x0 = words0[i]! >>> 0;
+      if (x0 < 2 ** 8) found.small.push(first + i);
+      else if (x0 >= 2 ** 32 - 256) found.large.push(first + i);
+    }
+  }
+  assert.ok(found.small.length > 0 && found.large.length > 0, JSON.stringify(found));
+  for (const [path, simd] of paths) {
+    setSimdEnabled(simd);
+    try {
+      for (const block of [...found.small, ...found.large]) {
+        for (const options of [{}, { mean: 0.5, std: 3 }]) {
+          const p = planNormal(key, true, 2, { ...options, offset: 2 * block });
+          const fast = new Float32Array(2);
+          const slow = new Float32Array(2);
+          runFill(p, fast);
+          referenceFill(p, slow);
+          sameBits(fast, slow, `${path}: block ${block}`);
+        }
       }
     } finally {
       setSimdEnabled(true);
