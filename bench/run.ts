@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: initlab against TF.js (cpu and wasm backends), numpy and PyTorch, side by side in one run.
  *
- * Methodology: for each case, every tool runs three times to warm up (once if a run takes over a second), then the
+ * Methodology: for each case, every tool warms up with ten runs (fewer once they add up to a second), then the
  * tools take turns, in a rotated order each
  * round, for `--runs` rounds (default 5); the table shows the median. Python tools time themselves in a
  * long-lived child process (bench/peers.py) that receives one request per run, so their runs interleave with the
@@ -111,8 +111,13 @@ function timed(fn: () => unknown): number {
 /** Pause after the garbage collection that precedes each run. */
 const SETTLE_MS = 20;
 
-/** Untimed runs of each tool before the timed rounds (one only for tools whose run takes over a second). */
-const WARMUP_RUNS = 3;
+/**
+ * Untimed runs of each tool before the timed rounds, stopping early once they add up to {@link WARMUP_MS}: V8 takes
+ * about ten calls to optimize the JavaScript around a kernel (orthogonal 256×256: 17 ms for the first calls, 6 ms
+ * from the tenth on).
+ */
+const WARMUP_RUNS = 10;
+const WARMUP_MS = 1000;
 
 /** Warm-up, then `runs` rounds in rotated order; returns one measurement per tool. */
 async function measure(c: Case, runs: number, notes: Note[]): Promise<Measurement[]> {
@@ -131,11 +136,13 @@ async function measure(c: Case, runs: number, notes: Note[]): Promise<Measuremen
       return undefined;
     }
   };
-  // Warm-up: up to WARMUP_RUNS runs per tool (JIT tiers, wasm tier-up, caches), fewer once a run takes over a second.
+  // Warm-up (JIT tiers, wasm tier-up, caches): WARMUP_RUNS runs per tool, or fewer once they add up to WARMUP_MS.
   for (const tool of c.tools) {
-    for (let k = 0; k < WARMUP_RUNS; k++) {
+    let total = 0;
+    for (let k = 0; k < WARMUP_RUNS && total < WARMUP_MS; k++) {
       const ms = await once(tool);
-      if (ms === undefined || ms > 1000) break;
+      if (ms === undefined) break;
+      total += ms;
     }
   }
   for (let round = 0; round < runs; round++) {
@@ -355,7 +362,7 @@ async function main(): Promise<void> {
       generated: new Date().toISOString(),
       machine,
       methodology: {
-        warmupRuns: `${WARMUP_RUNS} (1 when a run takes over a second)`,
+        warmupRuns: `${WARMUP_RUNS}, or fewer once they add up to ${WARMUP_MS} ms`,
         timedRuns: options.runs,
         statistic: 'median',
         order: 'tools interleaved, rotated each round',
