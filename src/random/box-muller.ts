@@ -4,7 +4,7 @@
  *
  * Stream elements 2j and 2j + 1 come from the two output words (x0, x1) of block j (counter (⌊j / 2^32⌋, j mod 2^32)):
  *
- *   u1 = (x0 + ½)·2^-32 ∈ (0, 1],   θ = 2π·(x1 + ½)·2^-32,   r = √(−2 ln u1),
+ *   u1 = (x0 + ½)·2^-32 ∈ (0, 1),   θ = 2π·(x1 + ½)·2^-32,   r = √(−2 ln u1),
  *   z_2j = r·cos θ,   z_2j+1 = r·sin θ,
  *
  * and the output is x = mean + std·z, computed in float64 from the float32 z and rounded once to float32. Every step
