@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { householderQr, orthonormalize } from '../../src/linalg/qr.ts';
+import { householderQr, hypot, orthonormalize } from '../../src/linalg/qr.ts';
 import { InitError } from '../../src/errors.ts';
 import { gaussianMatrix } from '../support/matrices.ts';
 
@@ -226,4 +226,22 @@ test('a length that does not match rows·cols, and non-integer dimensions, are r
   assert.throws(() => householderQr(new Float64Array(5), 3, 2), names('a.length'));
   assert.throws(() => orthonormalize(new Float64Array(6), 3.5, 2), names('rows'));
   assert.throws(() => orthonormalize(new Float64Array(6), 3, -1), names('cols'));
+});
+
+test('hypot: the IEEE operations of V8\'s Math.hypot for two arguments, bit for bit, and no overflow or underflow', () => {
+  // Deterministic pairs over the whole exponent range, both signs, equal magnitudes and zeros.
+  let state = 12345;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  for (let i = 0; i < 1_000_000; i++) {
+    const x = (next() - 0.5) * 2 ** Math.round(next() * 200 - 100);
+    const y = i % 7 === 0 ? x : i % 11 === 0 ? 0 : (next() - 0.5) * 2 ** Math.round(next() * 200 - 100);
+    if (!Object.is(hypot(x, y), Math.hypot(x, y))) assert.fail(`hypot(${x}, ${y}) = ${hypot(x, y)}, Math.hypot ${Math.hypot(x, y)}`);
+  }
+  assert.equal(hypot(3e300, 4e300), 5e300);
+  assert.equal(hypot(3e-300, 4e-300), 5e-300);
+  assert.equal(hypot(0, -0), 0);
+  assert.equal(hypot(-Infinity, 1), Infinity);
 });
