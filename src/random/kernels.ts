@@ -13,6 +13,10 @@
  *    need nothing else) and lists the elements outside the central region.
  * 3. Those (15%) are recomputed with `normalQuantile`.
  *
+ * The float32 uniform and normal streams take two values per block ({@link uniform32Kernel}, {@link normal32Kernel}):
+ * {@link threefryBlocks} writes a block of output words, then each pair of values is computed from one block's words
+ * (box-muller.ts for normals).
+ *
  * Short, separate loops run about 1.4× faster than one loop with a data-dependent branch per element. One kernel
  * serves Float32Array and Float64Array: separate copies per type measured the same (within 5%, 4M values). Kernels take
  * validated arguments: `offset` is the stream index of `out[0]`, an integer with offset + out.length ≤ 2^53.

@@ -1,6 +1,9 @@
 /**
- * The WebAssembly SIMD fast path of the samplers: Threefry-2x32-20 on four counters at once (i32x4) and the
- * transforms on two doubles at once (f64x2), in a module assembled here byte by byte (no toolchain, no binary file).
+ * The WebAssembly SIMD fast path of the samplers that take one Threefry block per value — float64 uniforms and
+ * normals, and truncated normals of both types: Threefry-2x32-20 on four counters at once (i32x4, simd-threefry.ts)
+ * and the transforms on two doubles at once (f64x2), in a module assembled byte by byte (src/wasm/assembler.ts; no
+ * toolchain, no binary file). Float32 uniforms and normals, two values per block, are simd-float32.ts's; {@link
+ * simdFill} sends them there.
  *
  * Every lane performs exactly the IEEE operations of the reference path, in the same order — 32-bit adds, shifts
  * and xors; f64 conversions of 26-bit integers, adds, multiplies and divisions, each correctly rounded in wasm as in
@@ -18,10 +21,10 @@
  * overlaps their dependency chains (about 1.8–2× faster than one chain at a time here). Constants come from a pool in the
  * module's memory: V8 builds an inline `v128.const` with several instructions each time.
  *
- * Float32 outputs are rounded once with `f32x4.demote_f64x2_zero`, like a Float32Array store. The few elements whose
+ * Float32 outputs (truncated normals) are rounded once with `f32x4.demote_f64x2_zero`, like a Float32Array store. The few elements whose
  * min(p, 1 − p) is below the smallest normal double (p rounded to 0 or 1: only truncated normals can) are left to
  * `normalQuantile` in JavaScript, whose logarithm handles subnormals. The module needs
- * WebAssembly with SIMD (Node ≥ 16.4, current browsers); {@link simdKernels} returns undefined where it cannot be
+ * WebAssembly with SIMD (Node ≥ 16.4, current browsers); {@link simdKernel} returns undefined where it cannot be
  * compiled (no WebAssembly, no SIMD, or synchronous compilation refused), and the pure TypeScript kernels are used.
  *
  * @module
