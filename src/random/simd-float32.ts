@@ -38,7 +38,7 @@ import {
   wasmApi,
 } from '../wasm/assembler.ts';
 import { COS_SERIES, LN2_32, LOG_SERIES, PI_2M32, SIN_SERIES, SQRT2_32 } from './box-muller.ts';
-import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, type ThreefryLocals } from './simd-threefry.ts';
+import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 
 /** Threefry blocks per call (2 values each). */
 export const FLOAT32_BLOCK = 2048;
@@ -72,22 +72,7 @@ function vec(name: (typeof VECTOR_NAMES)[number], v: number): number {
   return FIRST_VECTOR_LOCAL + v * VECTOR_NAMES.length + VECTOR_NAMES.indexOf(name);
 }
 
-const THREEFRY_LOCALS: ThreefryLocals = {
-  k0: P.k0,
-  k1: P.k1,
-  c0: P.c0,
-  c1: P.c1,
-  k2: L.k2,
-  injections: [
-    [L.a1, L.b1],
-    [L.a2, L.b2],
-    [L.a3, L.b3],
-    [L.a4, L.b4],
-    [L.a5, L.b5],
-  ],
-  x0Start: L.x0Start,
-  counter: L.counter,
-};
+const THREEFRY_LOCALS = threefryLocals(P, L);
 
 const SIGN = 0x80000000 | 0;
 

@@ -29,6 +29,36 @@ export interface ThreefryLocals {
   readonly counter: number;
 }
 
+/** A kernel's parameter and local indices by name, as simd.ts and simd-float32.ts declare them. */
+interface KernelSlots {
+  readonly k0: number;
+  readonly k1: number;
+  readonly c0: number;
+  readonly c1: number;
+}
+type InjectionName = 'a1' | 'b1' | 'a2' | 'b2' | 'a3' | 'b3' | 'a4' | 'b4' | 'a5' | 'b5';
+type KernelLocals = Readonly<Record<InjectionName | 'k2' | 'x0Start' | 'counter', number>>;
+
+/** The {@link ThreefryLocals} of a kernel whose parameters are `p` and whose locals are `l`. */
+export function threefryLocals(p: KernelSlots, l: KernelLocals): ThreefryLocals {
+  return {
+    k0: p.k0,
+    k1: p.k1,
+    c0: p.c0,
+    c1: p.c1,
+    k2: l.k2,
+    injections: [
+      [l.a1, l.b1],
+      [l.a2, l.b2],
+      [l.a3, l.b3],
+      [l.a4, l.b4],
+      [l.a5, l.b5],
+    ],
+    x0Start: l.x0Start,
+    counter: l.counter,
+  };
+}
+
 /** The i8x16.shuffle lanes that rotate each 32-bit lane left by 8·bytes bits (little-endian lanes). */
 function rotateBytes(bytes: number): number[] {
   return Array.from({ length: 16 }, (_, k) => (k & ~3) + (((k & 3) - bytes + 4) & 3));

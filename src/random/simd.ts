@@ -46,7 +46,7 @@ import {
   wasmApi,
   wasmSimdSupported,
 } from '../wasm/assembler.ts';
-import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, type ThreefryLocals } from './simd-threefry.ts';
+import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 import { simdFloat32Fill } from './simd-float32.ts';
 import { normalQuantile } from './special.ts';
 
@@ -101,22 +101,7 @@ const FIRST_TAIL_LOCAL = FIRST_PAIR_LOCAL + 2 * VECTORS * PAIR_NAMES.length;
 const FIRST_TAIL_INDEX_LOCAL = FIRST_TAIL_LOCAL + TAIL_PAIRS * TAIL_NAMES.length;
 
 /** Where the shared Threefry code (simd-threefry.ts) finds its parameters and locals. */
-const THREEFRY_LOCALS: ThreefryLocals = {
-  k0: P.k0,
-  k1: P.k1,
-  c0: P.c0,
-  c1: P.c1,
-  k2: L.k2,
-  injections: [
-    [L.a1, L.b1],
-    [L.a2, L.b2],
-    [L.a3, L.b3],
-    [L.a4, L.b4],
-    [L.a5, L.b5],
-  ],
-  x0Start: L.x0Start,
-  counter: L.counter,
-};
+const THREEFRY_LOCALS = threefryLocals(P, L);
 
 function tailLocal(name: (typeof TAIL_NAMES)[number], g: number): number {
   return FIRST_TAIL_LOCAL + g * TAIL_NAMES.length + TAIL_NAMES.indexOf(name);
