@@ -26,7 +26,7 @@
  * @module
  */
 import { boxMuller32 } from './box-muller.ts';
-import { normalQuantile } from './special.ts';
+import { AS241, CENTRAL_HALF_WIDTH, CENTRAL_OFFSET, normalQuantile } from './special.ts';
 import { THREEFRY_PARITY } from './threefry.ts';
 
 /** Elements per block: the scratch (12 KiB) stays in the L1 cache. */
@@ -46,24 +46,9 @@ const TWO_POW_26 = 67108864;
 const TWO_POW_M52 = 2.220446049250313e-16;
 const TWO_POW_M32 = 2.3283064365386963e-10;
 
-// AS 241 central region (Wichura 1988): the coefficients of special.ts's centralRational.
-const CENTRAL_HALF_WIDTH = 0.425;
-const CENTRAL_OFFSET = 0.180625;
-const A0 = 3.387132872796366608;
-const A1 = 1.3314166789178437745e2;
-const A2 = 1.9715909503065514427e3;
-const A3 = 1.3731693765509461125e4;
-const A4 = 4.5921953931549871457e4;
-const A5 = 6.7265770927008700853e4;
-const A6 = 3.3430575583588128105e4;
-const A7 = 2.5090809287301226727e3;
-const B1 = 4.2313330701600911252e1;
-const B2 = 6.871870074920579083e2;
-const B3 = 5.3941960214247511077e3;
-const B4 = 2.1213794301586595867e4;
-const B5 = 3.930789580009271061e4;
-const B6 = 2.8729085735721942674e4;
-const B7 = 5.226495278852854561e3;
+// AS 241 central region (Wichura 1988): special.ts's coefficients, as named constants for the unrolled loops below.
+const [A7, A6, A5, A4, A3, A2, A1, A0] = AS241.A;
+const [B7, B6, B5, B4, B3, B2, B1] = AS241.B;
 
 /**
  * (WORDS0[i], WORDS1[i]) = Threefry-2x32-20(key, counter(first + i)) for i < count (≤ BLOCK), the counter of block

@@ -48,7 +48,18 @@ import {
 } from '../wasm/assembler.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 import { simdFloat32Fill } from './simd-float32.ts';
-import { normalQuantile } from './special.ts';
+import {
+  AS241,
+  ATANH_SERIES,
+  CENTRAL_HALF_WIDTH,
+  CENTRAL_OFFSET,
+  FAR_TAIL_START,
+  INTERMEDIATE_OFFSET,
+  LN2_HI,
+  LN2_LO,
+  MIN_NORMAL,
+  normalQuantile,
+} from './special.ts';
 
 /** Elements per call: the module's memory holds the uniforms, the outputs and the tail list of one block. */
 export const SIMD_BLOCK = 2048;
@@ -123,39 +134,9 @@ function per(name: (typeof PAIR_NAMES)[number], h: number): number {
 
 const TWO_POW_26 = 67108864;
 const TWO_POW_M52 = 2.220446049250313e-16;
-// AS 241 central region: the coefficients of special.ts's centralRational, highest degree first.
-const A = [
-  2.5090809287301226727e3, 3.3430575583588128105e4, 6.7265770927008700853e4, 4.5921953931549871457e4,
-  1.3731693765509461125e4, 1.9715909503065514427e3, 1.3314166789178437745e2, 3.387132872796366608,
-];
-const B = [
-  5.226495278852854561e3, 2.8729085735721942674e4, 3.930789580009271061e4, 2.1213794301586595867e4,
-  5.3941960214247511077e3, 6.871870074920579083e2, 4.2313330701600911252e1, 1,
-];
-
-// AS 241 tails (special.ts's intermediateTailRational and farTailRational), highest degree first.
-const C = [
-  7.7454501427834140764e-4, 2.27238449892691845833e-2, 2.4178072517745061177e-1, 1.27045825245236838258,
-  3.64784832476320460504, 5.7694972214606914055, 4.6303378461565452959, 1.42343711074968357734,
-];
-const D = [
-  1.05075007164441684324e-9, 5.475938084995344946e-4, 1.51986665636164571966e-2, 1.4810397642748007459e-1,
-  6.8976733498510000455e-1, 1.6763848301838038494, 2.05319162663775882187, 1,
-];
-const E = [
-  2.01033439929228813265e-7, 2.71155556874348757815e-5, 1.2426609473880784386e-3, 2.6532189526576123093e-2,
-  2.9656057182850489123e-1, 1.7848265399172913358, 5.4637849111641143699, 6.6579046435011037772,
-];
-const F = [
-  2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5, 7.868691311456132591e-4,
-  1.4875361290850614852e-2, 1.3692988092273580531e-1, 5.9983220655588793769e-1, 1,
-];
-/** special.ts's log: ln 2 split for Cody–Waite reduction, and the smallest normal double. */
-const LN2_HI = 6.93147180369123816490e-1;
-const LN2_LO = 1.9082149292705877e-10;
-const MIN_NORMAL = 2.2250738585072014e-308;
-/** The coefficients 2/3, 2/5, …, 2/21 of special.ts's atanhSeriesRemainder, innermost (2/21) first. */
-const ATANH = [2 / 21, 2 / 19, 2 / 17, 2 / 15, 2 / 13, 2 / 11, 2 / 9, 2 / 7, 2 / 5, 2 / 3];
+// AS 241 (special.ts's coefficients, highest degree first) and special.ts's log constants.
+const { A, B, C, D, E, F } = AS241;
+const ATANH = ATANH_SERIES;
 
 /** A kernel's distribution. */
 export type Distribution = 'uniform' | 'normal' | 'truncated';
@@ -249,8 +230,8 @@ function tails(code: Code, distribution: Distribution, float32: boolean): void {
   });
   // mag = r ≤ 5 ? C(r − 1.6)/D(r − 1.6) : E(r − 5)/F(r − 5), the four polynomials by Horner's rule side by side.
   each((g) => {
-    code.get(t('r', g)).f64x2(1.6).simd(SIMD.f64x2Sub).set(t('ti', g));
-    code.get(t('r', g)).f64x2(5).simd(SIMD.f64x2Sub).set(t('tf', g));
+    code.get(t('r', g)).f64x2(INTERMEDIATE_OFFSET).simd(SIMD.f64x2Sub).set(t('ti', g));
+    code.get(t('r', g)).f64x2(FAR_TAIL_START).simd(SIMD.f64x2Sub).set(t('tf', g));
   });
   const polynomials = [
     [C, 'c', 'ti'],
@@ -271,12 +252,12 @@ function tails(code: Code, distribution: Distribution, float32: boolean): void {
   };
   // The far tail (r > 5, tail probability below e^-25) is rare: skip E and F when no lane of the iteration needs them.
   code.i32(0);
-  each((g) => code.get(t('r', g)).f64x2(5).simd(SIMD.f64x2Gt).simd(SIMD.anyTrue).op(0x72));
+  each((g) => code.get(t('r', g)).f64x2(FAR_TAIL_START).simd(SIMD.f64x2Gt).simd(SIMD.anyTrue).op(0x72));
   code.op(0x04, 0x40); // if any lane is in the far tail
   evaluate(polynomials);
   each((g) => {
     code.get(t('c', g)).get(t('d', g)).simd(SIMD.f64x2Div).get(t('e', g)).get(t('f', g)).simd(SIMD.f64x2Div);
-    code.get(t('r', g)).f64x2(5).simd(SIMD.f64x2Le).simd(SIMD.bitselect).set(t('mag', g));
+    code.get(t('r', g)).f64x2(FAR_TAIL_START).simd(SIMD.f64x2Le).simd(SIMD.bitselect).set(t('mag', g));
   });
   code.op(0x05); // else
   evaluate(polynomials.slice(0, 2));
@@ -322,7 +303,7 @@ function transforms(code: Code, distribution: Distribution, float32: boolean): v
     code.f64x2(0.5).simd(SIMD.f64x2Sub).set(per('q', h));
   }
   for (const h of pairs) {
-    code.f64x2(0.180625).get(per('q', h)).get(per('q', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub).set(per('r', h));
+    code.f64x2(CENTRAL_OFFSET).get(per('q', h)).get(per('q', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub).set(per('r', h));
   }
   // Numerators A(r) and denominators B(r) by Horner's rule, one step at a time for all pairs.
   for (const h of pairs) code.f64x2(A[0]!).set(per('n', h)).f64x2(B[0]!).set(per('d', h));
@@ -341,7 +322,7 @@ function transforms(code: Code, distribution: Distribution, float32: boolean): v
   // bits = one bit per element outside the central region (|q| > 0.425), then TAILS[n++] = i + position of each.
   code.i32(0).set(L.bits);
   for (const h of pairs) {
-    code.get(L.bits).get(per('q', h)).simd(SIMD.f64x2Abs).f64x2(0.425).simd(SIMD.f64x2Le).simd(SIMD.i64x2Bitmask);
+    code.get(L.bits).get(per('q', h)).simd(SIMD.f64x2Abs).f64x2(CENTRAL_HALF_WIDTH).simd(SIMD.f64x2Le).simd(SIMD.i64x2Bitmask);
     code.i32(2 * h).op(0x74).op(0x72).set(L.bits); // bits |= central << 2h
   }
   code.get(L.bits).i32((1 << (2 * pairs.length)) - 1).op(0x73).set(L.bits); // flip: 1 = tail

@@ -78,8 +78,8 @@ const SQRT2_MANTISSA_HIGH = 0x6a09e;
  * ln 2 split for Cody–Waite reduction: `LN2_HI` keeps only the leading 32 significant bits of ln 2, so that
  * k · LN2_HI is exact for |k| < 2^21; `LN2_LO` is the double nearest to ln 2 − LN2_HI.
  */
-const LN2_HI = 6.93147180369123816490e-1;
-const LN2_LO = 1.9082149292705877e-10;
+export const LN2_HI = 6.93147180369123816490e-1;
+export const LN2_LO = 1.9082149292705877e-10;
 /** 1 / ln 2, rounded. */
 const LOG2_E = 1.4426950408889634;
 /** 1 / √(2π), rounded. */
@@ -87,7 +87,7 @@ const INV_SQRT_2PI = 0.3989422804014327;
 /** 2^54, used to lift subnormal inputs of `log` into the normal range. */
 const TWO_POW_54 = 18014398509481984;
 /** Smallest positive normal double, 2^-1022. */
-const MIN_NORMAL = 2.2250738585072014e-308;
+export const MIN_NORMAL = 2.2250738585072014e-308;
 /** 2^27 + 1, the Veltkamp splitting constant for doubles. */
 const SPLITTER = 134217729;
 
@@ -153,21 +153,16 @@ export function exp(x: number): number {
 // log
 // ---------------------------------------------------------------------------------------------------
 
+/** 2/21, 2/19, …, 2/3: the coefficients of {@link atanhSeriesRemainder}, innermost first (Horner order). */
+export const ATANH_SERIES = [2 / 21, 2 / 19, 2 / 17, 2 / 15, 2 / 13, 2 / 11, 2 / 9, 2 / 7, 2 / 5, 2 / 3] as const;
+
 /**
  * R(s) = 2s²/3 + 2s⁴/5 + … + 2s²⁰/21, the part of the series 2·atanh(s) = 2s + R(s)·s beyond its first term.
  * For |s| ≤ 0.1716 the omitted terms are below 1e-18 relative to the logarithm.
  */
 function atanhSeriesRemainder(s: number): number {
   const z = s * s;
-  return (
-    z *
-    (2 / 3 +
-      z *
-        (2 / 5 +
-          z *
-            (2 / 7 +
-              z * (2 / 9 + z * (2 / 11 + z * (2 / 13 + z * (2 / 15 + z * (2 / 17 + z * (2 / 19 + z * (2 / 21))))))))))
-  );
+  return z * horner(ATANH_SERIES, z);
 }
 
 /**
@@ -304,94 +299,67 @@ export function normalSf(x: number): number {
 // ---------------------------------------------------------------------------------------------------
 
 /** Central region of AS 241: |p − ½| ≤ 0.425. */
-const CENTRAL_HALF_WIDTH = 0.425;
+export const CENTRAL_HALF_WIDTH = 0.425;
 /** 0.425², the centre of the central variable r = 0.425² − q². */
-const CENTRAL_OFFSET = 0.180625;
+export const CENTRAL_OFFSET = 0.180625;
 /** Boundary between the intermediate and far-tail rational functions in r = √(−ln(tail)), i.e. tail = e^-25. */
-const FAR_TAIL_START = 5;
+export const FAR_TAIL_START = 5;
 /** Centre of the intermediate-tail variable r − 1.6. */
-const INTERMEDIATE_OFFSET = 1.6;
+export const INTERMEDIATE_OFFSET = 1.6;
+
+/**
+ * The coefficients of AS 241 (Wichura 1988, PPND16), highest degree first: the central numerator A and
+ * denominator B (in r = 0.180625 − q²), the intermediate tail C/D (in r − 1.6) and the far tail E/F (in r − 5).
+ * special.ts, the TypeScript kernels (kernels.ts) and the SIMD kernels (simd.ts) all evaluate them from here.
+ */
+export const AS241 = {
+  A: [
+    2.5090809287301226727e3, 3.3430575583588128105e4, 6.7265770927008700853e4, 4.5921953931549871457e4,
+    1.3731693765509461125e4, 1.9715909503065514427e3, 1.3314166789178437745e2, 3.387132872796366608,
+  ],
+  B: [
+    5.226495278852854561e3, 2.8729085735721942674e4, 3.930789580009271061e4, 2.1213794301586595867e4,
+    5.3941960214247511077e3, 6.871870074920579083e2, 4.2313330701600911252e1, 1,
+  ],
+  C: [
+    7.7454501427834140764e-4, 2.27238449892691845833e-2, 2.4178072517745061177e-1, 1.27045825245236838258,
+    3.64784832476320460504, 5.7694972214606914055, 4.6303378461565452959, 1.42343711074968357734,
+  ],
+  D: [
+    1.05075007164441684324e-9, 5.475938084995344946e-4, 1.51986665636164571966e-2, 1.4810397642748007459e-1,
+    6.8976733498510000455e-1, 1.6763848301838038494, 2.05319162663775882187, 1,
+  ],
+  E: [
+    2.01033439929228813265e-7, 2.71155556874348757815e-5, 1.2426609473880784386e-3, 2.6532189526576123093e-2,
+    2.9656057182850489123e-1, 1.7848265399172913358, 5.4637849111641143699, 6.6579046435011037772,
+  ],
+  F: [
+    2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5, 7.868691311456132591e-4,
+    1.4875361290850614852e-2, 1.3692988092273580531e-1, 5.9983220655588793769e-1, 1,
+  ],
+} as const;
+
+/** c[0]·x^(n−1) + … + c[n−1] by Horner's rule, ((c[0]·x + c[1])·x + …)·x + c[n−1], in that order. */
+function horner(c: readonly number[], x: number): number {
+  let acc = c[0]!;
+  for (let k = 1; k < c.length; k++) acc = acc * x + c[k]!;
+  return acc;
+}
 
 /** AS 241 central approximation: Φ⁻¹(½ + q) = q·A(r)/B(r) with r = 0.180625 − q². */
 function centralRational(q: number): number {
   const r = CENTRAL_OFFSET - q * q;
-  const numerator =
-    ((((((2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r + 6.7265770927008700853e4) * r +
-      4.5921953931549871457e4) *
-      r +
-      1.3731693765509461125e4) *
-      r +
-      1.9715909503065514427e3) *
-      r +
-      1.3314166789178437745e2) *
-      r +
-    3.387132872796366608;
-  const denominator =
-    ((((((5.226495278852854561e3 * r + 2.8729085735721942674e4) * r + 3.930789580009271061e4) * r +
-      2.1213794301586595867e4) *
-      r +
-      5.3941960214247511077e3) *
-      r +
-      6.871870074920579083e2) *
-      r +
-      4.2313330701600911252e1) *
-      r +
-    1;
-  return (q * numerator) / denominator;
+  return (q * horner(AS241.A, r)) / horner(AS241.B, r);
 }
 
 /** AS 241 intermediate tail: |Φ⁻¹| = C(t)/D(t) with t = r − 1.6, for r = √(−ln(tail)) ≤ 5. */
 function intermediateTailRational(t: number): number {
-  const numerator =
-    ((((((7.7454501427834140764e-4 * t + 2.27238449892691845833e-2) * t + 2.4178072517745061177e-1) * t +
-      1.27045825245236838258) *
-      t +
-      3.64784832476320460504) *
-      t +
-      5.7694972214606914055) *
-      t +
-      4.6303378461565452959) *
-      t +
-    1.42343711074968357734;
-  const denominator =
-    ((((((1.05075007164441684324e-9 * t + 5.475938084995344946e-4) * t + 1.51986665636164571966e-2) * t +
-      1.4810397642748007459e-1) *
-      t +
-      6.8976733498510000455e-1) *
-      t +
-      1.6763848301838038494) *
-      t +
-      2.05319162663775882187) *
-      t +
-    1;
-  return numerator / denominator;
+  return horner(AS241.C, t) / horner(AS241.D, t);
 }
 
 /** AS 241 far tail: |Φ⁻¹| = E(t)/F(t) with t = r − 5, for r = √(−ln(tail)) > 5. */
 function farTailRational(t: number): number {
-  const numerator =
-    ((((((2.01033439929228813265e-7 * t + 2.71155556874348757815e-5) * t + 1.2426609473880784386e-3) * t +
-      2.6532189526576123093e-2) *
-      t +
-      2.9656057182850489123e-1) *
-      t +
-      1.7848265399172913358) *
-      t +
-      5.4637849111641143699) *
-      t +
-    6.6579046435011037772;
-  const denominator =
-    ((((((2.04426310338993978564e-15 * t + 1.4215117583164458887e-7) * t + 1.8463183175100546818e-5) * t +
-      7.868691311456132591e-4) *
-      t +
-      1.4875361290850614852e-2) *
-      t +
-      1.3692988092273580531e-1) *
-      t +
-      5.9983220655588793769e-1) *
-      t +
-    1;
-  return numerator / denominator;
+  return horner(AS241.E, t) / horner(AS241.F, t);
 }
 
 /**
