@@ -5,6 +5,7 @@
  * underflows (the method behind Lyapunov exponents: Benettin et al. 1980; Eckmann & Ruelle 1985).
  */
 import { householderQr } from '../../src/index.ts';
+import { norm2 } from './statistics.ts';
 
 /** C = A·B for n × n row-major matrices (C must not alias A or B). */
 export function matmul(a: Float64Array, b: Float64Array, n: number, c: Float64Array = new Float64Array(n * n)): Float64Array {
@@ -119,18 +120,6 @@ export function spectralNorm(a: Float64Array, n: number, v: Float64Array, option
     if (converged) break;
   }
   return sigma;
-}
-
-/** Frobenius norm √(Σ a_ij²), scaled against overflow. */
-export function frobeniusNorm(a: Float64Array): number {
-  const m = maxAbs(a);
-  if (m === 0 || !Number.isFinite(m)) return m;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]! / m;
-    s += x * x;
-  }
-  return m * Math.sqrt(s);
 }
 
 /** Singular values and right singular vectors of a square matrix. */
@@ -290,7 +279,7 @@ function propagate(
     const y = apply(t, q);
     // Rounding level of this step: entries of J_t·Q carry errors of about ε·‖J_t·Q‖_F, so a stretch factor below
     // n·ε·‖J_t·Q‖_F cannot be told from 0 (it comes from the null space of J_t, e.g. ReLU units that are off).
-    const floor = n * Number.EPSILON * frobeniusNorm(y);
+    const floor = n * Number.EPSILON * norm2(y);
     const qr = householderQr(y, n, n);
     q = qr.q;
     for (let i = 0; i < n; i++) {

@@ -27,7 +27,7 @@
  */
 import { parseInitArgument } from '../init-arg.ts';
 import { withDefaults } from '../analysis/figures.ts';
-import { frobeniusNorm, jacobiSvd, maxAbs, productSingularValues, spectralNorm, transpose, type MatrixProduct } from '../analysis/linalg.ts';
+import { jacobiSvd, maxAbs, productSingularValues, spectralNorm, transpose, type MatrixProduct } from '../analysis/linalg.ts';
 import { finiteOrNull, formatValue, log10OrNull, norm2 } from '../analysis/statistics.ts';
 import { kernel64, normalData64 } from '../analysis/streams.ts';
 import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
@@ -230,7 +230,7 @@ function normCurves(
       continue;
     }
     const s = log10OrNull(spectralNorm(m, n, v, { tolerance: 1e-10, maxIterations: 30 }));
-    const f = log10OrNull(frobeniusNorm(m) / Math.sqrt(n));
+    const f = log10OrNull(norm2(m) / Math.sqrt(n));
     spectral.push(s === null ? null : s + log10Scale);
     rms.push(f === null ? null : f + log10Scale);
   }
