@@ -447,7 +447,9 @@ export function simdAvailable(): boolean {
 
 /**
  * The SIMD kernel for a distribution and output type, assembled and compiled on first use (each in a module of its
- * own, so a program pays only for the kernels it uses); undefined where the SIMD path is not available.
+ * own, so a program pays only for the kernels it uses); undefined where the SIMD path is not available. Fills use it
+ * for float64 uniforms and normals and for truncated normals; float32 uniforms and normals are other streams
+ * (simd-float32.ts).
  */
 export function simdKernel(distribution: Distribution, float32: boolean): SimdKernel | undefined {
   if (!simdAvailable()) return undefined;
