@@ -72,6 +72,12 @@ function vec(name: (typeof VECTOR_NAMES)[number], v: number): number {
   return FIRST_VECTOR_LOCAL + v * VECTOR_NAMES.length + VECTOR_NAMES.indexOf(name);
 }
 
+/** Each per-vector local by name: V.x0(v) is vector v's x0. */
+const V = Object.fromEntries(VECTOR_NAMES.map((n) => [n, (v: number) => vec(n, v)])) as Record<
+  (typeof VECTOR_NAMES)[number],
+  (v: number) => number
+>;
+
 const THREEFRY_LOCALS = threefryLocals(P, L);
 
 const SIGN = 0x80000000 | 0;
@@ -89,33 +95,110 @@ function uniformValues(code: Code, words: number): void {
   code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
 }
 
+/** x = mean + std·z in float64 for four float32 z in `local`, rounded to float32 (an f32x4 on the stack). */
+function affineValues(code: Code, local: number): void {
+  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+  code.get(L.p0).get(L.p1).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+  code.simd(SIMD.f32x4DemoteF64x2Zero);
+  code.get(L.p0).get(L.p1).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
+  code.simd(SIMD.f64x2Add).simd(SIMD.f32x4DemoteF64x2Zero);
+  code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+}
+
+/**
+ * The float32 Box–Muller transform of box-muller.ts on every vector's words (x0, x1), statement by statement across
+ * the vectors; leaves z0 = r·cos θ and z1 = r·sin θ in V.z0 and V.z1.
+ */
+function emitBoxMuller(code: Code, each: (emit: (v: number) => void) => void): void {
+  // −ln u1. t = fl(fl(x0) + ½); e = (bits(t) >>> 23) − 127; m = bits (t & 0x7FFFFF) | 0x3F800000.
+  each((v) => code.get(V.x0(v)).simd(SIMD.f32x4ConvertI32x4U).f32x4(0.5).simd(SIMD.f32x4Add).set(V.t(v)));
+  each((v) => code.get(V.t(v)).i32(23).simd(SIMD.i32x4ShrU).i32x4([127, 127, 127, 127]).simd(SIMD.i32x4Sub).set(V.e(v)));
+  each((v) => code.get(V.t(v)).i32x4([0x7fffff, 0x7fffff, 0x7fffff, 0x7fffff]).simd(SIMD.and).i32x4([0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000]).simd(SIMD.or).set(V.m(v)));
+  // m ≥ √2: m·½ and e + 1 (the mask is −1 in those lanes).
+  each((v) => code.get(V.m(v)).f32x4(SQRT2_32).simd(SIMD.f32x4Ge).set(V.big(v)));
+  each((v) => {
+    code.get(V.m(v)).f32x4(0.5).simd(SIMD.f32x4Mul).get(V.m(v)).get(V.big(v)).simd(SIMD.bitselect).set(V.m(v));
+    code.get(V.e(v)).get(V.big(v)).simd(SIMD.i32x4Sub).set(V.e(v));
+  });
+  // s = (m − 1)/(m + 1); zz = s²; poly = (((2/9·zz + 2/7)·zz + 2/5)·zz + 2/3)·zz; ln m = (s + s) + s·poly.
+  each((v) => code.get(V.m(v)).f32x4(1).simd(SIMD.f32x4Sub).get(V.m(v)).f32x4(1).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).set(V.s(v)));
+  each((v) => code.get(V.s(v)).get(V.s(v)).simd(SIMD.f32x4Mul).set(V.zz(v)));
+  each((v) => code.f32x4(LOG_SERIES[0]).set(V.poly(v)));
+  for (const coefficient of LOG_SERIES.slice(1)) {
+    each((v) => code.get(V.poly(v)).get(V.zz(v)).simd(SIMD.f32x4Mul).f32x4(coefficient).simd(SIMD.f32x4Add).set(V.poly(v)));
+  }
+  each((v) => code.get(V.poly(v)).get(V.zz(v)).simd(SIMD.f32x4Mul).set(V.poly(v)));
+  each((v) => code.get(V.s(v)).get(V.s(v)).simd(SIMD.f32x4Add).get(V.s(v)).get(V.poly(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(V.lnm(v)));
+  // δ = ((hi − t) + lo) + ½ with hi = (x0 >>> 16)·2^16, lo = x0 & 0xFFFF (all exact).
+  each((v) => {
+    code.get(V.x0(v)).i32(16).simd(SIMD.i32x4ShrU).simd(SIMD.f32x4ConvertI32x4U).f32x4(65536).simd(SIMD.f32x4Mul);
+    code.get(V.t(v)).simd(SIMD.f32x4Sub);
+    code.get(V.x0(v)).i32x4([0xffff, 0xffff, 0xffff, 0xffff]).simd(SIMD.and).simd(SIMD.f32x4ConvertI32x4U).simd(SIMD.f32x4Add);
+    code.f32x4(0.5).simd(SIMD.f32x4Add).set(V.delta(v));
+  });
+  // L = ((32 − e)·ln 2 − ln m) − δ/t; r = √(L + L).
+  each((v) => {
+    code.i32x4([32, 32, 32, 32]).get(V.e(v)).simd(SIMD.i32x4Sub).simd(SIMD.f32x4ConvertI32x4S).f32x4(LN2_32).simd(SIMD.f32x4Mul);
+    code.get(V.lnm(v)).simd(SIMD.f32x4Sub).get(V.delta(v)).get(V.t(v)).simd(SIMD.f32x4Div).simd(SIMD.f32x4Sub).set(V.len(v));
+  });
+  each((v) => code.get(V.len(v)).get(V.len(v)).simd(SIMD.f32x4Add).simd(SIMD.f32x4Sqrt).set(V.r(v)));
+
+  // The angle. tq = x1 + 2^29; φ = fl(2ρ + 1)·π·2^-32 with 2ρ + 1 = (((tq & 0x3FFFFFFF) − 2^29) << 1) | 1.
+  each((v) => code.get(V.x1(v)).i32x4([0x20000000, 0x20000000, 0x20000000, 0x20000000]).simd(SIMD.i32x4Add).set(V.tq(v)));
+  each((v) => {
+    code.get(V.tq(v)).i32x4([0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3fffffff]).simd(SIMD.and);
+    code.i32x4([0x20000000, 0x20000000, 0x20000000, 0x20000000]).simd(SIMD.i32x4Sub).i32(1).simd(SIMD.i32x4Shl);
+    code.i32x4([1, 1, 1, 1]).simd(SIMD.or).simd(SIMD.f32x4ConvertI32x4S).f32x4(PI_2M32).simd(SIMD.f32x4Mul).set(V.phi(v));
+  });
+  each((v) => code.get(V.phi(v)).get(V.phi(v)).simd(SIMD.f32x4Mul).set(V.pp(v)));
+  // sin φ = φ + φ·(((S0·pp + S1)·pp + S2)·pp + S3)·pp; cos φ = 1 + ((((C0·pp + C1)·pp + C2)·pp + C3)·pp + C4)·pp.
+  each((v) => code.f32x4(SIN_SERIES[0]).set(V.sn(v)).f32x4(COS_SERIES[0]).set(V.cs(v)));
+  for (let k = 1; k < COS_SERIES.length; k++) {
+    each((v) => {
+      if (k < SIN_SERIES.length) code.get(V.sn(v)).get(V.pp(v)).simd(SIMD.f32x4Mul).f32x4(SIN_SERIES[k]!).simd(SIMD.f32x4Add).set(V.sn(v));
+      code.get(V.cs(v)).get(V.pp(v)).simd(SIMD.f32x4Mul).f32x4(COS_SERIES[k]!).simd(SIMD.f32x4Add).set(V.cs(v));
+    });
+  }
+  each((v) => {
+    code.get(V.phi(v)).get(V.phi(v)).get(V.sn(v)).get(V.pp(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(V.sn(v));
+    code.f32x4(1).get(V.cs(v)).get(V.pp(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(V.cs(v));
+  });
+  // Quadrant: swap where bit 30 of tq is set; cos θ's sign bit = bit 31 ^ bit 30, sin θ's = bit 31.
+  each((v) => code.get(V.tq(v)).i32(1).simd(SIMD.i32x4Shl).i32(31).simd(SIMD.i32x4ShrS).set(V.swap(v)));
+  each((v) => {
+    code.get(V.sn(v)).get(V.cs(v)).get(V.swap(v)).simd(SIMD.bitselect);
+    code.get(V.tq(v)).get(V.tq(v)).i32(1).simd(SIMD.i32x4Shl).simd(SIMD.xor).i32x4([SIGN, SIGN, SIGN, SIGN]).simd(SIMD.and);
+    code.simd(SIMD.xor).set(V.c(v));
+    code.get(V.cs(v)).get(V.sn(v)).get(V.swap(v)).simd(SIMD.bitselect);
+    code.get(V.tq(v)).i32x4([SIGN, SIGN, SIGN, SIGN]).simd(SIMD.and).simd(SIMD.xor).set(V.sn(v));
+  });
+  // z0 = r·cos θ, z1 = r·sin θ.
+  each((v) => code.get(V.r(v)).get(V.c(v)).simd(SIMD.f32x4Mul).set(V.z0(v)).get(V.r(v)).get(V.sn(v)).simd(SIMD.f32x4Mul).set(V.z1(v)));
+}
+
+/**
+ * One kernel: per iteration, Threefry on {@link VECTORS} vectors of four counters, the stream's transform, and the
+ * eight values of each vector stored in stream order (x0's value, x1's value, block after block).
+ */
 function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
   const code = new Code(pool);
   const vectors = Array.from({ length: VECTORS }, (_, v) => v);
   /** One statement for every vector, then the next: the processor overlaps the vectors' dependency chains. */
   const each = (emit: (v: number) => void): void => vectors.forEach(emit);
-  const x = (local: (typeof VECTOR_NAMES)[number]) => (v: number) => vec(local, v);
-  const [x0, x1, t, e, m, big, s, zz, poly, lnm, delta, len, r] = (
-    ['x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r'] as const
-  ).map(x);
-  const [tq, phi, pp, sn, cs, swap, c, z0, z1, o0, o1] = (
-    ['tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1'] as const
-  ).map(x);
-
   emitKeySchedule(code, THREEFRY_LOCALS);
   for (const k of [0, 1, 2] as const) code.get(P[`p${k}`]).simd(SIMD.f64x2Splat).set(L[`p${k}`]);
   code.i32(0).set(L.i);
   code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
   code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
-  emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map((v) => [x0!(v), x1!(v)] as const));
+  emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map((v) => [V.x0(v), V.x1(v)] as const));
   // The stream order of each vector's eight values: o0 = blocks 0, 1 (x0, x1, x0, x1), o1 = blocks 2, 3.
   const interleave = (a: number, b: number, v: number): void => {
-    code.get(a).get(b).shuffle([0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]).set(o0!(v));
-    code.get(a).get(b).shuffle([8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]).set(o1!(v));
+    code.get(a).get(b).shuffle([0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]).set(V.o0(v));
+    code.get(a).get(b).shuffle([8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]).set(V.o1(v));
   };
   const store = (values: (local: number) => void): void => {
     each((v) => {
-      for (const [k, local] of [o0!(v), o1!(v)].entries()) {
+      for (const [k, local] of [V.o0(v), V.o1(v)].entries()) {
         code.get(L.i).i32(3).op(0x74);
         values(local);
         code.store(OUT_BASE + 32 * v + 16 * k);
@@ -123,83 +206,12 @@ function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
     });
   };
   if (stream === 'uniform') {
-    each((v) => interleave(x0!(v), x1!(v), v));
+    each((v) => interleave(V.x0(v), V.x1(v), v));
     store((local) => uniformValues(code, local));
   } else {
-
-  // −ln u1. t = fl(fl(x0) + ½); e = (bits(t) >>> 23) − 127; m = bits (t & 0x7FFFFF) | 0x3F800000.
-  each((v) => code.get(x0!(v)).simd(SIMD.f32x4ConvertI32x4U).f32x4(0.5).simd(SIMD.f32x4Add).set(t!(v)));
-  each((v) => code.get(t!(v)).i32(23).simd(SIMD.i32x4ShrU).i32x4([127, 127, 127, 127]).simd(SIMD.i32x4Sub).set(e!(v)));
-  each((v) => code.get(t!(v)).i32x4([0x7fffff, 0x7fffff, 0x7fffff, 0x7fffff]).simd(SIMD.and).i32x4([0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000]).simd(SIMD.or).set(m!(v)));
-  // m ≥ √2: m·½ and e + 1 (the mask is −1 in those lanes).
-  each((v) => code.get(m!(v)).f32x4(SQRT2_32).simd(SIMD.f32x4Ge).set(big!(v)));
-  each((v) => {
-    code.get(m!(v)).f32x4(0.5).simd(SIMD.f32x4Mul).get(m!(v)).get(big!(v)).simd(SIMD.bitselect).set(m!(v));
-    code.get(e!(v)).get(big!(v)).simd(SIMD.i32x4Sub).set(e!(v));
-  });
-  // s = (m − 1)/(m + 1); zz = s²; poly = (((2/9·zz + 2/7)·zz + 2/5)·zz + 2/3)·zz; ln m = (s + s) + s·poly.
-  each((v) => code.get(m!(v)).f32x4(1).simd(SIMD.f32x4Sub).get(m!(v)).f32x4(1).simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).set(s!(v)));
-  each((v) => code.get(s!(v)).get(s!(v)).simd(SIMD.f32x4Mul).set(zz!(v)));
-  each((v) => code.f32x4(LOG_SERIES[0]).set(poly!(v)));
-  for (const coefficient of LOG_SERIES.slice(1)) {
-    each((v) => code.get(poly!(v)).get(zz!(v)).simd(SIMD.f32x4Mul).f32x4(coefficient).simd(SIMD.f32x4Add).set(poly!(v)));
-  }
-  each((v) => code.get(poly!(v)).get(zz!(v)).simd(SIMD.f32x4Mul).set(poly!(v)));
-  each((v) => code.get(s!(v)).get(s!(v)).simd(SIMD.f32x4Add).get(s!(v)).get(poly!(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(lnm!(v)));
-  // δ = ((hi − t) + lo) + ½ with hi = (x0 >>> 16)·2^16, lo = x0 & 0xFFFF (all exact).
-  each((v) => {
-    code.get(x0!(v)).i32(16).simd(SIMD.i32x4ShrU).simd(SIMD.f32x4ConvertI32x4U).f32x4(65536).simd(SIMD.f32x4Mul);
-    code.get(t!(v)).simd(SIMD.f32x4Sub);
-    code.get(x0!(v)).i32x4([0xffff, 0xffff, 0xffff, 0xffff]).simd(SIMD.and).simd(SIMD.f32x4ConvertI32x4U).simd(SIMD.f32x4Add);
-    code.f32x4(0.5).simd(SIMD.f32x4Add).set(delta!(v));
-  });
-  // L = ((32 − e)·ln 2 − ln m) − δ/t; r = √(L + L).
-  each((v) => {
-    code.i32x4([32, 32, 32, 32]).get(e!(v)).simd(SIMD.i32x4Sub).simd(SIMD.f32x4ConvertI32x4S).f32x4(LN2_32).simd(SIMD.f32x4Mul);
-    code.get(lnm!(v)).simd(SIMD.f32x4Sub).get(delta!(v)).get(t!(v)).simd(SIMD.f32x4Div).simd(SIMD.f32x4Sub).set(len!(v));
-  });
-  each((v) => code.get(len!(v)).get(len!(v)).simd(SIMD.f32x4Add).simd(SIMD.f32x4Sqrt).set(r!(v)));
-
-  // The angle. tq = x1 + 2^29; φ = fl(2ρ + 1)·π·2^-32 with 2ρ + 1 = (((tq & 0x3FFFFFFF) − 2^29) << 1) | 1.
-  each((v) => code.get(x1!(v)).i32x4([0x20000000, 0x20000000, 0x20000000, 0x20000000]).simd(SIMD.i32x4Add).set(tq!(v)));
-  each((v) => {
-    code.get(tq!(v)).i32x4([0x3fffffff, 0x3fffffff, 0x3fffffff, 0x3fffffff]).simd(SIMD.and);
-    code.i32x4([0x20000000, 0x20000000, 0x20000000, 0x20000000]).simd(SIMD.i32x4Sub).i32(1).simd(SIMD.i32x4Shl);
-    code.i32x4([1, 1, 1, 1]).simd(SIMD.or).simd(SIMD.f32x4ConvertI32x4S).f32x4(PI_2M32).simd(SIMD.f32x4Mul).set(phi!(v));
-  });
-  each((v) => code.get(phi!(v)).get(phi!(v)).simd(SIMD.f32x4Mul).set(pp!(v)));
-  // sin φ = φ + φ·(((S0·pp + S1)·pp + S2)·pp + S3)·pp; cos φ = 1 + ((((C0·pp + C1)·pp + C2)·pp + C3)·pp + C4)·pp.
-  each((v) => code.f32x4(SIN_SERIES[0]).set(sn!(v)).f32x4(COS_SERIES[0]).set(cs!(v)));
-  for (let k = 1; k < COS_SERIES.length; k++) {
-    each((v) => {
-      if (k < SIN_SERIES.length) code.get(sn!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).f32x4(SIN_SERIES[k]!).simd(SIMD.f32x4Add).set(sn!(v));
-      code.get(cs!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).f32x4(COS_SERIES[k]!).simd(SIMD.f32x4Add).set(cs!(v));
-    });
-  }
-  each((v) => {
-    code.get(phi!(v)).get(phi!(v)).get(sn!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(sn!(v));
-    code.f32x4(1).get(cs!(v)).get(pp!(v)).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(cs!(v));
-  });
-  // Quadrant: swap where bit 30 of tq is set; cos θ's sign bit = bit 31 ^ bit 30, sin θ's = bit 31.
-  each((v) => code.get(tq!(v)).i32(1).simd(SIMD.i32x4Shl).i32(31).simd(SIMD.i32x4ShrS).set(swap!(v)));
-  each((v) => {
-    code.get(sn!(v)).get(cs!(v)).get(swap!(v)).simd(SIMD.bitselect);
-    code.get(tq!(v)).get(tq!(v)).i32(1).simd(SIMD.i32x4Shl).simd(SIMD.xor).i32x4([SIGN, SIGN, SIGN, SIGN]).simd(SIMD.and);
-    code.simd(SIMD.xor).set(c!(v));
-    code.get(cs!(v)).get(sn!(v)).get(swap!(v)).simd(SIMD.bitselect);
-    code.get(tq!(v)).i32x4([SIGN, SIGN, SIGN, SIGN]).simd(SIMD.and).simd(SIMD.xor).set(sn!(v));
-  });
-  // z0 = r·cos θ, z1 = r·sin θ, in stream order; x = mean + std·z in float64, rounded to float32.
-  each((v) => code.get(r!(v)).get(c!(v)).simd(SIMD.f32x4Mul).set(z0!(v)).get(r!(v)).get(sn!(v)).simd(SIMD.f32x4Mul).set(z1!(v)));
-  each((v) => interleave(z0!(v), z1!(v), v));
-  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-  store((local) => {
-    code.get(L.p0).get(L.p1).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
-    code.simd(SIMD.f32x4DemoteF64x2Zero);
-    code.get(L.p0).get(L.p1).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
-    code.simd(SIMD.f64x2Add).simd(SIMD.f32x4DemoteF64x2Zero);
-    code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
-  });
+    emitBoxMuller(code, each);
+    each((v) => interleave(V.z0(v), V.z1(v), v));
+    store((local) => affineValues(code, local));
   }
   const step = 4 * VECTORS;
   emitCounterAdvance(code, THREEFRY_LOCALS, step);
