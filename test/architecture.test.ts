@@ -4,9 +4,12 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-// The dependency rule of the layout: core (src/ without src/adapters) ← adapters ← lab ← cli. The core imports
-// no package and no Node API, never reads Math.random and never logs.
+// The dependency rule of the layout. In the package `initlab`: core (src/ without src/adapters and src/node) ←
+// adapters, node ← cli. The package `@initlab/lab` sees `initlab` only through its public entry points. The core
+// imports no package and no Node API, never reads Math.random and never logs.
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const library = join('packages', 'initlab');
+const lab = join('packages', 'lab');
 
 function sources(folder: string): string[] {
   return readdirSync(join(root, folder), { withFileTypes: true, recursive: true })
@@ -16,11 +19,14 @@ function sources(folder: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => (m[1] ?? m[2])!);
+  // Statements start a line (so an `@example` in a doc comment is not an import); dynamic imports may be anywhere.
+  return [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => (m[1] ?? m[2])!);
 }
 
-test('the core imports only core modules: no packages, no node:*, no adapter, lab or cli', () => {
-  const core = sources('src').filter((file) => !relative(root, file).startsWith(join('src', 'adapters')) && !relative(root, file).startsWith(join('src', 'node')));
+const isUnder = (file: string, folder: string): boolean => relative(root, file).startsWith(folder + '/');
+
+test('the core imports only core modules: no packages, no node:*, no adapter, node, lab or cli', () => {
+  const core = sources(join(library, 'src')).filter((file) => !isUnder(file, join(library, 'src', 'adapters')) && !isUnder(file, join(library, 'src', 'node')));
   assert.ok(core.length > 10);
   for (const file of core) {
     for (const specifier of imports(file)) {
@@ -37,16 +43,46 @@ test('the core imports only core modules: no packages, no node:*, no adapter, la
   }
 });
 
-test('adapters import the public core and TF.js only; the lab does not import the CLI', () => {
-  for (const file of sources('src/adapters')) {
+test('adapters import the public core and TF.js only', () => {
+  for (const file of sources(join(library, 'src', 'adapters'))) {
     for (const specifier of imports(file)) {
       assert.ok(specifier.startsWith('.') || specifier.startsWith('@tensorflow/'), `${relative(root, file)} imports ${specifier}`);
       assert.ok(!/\/lab\/|\/cli\//.test(specifier), `${relative(root, file)} imports ${specifier}`);
     }
   }
-  for (const file of sources('lab')) {
+});
+
+test('the CLI uses the public API of the library: src/index.ts and src/node/index.ts, no internals, no package', () => {
+  const files = sources(join(library, 'cli'));
+  assert.ok(files.length > 5);
+  for (const file of files) {
     for (const specifier of imports(file)) {
-      assert.ok(!/(^|\/)cli\//.test(specifier), `${relative(root, file)} imports ${specifier}`);
+      if (specifier.startsWith('node:') || !specifier.includes('/src/')) {
+        assert.ok(specifier.startsWith('node:') || specifier.startsWith('.'), `${relative(root, file)} imports the package ${specifier}`);
+        continue;
+      }
+      assert.match(specifier, /\/src\/(index|node\/index)\.ts$/, `${relative(root, file)} reaches into ${specifier}`);
     }
   }
+});
+
+test('the lab sees initlab only through its package entry points, never by a path into packages/initlab', () => {
+  const files = [...sources(join(lab, 'src')), ...sources(join(lab, 'test'))];
+  assert.ok(files.length > 10);
+  const entries = new Set(['initlab', 'initlab/node', 'initlab/cli', 'initlab/tfjs']);
+  for (const file of files) {
+    for (const specifier of imports(file)) {
+      if (specifier.startsWith('.')) {
+        const target = join(file, '..', specifier);
+        assert.ok(isUnder(target, lab), `${relative(root, file)} imports ${specifier}, outside the lab package`);
+      } else if (specifier.startsWith('initlab')) {
+        assert.ok(entries.has(specifier), `${relative(root, file)} imports ${specifier}, not a public entry of initlab`);
+      }
+    }
+  }
+});
+
+test('the library package declares no runtime dependency', () => {
+  const manifest = JSON.parse(readFileSync(join(root, library, 'package.json'), 'utf8')) as { dependencies?: object };
+  assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
 });
