@@ -20,23 +20,7 @@
  *
  * @module
  */
-import {
-  Code,
-  concatBytes,
-  ConstantPool,
-  F64,
-  functionBody,
-  I32,
-  MODULE_HEADER,
-  name,
-  section,
-  SIMD,
-  sleb,
-  uleb,
-  V128,
-  vector,
-  wasmApi,
-} from '../wasm/assembler.ts';
+import { Code, ConstantPool, F64, I32, instantiate, Locals, moduleBytes, OP, SIMD, V128 } from '../wasm/assembler.ts';
 import { COS_SERIES, LN2_32, LOG_SERIES, PI_2M32, SIN_SERIES, SQRT2_32 } from './box-muller.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 
@@ -52,31 +36,25 @@ const CONST_BASE = (FLOAT32_BLOCK + 4 * VECTORS) * 8;
 export type Float32Stream = 'normal' | 'uniform';
 
 // Parameters: k0, k1, c0, c1, count (i32), then p0, p1, p2 (f64): normal mean, std; uniform low, width, top.
-const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, p0: 5, p1: 6, p2: 7 } as const;
-const I32_NAMES = ['i', 'k2'] as const;
-const V128_NAMES = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter', 'p0', 'p1', 'p2'] as const;
-/** Per Threefry vector: the words, then the transform's values (f32x4 unless noted). */
-const VECTOR_NAMES = [
-  'x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r',
-  'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1',
-] as const;
-const FIRST_LOCAL = 8;
-const L = Object.fromEntries([
-  ...I32_NAMES.map((n, k) => [n, FIRST_LOCAL + k]),
-  ...V128_NAMES.map((n, k) => [n, FIRST_LOCAL + I32_NAMES.length + k]),
-]) as Record<(typeof I32_NAMES)[number] | (typeof V128_NAMES)[number], number>;
-const FIRST_VECTOR_LOCAL = FIRST_LOCAL + I32_NAMES.length + V128_NAMES.length;
-
-/** Local `name` of Threefry vector v. */
-function vec(name: (typeof VECTOR_NAMES)[number], v: number): number {
-  return FIRST_VECTOR_LOCAL + v * VECTOR_NAMES.length + VECTOR_NAMES.indexOf(name);
-}
-
-/** Each per-vector local by name: V.x0(v) is vector v's x0. */
-const V = Object.fromEntries(VECTOR_NAMES.map((n) => [n, (v: number) => vec(n, v)])) as Record<
-  (typeof VECTOR_NAMES)[number],
-  (v: number) => number
->;
+const LOCALS = new Locals();
+const P = {
+  ...LOCALS.parameters(I32, ['k0', 'k1', 'c0', 'c1', 'count']),
+  ...LOCALS.parameters(F64, ['p0', 'p1', 'p2']),
+};
+/** i32 scratch, then v128: key-injection splats, counters and the f64 parameters as splats. */
+const L = {
+  ...LOCALS.named(I32, ['i', 'k2']),
+  ...LOCALS.named(V128, ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter', 'p0', 'p1', 'p2']),
+};
+/** Per Threefry vector v, by name (V.x0(v) is vector v's x0): the words, then the transform's values (f32x4 unless noted). */
+const V = LOCALS.groups(
+  V128,
+  [
+    'x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r',
+    'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1',
+  ],
+  VECTORS,
+);
 
 const THREEFRY_LOCALS = threefryLocals(P, L);
 
@@ -176,20 +154,27 @@ function emitBoxMuller(code: Code, each: (emit: (v: number) => void) => void): v
   each((v) => code.get(V.r(v)).get(V.c(v)).simd(SIMD.f32x4Mul).set(V.z0(v)).get(V.r(v)).get(V.sn(v)).simd(SIMD.f32x4Mul).set(V.z1(v)));
 }
 
-/**
- * One kernel: per iteration, Threefry on {@link VECTORS} vectors of four counters, the stream's transform, and the
- * eight values of each vector stored in stream order (x0's value, x1's value, block after block).
- */
-function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
+/** The code of one kernel: the key schedule and parameter splats, then the loop over iterations ({@link iteration}). */
+function kernel(stream: Float32Stream, pool: ConstantPool): Code {
   const code = new Code(pool);
-  const vectors = Array.from({ length: VECTORS }, (_, v) => v);
-  /** One statement for every vector, then the next: the processor overlaps the vectors' dependency chains. */
-  const each = (emit: (v: number) => void): void => vectors.forEach(emit);
   emitKeySchedule(code, THREEFRY_LOCALS);
   for (const k of [0, 1, 2] as const) code.get(P[`p${k}`]).simd(SIMD.f64x2Splat).set(L[`p${k}`]);
   code.i32(0).set(L.i);
-  code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
-  code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
+  code.loopUntil(
+    () => code.get(L.i).get(P.count).op(OP.i32GeU), // i >= count (unsigned)
+    () => iteration(code, stream),
+  );
+  return code;
+}
+
+/**
+ * One iteration: Threefry on {@link VECTORS} vectors of four counters, the stream's transform, and the eight values
+ * of each vector stored in stream order (x0's value, x1's value, block after block).
+ */
+function iteration(code: Code, stream: Float32Stream): void {
+  const vectors = Array.from({ length: VECTORS }, (_, v) => v);
+  /** One statement for every vector, then the next: the processor overlaps the vectors' dependency chains. */
+  const each = (emit: (v: number) => void): void => vectors.forEach(emit);
   emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map((v) => [V.x0(v), V.x1(v)] as const));
   // The stream order of each vector's eight values: o0 = blocks 0, 1 (x0, x1, x0, x1), o1 = blocks 2, 3.
   const interleave = (a: number, b: number, v: number): void => {
@@ -199,9 +184,9 @@ function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
   const store = (values: (local: number) => void): void => {
     each((v) => {
       for (const [k, local] of [V.o0(v), V.o1(v)].entries()) {
-        code.get(L.i).i32(3).op(0x74);
+        code.get(L.i).i32(3).op(OP.i32Shl);
         values(local);
-        code.store(OUT_BASE + 32 * v + 16 * k);
+        code.v128Store(OUT_BASE + 32 * v + 16 * k);
       }
     });
   };
@@ -215,34 +200,13 @@ function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
   }
   const step = 4 * VECTORS;
   emitCounterAdvance(code, THREEFRY_LOCALS, step);
-  code.get(L.i).i32(step).op(0x6a).set(L.i);
-  code.op(0x0c, 0).op(0x0b).op(0x0b); // br loop; end loop; end block
-  code.op(0x0b); // end function
-  return functionBody(
-    [
-      [I32_NAMES.length, I32],
-      [V128_NAMES.length + VECTORS * VECTOR_NAMES.length, V128],
-    ],
-    code,
-  );
+  code.get(L.i).i32(step).op(OP.i32Add).set(L.i);
 }
 
 /** The bytes of a module exporting `memory` and the kernel `run(k0, k1, c0, c1, count, p0, p1, p2)`. */
 export function float32ModuleBytes(stream: Float32Stream): Uint8Array {
-  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [F64]]), ...vector([])];
   const pool = new ConstantPool(CONST_BASE);
-  const code = section(10, vector([kernel(stream, pool)]));
-  const constants = pool.bytes();
-  if (CONST_BASE + constants.length > 65536) throw new Error('the SIMD constant pool does not fit in one page');
-  return concatBytes([
-    MODULE_HEADER,
-    section(1, vector([type])),
-    section(3, vector([[0]])),
-    section(5, vector([[0x00, 1]])), // one memory, 1 page (64 KiB)
-    section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]])),
-    code,
-    section(11, vector([[0x00, 0x41, ...sleb(CONST_BASE), 0x0b, ...uleb(constants.length), ...constants]])),
-  ]);
+  return moduleBytes([{ name: 'run', locals: LOCALS, results: [], code: kernel(stream, pool) }], pool);
 }
 
 type RunFn = (k0: number, k1: number, c0: number, c1: number, count: number, p0: number, p1: number, p2: number) => void;
@@ -259,17 +223,9 @@ const compiled = new Map<Float32Stream, Float32Kernel | null>();
 export function float32Kernel(stream: Float32Stream): Float32Kernel | null {
   let kernel = compiled.get(stream);
   if (kernel === undefined) {
-    kernel = null;
-    const wasm = wasmApi();
-    if (wasm) {
-      try {
-        const instance = new wasm.Instance(new wasm.Module(float32ModuleBytes(stream)), {});
-        const e = instance.exports as { run: RunFn; memory: { buffer: ArrayBuffer } };
-        kernel = { run: e.run, out: new Float32Array(e.memory.buffer, OUT_BASE, 2 * FLOAT32_BLOCK) };
-      } catch {
-        // Synchronous compilation refused (some browsers' main threads): the TypeScript kernels run instead.
-      }
-    }
+    // Undefined where synchronous compilation is refused (some browsers' main threads): the TypeScript kernels run instead.
+    const e = instantiate(float32ModuleBytes(stream)) as { run: RunFn; memory: { buffer: ArrayBuffer } } | undefined;
+    kernel = e === undefined ? null : { run: e.run, out: new Float32Array(e.memory.buffer, OUT_BASE, 2 * FLOAT32_BLOCK) };
     compiled.set(stream, kernel);
   }
   return kernel;
