@@ -22,6 +22,7 @@
  */
 import { Code, ConstantPool, F64, I32, instantiate, Locals, moduleBytes, OP, SIMD, V128 } from '../wasm/assembler.ts';
 import { COS_SERIES, LN2_32, LOG_SERIES, PI_2M32, SIN_SERIES, SQRT2_32 } from './box-muller.ts';
+import { type NormalPlan, type UniformPlan, WASM_PARAMETER_ORDER, wasmArguments, wasmParameterIndex } from './fill-plan.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 
 /** Threefry blocks per call (2 values each). */
@@ -33,19 +34,28 @@ const OUT_BASE = 0;
 const CONST_BASE = (FLOAT32_BLOCK + 4 * VECTORS) * 8;
 
 /** The streams of this module. */
-export type Float32Stream = 'normal' | 'uniform';
+export type Float32Stream = (UniformPlan | NormalPlan)['distribution'];
 
-// Parameters: k0, k1, c0, c1, count (i32), then p0, p1, p2 (f64): normal mean, std; uniform low, width, top.
+/** The most f64 parameters a kernel takes (the uniform's). */
+const MAX_PARAMETERS = WASM_PARAMETER_ORDER.uniform.length;
+
+// Parameters: k0, k1, c0, c1, count (i32), then p0, p1, p2 (f64): the plan's parameters in WASM_PARAMETER_ORDER
+// (fill-plan.ts; normal: mean, std; uniform: low, width, top).
 const LOCALS = new Locals();
-const P = {
-  ...LOCALS.parameters(I32, ['k0', 'k1', 'c0', 'c1', 'count']),
-  ...LOCALS.parameters(F64, ['p0', 'p1', 'p2']),
-};
-/** i32 scratch, then v128: key-injection splats, counters and the f64 parameters as splats. */
+const P = LOCALS.parameters(I32, ['k0', 'k1', 'c0', 'c1', 'count']);
+const PARAMETER = LOCALS.parameterList(F64, MAX_PARAMETERS);
+/** i32 scratch, then v128: key-injection splats, counters, … */
 const L = {
   ...LOCALS.named(I32, ['i', 'k2']),
-  ...LOCALS.named(V128, ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter', 'p0', 'p1', 'p2']),
+  ...LOCALS.named(V128, ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter']),
 };
+/** … and the f64 parameters as splats. */
+const SPLAT = LOCALS.list(V128, MAX_PARAMETERS);
+
+/** The splat (f64x2 local) of a stream's parameter. */
+function splat<D extends Float32Stream>(stream: D, name: (typeof WASM_PARAMETER_ORDER)[D][number]): number {
+  return SPLAT(wasmParameterIndex(stream, name));
+}
 /** Per Threefry vector v, by name (V.x0(v) is vector v's x0): the words, then the transform's values (f32x4 unless noted). */
 const V = LOCALS.groups(
   V128,
@@ -63,10 +73,10 @@ const SIGN = 0x80000000 | 0;
 /** The float64 steps of the uniform stream for four words w on the stack: min(low + width·(w + ½)·2^-32, top) → f32x4. */
 function uniformValues(code: Code, words: number): void {
   const half = (local: number, high: boolean): void => {
-    code.get(L.p0).get(L.p1).get(local);
+    code.get(splat('uniform', 'low')).get(splat('uniform', 'width')).get(local);
     if (high) code.get(local).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
     code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(2 ** -32).simd(SIMD.f64x2Mul);
-    code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(L.p2).simd(SIMD.f64x2Pmin).simd(SIMD.f32x4DemoteF64x2Zero);
+    code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(splat('uniform', 'top')).simd(SIMD.f64x2Pmin).simd(SIMD.f32x4DemoteF64x2Zero);
   };
   half(words, false);
   half(words, true);
@@ -76,9 +86,11 @@ function uniformValues(code: Code, words: number): void {
 /** x = mean + std·z in float64 for four float32 z in `local`, rounded to float32 (an f32x4 on the stack). */
 function affineValues(code: Code, local: number): void {
   const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-  code.get(L.p0).get(L.p1).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+  const mean = splat('normal', 'mean');
+  const std = splat('normal', 'std');
+  code.get(mean).get(std).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
   code.simd(SIMD.f32x4DemoteF64x2Zero);
-  code.get(L.p0).get(L.p1).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
+  code.get(mean).get(std).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
   code.simd(SIMD.f64x2Add).simd(SIMD.f32x4DemoteF64x2Zero);
   code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
 }
@@ -158,7 +170,7 @@ function emitBoxMuller(code: Code, each: (emit: (v: number) => void) => void): v
 function kernel(stream: Float32Stream, pool: ConstantPool): Code {
   const code = new Code(pool);
   emitKeySchedule(code, THREEFRY_LOCALS);
-  for (const k of [0, 1, 2] as const) code.get(P[`p${k}`]).simd(SIMD.f64x2Splat).set(L[`p${k}`]);
+  for (let k = 0; k < MAX_PARAMETERS; k++) code.get(PARAMETER(k)).simd(SIMD.f64x2Splat).set(SPLAT(k));
   code.i32(0).set(L.i);
   code.loopUntil(
     () => code.get(L.i).get(P.count).op(OP.i32GeU), // i >= count (unsigned)
@@ -234,17 +246,19 @@ export function float32Kernel(stream: Float32Stream): Float32Kernel | null {
 const TWO_POW_32 = 4294967296;
 
 /**
- * Fills `out` with elements offset … offset + out.length − 1 of a float32 stream on the SIMD path (normal:
- * args [mean, std]; uniform: [low, width, top]). Returns false, having done nothing, where the kernel cannot be
- * compiled. The caller checks that WebAssembly SIMD is available and enabled.
+ * Fills `out` with elements offset … offset + out.length − 1 of the plan's float32 stream on the SIMD path
+ * (`offset` is the stream index of `out[0]`); the plan's parameters become the kernel's f64 arguments here, in
+ * WASM_PARAMETER_ORDER (fill-plan.ts). Returns false, having done nothing, where the kernel cannot be compiled. The
+ * caller checks that WebAssembly SIMD is available and enabled.
  */
-export function simdFloat32Fill(stream: Float32Stream, out: Float32Array, offset: number, k0: number, k1: number, args: readonly number[]): boolean {
-  const kernel = float32Kernel(stream);
+export function simdFloat32Fill(plan: UniformPlan | NormalPlan, out: Float32Array, offset: number): boolean {
+  const kernel = float32Kernel(plan.distribution);
   if (kernel === null) return false;
   const n = out.length;
   if (n === 0) return true;
   const { run, out: values } = kernel;
-  const [p0 = 0, p1 = 0, p2 = 0] = args;
+  const { k0, k1 } = plan;
+  const [p0 = 0, p1 = 0, p2 = 0] = wasmArguments(plan);
   // Blocks first … last hold the elements; element e lands in out[e − offset].
   const last = Math.floor((offset + n - 1) / 2);
   let block = Math.floor(offset / 2);

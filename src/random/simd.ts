@@ -30,6 +30,7 @@
  * @module
  */
 import { Code, ConstantPool, F64, I32, instantiate, Locals, moduleBytes, OP, SIMD, V128, wasmSimdSupported } from '../wasm/assembler.ts';
+import { type FillPlan, type SamplerDistribution, WASM_PARAMETER_ORDER, wasmArguments, wasmParameterIndex } from './fill-plan.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 import { simdFloat32Fill } from './simd-float32.ts';
 import {
@@ -70,21 +71,29 @@ const VECTORS = 4;
 /** Pairs of tail elements per iteration of the tail loop. */
 const TAIL_PAIRS = 4;
 
+/** The most f64 parameters a kernel takes (the truncated normal's). */
+const MAX_PARAMETERS = WASM_PARAMETER_ORDER.truncated_normal.length;
+
 // Parameters and locals of every kernel (the same for all, so one layout): 5 i32 and 7 f64 parameters, then i32
 // locals, then v128 locals, then the i32 locals of the tail list.
 const LOCALS = new Locals();
-const P = {
-  ...LOCALS.parameters(I32, ['k0', 'k1', 'c0', 'c1', 'count']),
-  ...LOCALS.parameters(F64, ['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']),
-};
-/** i32 scratch, and v128: counters, key-injection splats, the f64 parameters as splats, and a scratch value. */
+const P = LOCALS.parameters(I32, ['k0', 'k1', 'c0', 'c1', 'count']);
+/** The f64 parameters p0 … p6: the plan's parameters in WASM_PARAMETER_ORDER (fill-plan.ts). */
+const PARAMETER = LOCALS.parameterList(F64, MAX_PARAMETERS);
+/** i32 scratch, and v128: counters and key-injection splats, … */
 const L = {
   ...LOCALS.named(I32, ['i', 'n', 'bits', 'k2', 't', 'idxA', 'slow']),
-  ...LOCALS.named(V128, [
-    'counter', 'x0Start', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5',
-    'p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'x',
-  ]),
+  ...LOCALS.named(V128, ['counter', 'x0Start', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5']),
 };
+/** … the f64 parameters as splats, … */
+const SPLAT = LOCALS.list(V128, MAX_PARAMETERS);
+/** … and a scratch value. */
+const X = LOCALS.named(V128, ['x']).x;
+
+/** The splat (f64x2 local) of a distribution's parameter. */
+function splat<D extends SamplerDistribution>(distribution: D, name: (typeof WASM_PARAMETER_ORDER)[D][number]): number {
+  return SPLAT(wasmParameterIndex(distribution, name));
+}
 /** Per Threefry vector v: x0, x1, x0 >>> 6, x1 >>> 6. */
 const V = LOCALS.groups(V128, ['x0', 'x1', 'hi', 'lo'], VECTORS);
 /** Per pair of lanes h (0 … 2·VECTORS − 1): u, q, r, numerator, denominator, value. */
@@ -103,19 +112,18 @@ const TWO_POW_M52 = 2.220446049250313e-16;
 const { A, B, C, D, E, F } = AS241;
 const ATANH = ATANH_SERIES;
 
-/** A kernel's distribution. */
-export type Distribution = 'uniform' | 'normal' | 'truncated';
-
 /** Replaces z (f64x2 on the stack) by the output value x. */
-function output(code: Code, distribution: Distribution, float32: boolean): void {
+function output(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   if (distribution === 'normal') {
     // x = mean + std·z
-    code.set(L.x).get(L.p0).get(L.p1).get(L.x).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    code.set(X).get(splat('normal', 'mean')).get(splat('normal', 'std')).get(X).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
   } else {
     // x = mean + std·(sign·z), rounded to float32 first for a float32 output, then clamped to [bottom, top].
-    code.set(L.x).get(L.p3).get(L.p4).get(L.p2).get(L.x).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    const truncated = (name: (typeof WASM_PARAMETER_ORDER.truncated_normal)[number]): number => splat('truncated_normal', name);
+    code.set(X).get(truncated('mean')).get(truncated('std')).get(truncated('sign')).get(X);
+    code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
     if (float32) code.simd(SIMD.f32x4DemoteF64x2Zero).simd(SIMD.f64x2PromoteLowF32x4);
-    code.get(L.p5).simd(SIMD.f64x2Pmax).get(L.p6).simd(SIMD.f64x2Pmin);
+    code.get(truncated('bottom')).simd(SIMD.f64x2Pmax).get(truncated('top')).simd(SIMD.f64x2Pmin);
   }
 }
 
@@ -127,13 +135,13 @@ function output(code: Code, distribution: Distribution, float32: boolean): void 
  * (p = 0 or 1 included: only truncated normals reach them) go to the slow list, for normalQuantile in JavaScript.
  * Leaves the number of slow elements in local `slow`.
  */
-function tails(code: Code, distribution: Distribution, float32: boolean): void {
+function tails(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   code.i32(0).set(L.t).i32(0).set(L.slow);
   code.loopUntil(() => code.get(L.t).get(L.n).op(OP.i32GeU), () => tailIteration(code, distribution, float32));
 }
 
 /** One iteration of the tail loop: entries t … t + 2·TAIL_PAIRS − 1 of the tail list. */
-function tailIteration(code: Code, distribution: Distribution, float32: boolean): void {
+function tailIteration(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   const pairs = Array.from({ length: TAIL_PAIRS }, (_, g) => g);
   const t = (name: keyof typeof TAIL, g: number): number => TAIL[name](g);
   /** Runs `emit` for every pair: one statement for all pairs, then the next. */
@@ -149,7 +157,10 @@ function tailIteration(code: Code, distribution: Distribution, float32: boolean)
   each((g) => {
     code.get(index(2 * g)).i32(3).op(OP.i32Shl).f64Load(U_BASE).simd(SIMD.f64x2Splat);
     code.get(index(2 * g + 1)).i32(3).op(OP.i32Shl).f64Load(U_BASE).simd(SIMD.f64x2ReplaceLane, 1);
-    if (distribution !== 'normal') code.set(t('p', g)).get(L.p0).get(L.p1).get(t('p', g)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    if (distribution === 'truncated_normal') {
+      code.set(t('p', g)).get(splat('truncated_normal', 'base')).get(splat('truncated_normal', 'mass')).get(t('p', g));
+      code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    }
     code.set(t('p', g));
   });
   each((g) => code.get(t('p', g)).f64x2(0.5).simd(SIMD.f64x2Sub).set(t('q', g)));
@@ -253,12 +264,13 @@ function tailIteration(code: Code, distribution: Distribution, float32: boolean)
  * pairs, so that the processor overlaps their long dependency chains (Horner's rule, the division). Leaves the values
  * in the locals y and appends the elements outside the central region to the tail list.
  */
-function transforms(code: Code, distribution: Distribution, float32: boolean): void {
+function transforms(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   const pairs = Array.from({ length: 2 * VECTORS }, (_, h) => h);
   if (distribution === 'uniform') {
     // x = low + width·u; min with top.
     for (const h of pairs) {
-      code.get(L.p0).get(L.p1).get(PAIR.u(h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(L.p2).simd(SIMD.f64x2Pmin);
+      code.get(splat('uniform', 'low')).get(splat('uniform', 'width')).get(PAIR.u(h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+      code.get(splat('uniform', 'top')).simd(SIMD.f64x2Pmin);
       code.set(PAIR.y(h));
     }
     return;
@@ -266,7 +278,7 @@ function transforms(code: Code, distribution: Distribution, float32: boolean): v
   // q = p − ½, with p = u (normal) or base + mass·u (truncated); r = 0.180625 − q².
   for (const h of pairs) {
     if (distribution === 'normal') code.get(PAIR.u(h));
-    else code.get(L.p0).get(L.p1).get(PAIR.u(h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    else code.get(splat('truncated_normal', 'base')).get(splat('truncated_normal', 'mass')).get(PAIR.u(h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
     code.f64x2(0.5).simd(SIMD.f64x2Sub).set(PAIR.q(h));
   }
   for (const h of pairs) {
@@ -307,12 +319,10 @@ function transforms(code: Code, distribution: Distribution, float32: boolean): v
  * The code of one kernel: the key schedule and parameter splats, the main loop ({@link mainIteration}), then the
  * tail loop ({@link tails}); it leaves the number of slow elements on the stack.
  */
-function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool): Code {
+function kernel(distribution: SamplerDistribution, float32: boolean, pool: ConstantPool): Code {
   const code = new Code(pool);
   emitKeySchedule(code, THREEFRY_LOCALS);
-  const params = [P.p0, P.p1, P.p2, P.p3, P.p4, P.p5, P.p6];
-  const locals = [L.p0, L.p1, L.p2, L.p3, L.p4, L.p5, L.p6];
-  params.forEach((p, k) => code.get(p).simd(SIMD.f64x2Splat).set(locals[k]!));
+  for (let k = 0; k < MAX_PARAMETERS; k++) code.get(PARAMETER(k)).simd(SIMD.f64x2Splat).set(SPLAT(k));
   code.i32(0).set(L.i).i32(0).set(L.n);
   code.loopUntil(
     () => code.get(L.i).get(P.count).op(OP.i32GeU), // i >= count (unsigned)
@@ -330,7 +340,7 @@ function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool
  * One iteration of the main loop: Threefry on VECTORS vectors of four counters (4·VECTORS elements, the dependency
  * chains interleaved round by round), the uniforms (stored for the tail loop), the transforms and the outputs.
  */
-function mainIteration(code: Code, distribution: Distribution, float32: boolean): void {
+function mainIteration(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   const vectors = Array.from({ length: VECTORS }, (_, v) => [V.x0(v), V.x1(v), V.hi(v), V.lo(v)] as const);
   emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map(([x0, x1]) => [x0, x1] as const));
   const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
@@ -370,7 +380,7 @@ function mainIteration(code: Code, distribution: Distribution, float32: boolean)
 }
 
 /** The bytes of a module exporting `memory` and one kernel, `run(k0, k1, c0, c1, count, p0 … p6)`. */
-export function simdModuleBytes(distribution: Distribution, float32: boolean): Uint8Array {
+export function simdModuleBytes(distribution: SamplerDistribution, float32: boolean): Uint8Array {
   const pool = new ConstantPool(CONST_BASE);
   return moduleBytes([{ name: 'run', locals: LOCALS, results: [I32], code: kernel(distribution, float32, pool) }], pool);
 }
@@ -409,7 +419,7 @@ export function simdAvailable(): boolean {
  * for float64 uniforms and normals and for truncated normals; float32 uniforms and normals are other streams
  * (simd-float32.ts).
  */
-export function simdKernel(distribution: Distribution, float32: boolean): SimdKernel | undefined {
+export function simdKernel(distribution: SamplerDistribution, float32: boolean): SimdKernel | undefined {
   if (!simdAvailable()) return undefined;
   const key = `${distribution}${float32 ? 32 : 64}`;
   let kernel = compiled.get(key);
@@ -420,7 +430,7 @@ export function simdKernel(distribution: Distribution, float32: boolean): SimdKe
   return kernel ?? undefined;
 }
 
-function compile(distribution: Distribution, float32: boolean): SimdKernel | null {
+function compile(distribution: SamplerDistribution, float32: boolean): SimdKernel | null {
   // Undefined where synchronous compilation is refused (some browsers' main threads) or the like: the TypeScript
   // kernels run instead.
   const e = instantiate(simdModuleBytes(distribution, float32)) as { run: KernelFn; memory: { buffer: ArrayBuffer } } | undefined;
@@ -437,28 +447,22 @@ function compile(distribution: Distribution, float32: boolean): SimdKernel | nul
 const TWO_POW_32 = 4294967296;
 
 /**
- * Fills `out` with stream elements offset … offset + out.length − 1 of `distribution` on the SIMD path, with the
- * arguments and the bits of the kernels of kernels.ts (uniform: [low, width, top]; normal: [mean, std]; truncated:
- * [base, mass, sign, mean, std, bottom, top]). Returns false, having done nothing, where the SIMD path is not
- * available.
+ * Fills `out` with stream elements offset … offset + out.length − 1 of the plan's distribution on the SIMD path,
+ * with the bits of the kernels of kernels.ts (`offset` is the stream index of `out[0]`, which for a slice of the
+ * planned output differs from `plan.offset`). The plan's parameters become the kernel's f64 arguments here, in
+ * WASM_PARAMETER_ORDER (fill-plan.ts). Returns false, having done nothing, where the SIMD path is not available.
  */
-export function simdFill(
-  distribution: 'uniform' | 'normal' | 'truncated_normal',
-  out: Float32Array | Float64Array,
-  offset: number,
-  k0: number,
-  k1: number,
-  a: readonly number[],
-): boolean {
+export function simdFill(plan: FillPlan, out: Float32Array | Float64Array, offset: number): boolean {
   const float32 = out instanceof Float32Array;
   // Float32 normals and uniforms are streams of their own, two values per block (simd-float32.ts).
-  if (distribution !== 'truncated_normal' && out instanceof Float32Array) {
-    return simdAvailable() && simdFloat32Fill(distribution, out, offset, k0, k1, a);
+  if (plan.distribution !== 'truncated_normal' && out instanceof Float32Array) {
+    return simdAvailable() && simdFloat32Fill(plan, out, offset);
   }
-  const kernel = simdKernel(distribution === 'truncated_normal' ? 'truncated' : distribution, float32);
+  const kernel = simdKernel(plan.distribution, float32);
   if (kernel === undefined) return false;
   const { run, u, slow, out: values } = kernel;
-  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0] = a;
+  const { k0, k1 } = plan;
+  const [p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0] = wasmArguments(plan);
   const n = out.length;
   for (let j = 0; j < n; ) {
     // A block never crosses a change of the counter's high word.
@@ -466,18 +470,20 @@ export function simdFill(
     const c0 = Math.floor(index / TWO_POW_32);
     const c1 = index - c0 * TWO_POW_32;
     const count = Math.min(n - j, SIMD_BLOCK, TWO_POW_32 - c1);
-    const listed = run(k0, k1, c0, c1, count, a0, a1, a2, a3, a4, a5, a6);
+    const listed = run(k0, k1, c0, c1, count, p0, p1, p2, p3, p4, p5, p6);
     out.set(values.subarray(0, count), j);
-    // Elements whose tail probability is subnormal or 0: normalQuantile in JavaScript (subnormal logarithms).
+    // Elements whose tail probability is subnormal or 0 (none for uniforms): normalQuantile in JavaScript
+    // (subnormal logarithms).
     for (let t = 0; t < listed; t++) {
       const i = slow[t]!;
       if (i >= count) continue;
-      if (distribution === 'normal') {
-        out[j + i] = a0 + a1 * normalQuantile(u[i]!);
-      } else {
-        const z = a2 * normalQuantile(a0 + a1 * u[i]!);
-        const x = float32 ? Math.fround(a3 + a4 * z) : a3 + a4 * z;
-        out[j + i] = x < a5 ? a5 : x > a6 ? a6 : x;
+      if (plan.distribution === 'normal') {
+        out[j + i] = plan.mean + plan.std * normalQuantile(u[i]!);
+      } else if (plan.distribution === 'truncated_normal') {
+        const { base, mass, sign, mean, std, bottom, top } = plan;
+        const z = sign * normalQuantile(base + mass * u[i]!);
+        const x = float32 ? Math.fround(mean + std * z) : mean + std * z;
+        out[j + i] = x < bottom ? bottom : x > top ? top : x;
       }
     }
     j += count;

@@ -414,8 +414,13 @@ export class Locals {
   private readonly localTypes: number[] = [];
   /** Parameters of one type, after those declared so far: name → index. */
   parameters<const N extends string>(type: number, names: readonly N[]): Record<N, number> {
-    if (this.localTypes.length > 0) throw new Error('parameters come before locals');
-    return Object.fromEntries(names.map((n) => [n, this.parameterTypes.push(type) - 1])) as Record<N, number>;
+    return Object.fromEntries(names.map((n) => [n, this.addParameter(type)])) as Record<N, number>;
+  }
+  /** `count` parameters of one type in a row: the function returns the index of the k-th (0 ≤ k < count). */
+  parameterList(type: number, count: number): (k: number) => number {
+    const first = this.parameterTypes.length;
+    for (let k = 0; k < count; k++) this.addParameter(type);
+    return indexFunction(first, count);
   }
   /** Locals of one type: name → index. */
   named<const N extends string>(type: number, names: readonly N[]): Record<N, number> {
@@ -425,10 +430,7 @@ export class Locals {
   list(type: number, count: number): (k: number) => number {
     const first = this.parameterTypes.length + this.localTypes.length;
     for (let k = 0; k < count; k++) this.add(type);
-    return (k) => {
-      if (!(Number.isInteger(k) && k >= 0 && k < count)) throw new RangeError(`no local ${k} of ${count}`);
-      return first + k;
-    };
+    return indexFunction(first, count);
   }
   /**
    * `count` groups of the same named locals of one type (one group per vector, pair, …), group after group:
@@ -455,6 +457,18 @@ export class Locals {
   private add(type: number): number {
     return this.parameterTypes.length + this.localTypes.push(type) - 1;
   }
+  private addParameter(type: number): number {
+    if (this.localTypes.length > 0) throw new Error('parameters come before locals');
+    return this.parameterTypes.push(type) - 1;
+  }
+}
+
+/** k ↦ first + k for 0 ≤ k < count (a RangeError otherwise: an assembler bug). */
+function indexFunction(first: number, count: number): (k: number) => number {
+  return (k) => {
+    if (!(Number.isInteger(k) && k >= 0 && k < count)) throw new RangeError(`no index ${k} of ${count}`);
+    return first + k;
+  };
 }
 
 /** The bytes of a function body: its size, its local declarations, the code, then `end`. */
