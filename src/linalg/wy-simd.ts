@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { Code, ConstantPool, I32, instantiate, Locals, moduleBytes, OP, SIMD, V128, type WasmFunction, wasmSimdSupported } from '../wasm/assembler.ts';
+import { Code, ConstantPool, I32, instantiate, Locals, moduleBytes, OP, PAGE_BYTES, SIMD, V128, type WasmFunction, wasmSimdSupported } from '../wasm/assembler.ts';
 
 /**
  * The parameters of both kernels, (w, ld8, L, bp, v, y, nc): byte offsets and byte strides (see {@link WyKernels}).
@@ -244,9 +244,8 @@ export function wyKernels(): WyKernels | undefined {
   return compiled ?? undefined;
 }
 
-const PAGE = 65536;
 /** wasm32 addresses: keep every byte offset below 2³¹ (the kernels compare offsets as signed i32). */
-const MAX_BYTES = 2 ** 31 - PAGE;
+const MAX_BYTES = 2 ** 31 - PAGE_BYTES;
 
 function compile(): WyKernels | null {
   const e = instantiate(wyModuleBytes()) as { vtc: KernelFn; cmvy: KernelFn; memory: WasmMemory } | undefined;
@@ -261,7 +260,7 @@ function compile(): WyKernels | null {
       const have = e.memory.buffer.byteLength;
       if (bytes > have) {
         try {
-          e.memory.grow(Math.ceil((bytes - have) / PAGE));
+          e.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
         } catch {
           return undefined;
         }

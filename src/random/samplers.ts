@@ -18,7 +18,7 @@ import { toKey, type KeyLike } from './key.ts';
 import { normal32Kernel, normalKernel, truncatedNormalKernel, uniform32Kernel, uniformKernel } from './kernels.ts';
 import { simdFill } from './simd.ts';
 import { normalCdf } from './special.ts';
-import { threefry2x32 } from './threefry.ts';
+import { threefry2x32, TWO_POW_26, TWO_POW_32, TWO_POW_M32, TWO_POW_M52 } from './threefry.ts';
 
 /** The typed arrays samplers write into. */
 export type FloatArray = Float32Array | Float64Array;
@@ -53,14 +53,6 @@ export interface TruncatedNormalOptions extends NormalOptions {
   readonly high?: number;
 }
 
-/** 2^-52: the spacing of the open-interval uniforms. */
-const TWO_POW_M52 = 2.220446049250313e-16;
-/** 2^26. */
-const TWO_POW_26 = 67108864;
-/** 2^32. */
-const TWO_POW_32 = 4294967296;
-/** 2^-32: the spacing of the float32 streams' uniforms. */
-const TWO_POW_M32 = 2.3283064365386963e-10;
 /**
  * The standardized bounds of a truncated normal may not start further than this from the mean on their near
  * side: Φ(−37.5) ≈ 4.6e−308 is the last tail mass a double holds with full precision.

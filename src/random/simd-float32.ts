@@ -20,9 +20,10 @@
  *
  * @module
  */
-import { Code, ConstantPool, F64, I32, instantiate, Locals, moduleBytes, OP, SIMD, V128 } from '../wasm/assembler.ts';
+import { Code, ConstantPool, F64, HIGH_HALF, I32, instantiate, LOW_HALVES, Locals, moduleBytes, OP, SIMD, V128 } from '../wasm/assembler.ts';
 import { COS_SERIES, LN2_32, LOG_SERIES, PI_2M32, SIN_SERIES, SQRT2_32 } from './box-muller.ts';
 import { type NormalPlan, type UniformPlan, WASM_PARAMETER_ORDER, wasmArguments, wasmParameterIndex } from './fill-plan.ts';
+import { TWO_POW_32, TWO_POW_M32 } from './threefry.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 
 /** Threefry blocks per call (2 values each). */
@@ -74,25 +75,24 @@ const SIGN = 0x80000000 | 0;
 function uniformValues(code: Code, words: number): void {
   const half = (local: number, high: boolean): void => {
     code.get(splat('uniform', 'low')).get(splat('uniform', 'width')).get(local);
-    if (high) code.get(local).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-    code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(2 ** -32).simd(SIMD.f64x2Mul);
+    if (high) code.get(local).shuffle(HIGH_HALF);
+    code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(TWO_POW_M32).simd(SIMD.f64x2Mul);
     code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(splat('uniform', 'top')).simd(SIMD.f64x2Pmin).simd(SIMD.f32x4DemoteF64x2Zero);
   };
   half(words, false);
   half(words, true);
-  code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  code.shuffle(LOW_HALVES);
 }
 
 /** x = mean + std·z in float64 for four float32 z in `local`, rounded to float32 (an f32x4 on the stack). */
 function affineValues(code: Code, local: number): void {
-  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
   const mean = splat('normal', 'mean');
   const std = splat('normal', 'std');
   code.get(mean).get(std).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
   code.simd(SIMD.f32x4DemoteF64x2Zero);
-  code.get(mean).get(std).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
+  code.get(mean).get(std).get(local).get(local).shuffle(HIGH_HALF).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
   code.simd(SIMD.f64x2Add).simd(SIMD.f32x4DemoteF64x2Zero);
-  code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  code.shuffle(LOW_HALVES);
 }
 
 /**
@@ -242,8 +242,6 @@ export function float32Kernel(stream: Float32Stream): Float32Kernel | null {
   }
   return kernel;
 }
-
-const TWO_POW_32 = 4294967296;
 
 /**
  * Fills `out` with elements offset … offset + out.length − 1 of the plan's float32 stream on the SIMD path

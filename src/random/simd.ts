@@ -29,10 +29,11 @@
  *
  * @module
  */
-import { Code, ConstantPool, F64, I32, instantiate, Locals, moduleBytes, OP, SIMD, V128, wasmSimdSupported } from '../wasm/assembler.ts';
+import { Code, ConstantPool, F64, HIGH_HALF, I32, instantiate, LOW_HALVES, Locals, moduleBytes, OP, SIMD, V128, wasmSimdSupported } from '../wasm/assembler.ts';
 import { type FillPlan, type SamplerDistribution, WASM_PARAMETER_ORDER, wasmArguments, wasmParameterIndex } from './fill-plan.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 import { simdFloat32Fill } from './simd-float32.ts';
+import { TWO_POW_26, TWO_POW_32, TWO_POW_M52 } from './threefry.ts';
 import {
   AS241,
   ATANH_SERIES,
@@ -106,8 +107,6 @@ const TAIL_INDEX = LOCALS.list(I32, 2 * TAIL_PAIRS - 1);
 /** Where the shared Threefry code (simd-threefry.ts) finds its parameters and locals. */
 const THREEFRY_LOCALS = threefryLocals(P, L);
 
-const TWO_POW_26 = 67108864;
-const TWO_POW_M52 = 2.220446049250313e-16;
 // AS 241 (special.ts's coefficients, highest degree first) and special.ts's log constants.
 const { A, B, C, D, E, F } = AS241;
 const ATANH = ATANH_SERIES;
@@ -343,7 +342,6 @@ function kernel(distribution: SamplerDistribution, float32: boolean, pool: Const
 function mainIteration(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   const vectors = Array.from({ length: VECTORS }, (_, v) => [V.x0(v), V.x1(v), V.hi(v), V.lo(v)] as const);
   emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map(([x0, x1]) => [x0, x1] as const));
-  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
   for (const [v, [x0, x1, hi, lo]] of vectors.entries()) {
     code.get(x0).i32(6).simd(SIMD.i32x4ShrU).set(hi);
     code.get(x1).i32(6).simd(SIMD.i32x4ShrU).set(lo);
@@ -351,10 +349,10 @@ function mainIteration(code: Code, distribution: SamplerDistribution, float32: b
       // u = ((x0 >>> 6)·2^26 + (x1 >>> 6) + ½)·2^-52 for lanes 2·half, 2·half + 1 of this vector.
       const h = 2 * v + half;
       code.get(hi);
-      if (half === 1) code.get(hi).shuffle(high);
+      if (half === 1) code.get(hi).shuffle(HIGH_HALF);
       code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(TWO_POW_26).simd(SIMD.f64x2Mul);
       code.get(lo);
-      if (half === 1) code.get(lo).shuffle(high);
+      if (half === 1) code.get(lo).shuffle(HIGH_HALF);
       code.simd(SIMD.f64x2ConvertLowI32x4U).simd(SIMD.f64x2Add).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(TWO_POW_M52);
       code.simd(SIMD.f64x2Mul).set(PAIR.u(h));
       // U[i + 2h …] = u
@@ -368,7 +366,7 @@ function mainIteration(code: Code, distribution: SamplerDistribution, float32: b
         // Round two pairs to float32 and store the four values together.
         code.get(L.i).i32(2).op(OP.i32Shl);
         code.get(PAIR.y(h - 1)).simd(SIMD.f32x4DemoteF64x2Zero).get(PAIR.y(h)).simd(SIMD.f32x4DemoteF64x2Zero);
-        code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]).v128Store(OUT_BASE + 8 * (h - 1));
+        code.shuffle(LOW_HALVES).v128Store(OUT_BASE + 8 * (h - 1));
       }
     } else {
       code.get(L.i).i32(3).op(OP.i32Shl).get(PAIR.y(h)).v128Store(OUT_BASE + 16 * h);
@@ -443,8 +441,6 @@ function compile(distribution: SamplerDistribution, float32: boolean): SimdKerne
     slow: new Int32Array(buffer, SLOW_BASE, SIMD_BLOCK),
   };
 }
-
-const TWO_POW_32 = 4294967296;
 
 /**
  * Fills `out` with stream elements offset … offset + out.length − 1 of the plan's distribution on the SIMD path,

@@ -177,6 +177,11 @@ export const SIMD = {
   f64x2ConvertLowI32x4U: 0xff,
 } as const;
 
+/** i8x16.shuffle lanes: the high 64 bits of the first operand in both halves (for the `…_low` conversions). */
+export const HIGH_HALF = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15] as const;
+/** i8x16.shuffle lanes: the low 64 bits of the first operand, then the low 64 bits of the second. */
+export const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23] as const;
+
 /** A module's v128 constants, 16 bytes each, laid out from `base` in its memory (one data segment). */
 export class ConstantPool {
   private readonly index = new Map<string, number>();
@@ -490,7 +495,8 @@ const SECTION = { type: 1, function: 3, memory: 5, export: 7, code: 10, data: 11
 /** Export kinds. */
 const EXPORT_FUNCTION = 0x00;
 const EXPORT_MEMORY = 0x02;
-const PAGE_BYTES = 65536;
+/** The size of a WebAssembly memory page. */
+export const PAGE_BYTES = 65536;
 
 /**
  * The bytes of a module: one memory of one page to start and no maximum, exported as `memory`; the functions,
