@@ -81,7 +81,7 @@ function transpose(src: Float64Array, r: number, c: number, dst: Float64Array): 
       const i1 = i0 + TILE < r ? i0 + TILE : r;
       for (let j = j0; j < j1; j++) {
         const o = j * r;
-        for (let i = i0; i < i1; i++) dst[o + i] = src[i * c + j];
+        for (let i = i0; i < i1; i++) dst[o + i] = src[i * c + j]!;
       }
     }
   }
@@ -93,11 +93,11 @@ function transpose(src: Float64Array, r: number, c: number, dst: Float64Array): 
  * If x[1 …] is exactly zero, τ = 0 (H = I) and β = x[0] is left in place.
  */
 function makeReflector(w: Float64Array, off: number, len: number): number {
-  const alpha = w[off];
+  const alpha = w[off]!;
   const end = off + len;
   let sigma = 0;
   for (let i = off + 1; i < end; i++) {
-    const x = w[i];
+    const x = w[i]!;
     sigma += x * x;
   }
   let tailNorm: number;
@@ -107,14 +107,14 @@ function makeReflector(w: Float64Array, off: number, len: number): number {
     // Rare: recompute with scaling so that tiny or huge entries neither underflow nor overflow.
     let scale = 0;
     for (let i = off + 1; i < end; i++) {
-      const x = Math.abs(w[i]);
+      const x = Math.abs(w[i]!);
       if (x > scale) scale = x;
     }
     if (scale === 0) return 0;
     const inv = 1 / scale;
     let ssq = 0;
     for (let i = off + 1; i < end; i++) {
-      const x = w[i] * inv;
+      const x = w[i]! * inv;
       ssq += x * x;
     }
     tailNorm = scale * Math.sqrt(ssq);
@@ -123,7 +123,7 @@ function makeReflector(w: Float64Array, off: number, len: number): number {
   const beta = alpha >= 0 ? -norm : norm;
   const tau = (beta - alpha) / beta;
   const denom = alpha - beta; // |denom| ≥ norm: no cancellation
-  for (let i = off + 1; i < end; i++) w[i] = w[i] / denom;
+  for (let i = off + 1; i < end; i++) w[i] = w[i]! / denom;
   w[off] = beta;
   return tau;
 }
@@ -152,14 +152,14 @@ function factorPanel(w: Float64Array, m: number, k0: number, b: number, tau: Flo
     const t = makeReflector(w, vo, len);
     tau[j] = t;
     if (t === 0) continue;
-    const beta = w[vo];
+    const beta = w[vo]!;
     w[vo] = 1;
     for (let c = j + 1; c < kEnd; c++) {
       const co = c * m + j;
       let d = 0;
-      for (let i = 0; i < len; i++) d += w[vo + i] * w[co + i];
+      for (let i = 0; i < len; i++) d += w[vo + i]! * w[co + i]!;
       d *= t;
-      for (let i = 0; i < len; i++) w[co + i] -= d * w[vo + i];
+      for (let i = 0; i < len; i++) w[co + i]! -= d * w[vo + i]!;
     }
     w[vo] = beta;
   }
@@ -186,7 +186,7 @@ function loadPanel(w: Float64Array, m: number, k0: number, b: number, s: Scratch
     const wo = (k0 + p) * m + k0;
     for (let i = 0; i < p; i++) v[vo + 4 * i] = 0;
     v[vo + 4 * p] = 1;
-    for (let i = p + 1; i < L; i++) v[vo + 4 * i] = w[wo + i];
+    for (let i = p + 1; i < L; i++) v[vo + 4 * i] = w[wo + i]!;
   }
 }
 
@@ -209,7 +209,7 @@ function loadPanelPairs(w: Float64Array, m: number, k0: number, b: number, pairs
     const wo = (k0 + p) * m + k0;
     for (let i = g4; i < p; i++) pairs[base + (i >> 1) * 8 + (i & 1)] = 0;
     pairs[base + (p >> 1) * 8 + (p & 1)] = 1;
-    for (let i = p + 1; i < L; i++) pairs[base + (i >> 1) * 8 + (i & 1)] = w[wo + i];
+    for (let i = p + 1; i < L; i++) pairs[base + (i >> 1) * 8 + (i & 1)] = w[wo + i]!;
   }
 }
 
@@ -229,7 +229,7 @@ function buildT(
 ): void {
   t.fill(0, to, to + b * b);
   for (let q = 0; q < b; q++) {
-    const tq = tau[k0 + q];
+    const tq = tau[k0 + q]!;
     t[to + q * b + q] = tq;
     const qo = (q >> 2) * 4 * L + (q & 3);
     // z_p = v_p · v_q (v_q vanishes above row q), stored temporarily in T[p][q]; whole groups of four first.
@@ -240,11 +240,11 @@ function buildT(
       let s2 = 0;
       let s3 = 0;
       for (let i = q, k = p * L + 4 * q; i < L; i++, k += 4) {
-        const e = v[qo + 4 * i];
-        s0 += v[k] * e;
-        s1 += v[k + 1] * e;
-        s2 += v[k + 2] * e;
-        s3 += v[k + 3] * e;
+        const e = v[qo + 4 * i]!;
+        s0 += v[k]! * e;
+        s1 += v[k + 1]! * e;
+        s2 += v[k + 2]! * e;
+        s3 += v[k + 3]! * e;
       }
       t[to + p * b + q] = s0;
       t[to + (p + 1) * b + q] = s1;
@@ -254,13 +254,13 @@ function buildT(
     for (; p < q; p++) {
       const po = (p >> 2) * 4 * L + (p & 3);
       let s0 = 0;
-      for (let i = q; i < L; i++) s0 += v[po + 4 * i] * v[qo + 4 * i];
+      for (let i = q; i < L; i++) s0 += v[po + 4 * i]! * v[qo + 4 * i]!;
       t[to + p * b + q] = s0;
     }
     // T[p][q] = −τ_q Σ_{r=p}^{q−1} T[p][r] z_r, in increasing p so that z_r (r ≥ p) is still unread.
     for (p = 0; p < q; p++) {
       let s0 = 0;
-      for (let r = p; r < q; r++) s0 += t[to + p * b + r] * t[to + r * b + q];
+      for (let r = p; r < q; r++) s0 += t[to + p * b + r]! * t[to + r * b + q]!;
       t[to + p * b + q] = -tq * s0;
     }
   }
@@ -317,21 +317,21 @@ function applyBlock(
       let z2 = 0;
       let z3 = 0;
       for (let i = p, k = p * L + 4 * p; i < L; i++, k += 4) {
-        const v0 = v[k];
-        const v1 = v[k + 1];
-        const v2 = v[k + 2];
-        const v3 = v[k + 3];
-        let e = w[xo + i];
+        const v0 = v[k]!;
+        const v1 = v[k + 1]!;
+        const v2 = v[k + 2]!;
+        const v3 = v[k + 3]!;
+        let e = w[xo + i]!;
         x0 += v0 * e;
         x1 += v1 * e;
         x2 += v2 * e;
         x3 += v3 * e;
-        e = w[yo + i];
+        e = w[yo + i]!;
         y0 += v0 * e;
         y1 += v1 * e;
         y2 += v2 * e;
         y3 += v3 * e;
-        e = w[zo + i];
+        e = w[zo + i]!;
         z0 += v0 * e;
         z1 += v1 * e;
         z2 += v2 * e;
@@ -355,26 +355,26 @@ function applyBlock(
     triangularTimes(t, to, b, bp, transposeT, work, b2, b5);
     // x −= V work[3bp …], y −= V work[4bp …], z −= V work[5bp …]
     for (let p = 0; p < bp; p += 4) {
-      const x0 = work[b3 + p];
-      const x1 = work[b3 + p + 1];
-      const x2 = work[b3 + p + 2];
-      const x3 = work[b3 + p + 3];
-      const y0 = work[b4 + p];
-      const y1 = work[b4 + p + 1];
-      const y2 = work[b4 + p + 2];
-      const y3 = work[b4 + p + 3];
-      const z0 = work[b5 + p];
-      const z1 = work[b5 + p + 1];
-      const z2 = work[b5 + p + 2];
-      const z3 = work[b5 + p + 3];
+      const x0 = work[b3 + p]!;
+      const x1 = work[b3 + p + 1]!;
+      const x2 = work[b3 + p + 2]!;
+      const x3 = work[b3 + p + 3]!;
+      const y0 = work[b4 + p]!;
+      const y1 = work[b4 + p + 1]!;
+      const y2 = work[b4 + p + 2]!;
+      const y3 = work[b4 + p + 3]!;
+      const z0 = work[b5 + p]!;
+      const z1 = work[b5 + p + 1]!;
+      const z2 = work[b5 + p + 2]!;
+      const z3 = work[b5 + p + 3]!;
       for (let i = p, k = p * L + 4 * p; i < L; i++, k += 4) {
-        const v0 = v[k];
-        const v1 = v[k + 1];
-        const v2 = v[k + 2];
-        const v3 = v[k + 3];
-        w[xo + i] -= v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3;
-        w[yo + i] -= v0 * y0 + v1 * y1 + v2 * y2 + v3 * y3;
-        w[zo + i] -= v0 * z0 + v1 * z1 + v2 * z2 + v3 * z3;
+        const v0 = v[k]!;
+        const v1 = v[k + 1]!;
+        const v2 = v[k + 2]!;
+        const v3 = v[k + 3]!;
+        w[xo + i]! -= v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3;
+        w[yo + i]! -= v0 * y0 + v1 * y1 + v2 * y2 + v3 * y3;
+        w[zo + i]! -= v0 * z0 + v1 * z1 + v2 * z2 + v3 * z3;
       }
     }
   }
@@ -387,11 +387,11 @@ function applyBlock(
       let x2 = 0;
       let x3 = 0;
       for (let i = p, k = p * L + 4 * p; i < L; i++, k += 4) {
-        const e = w[xo + i];
-        x0 += v[k] * e;
-        x1 += v[k + 1] * e;
-        x2 += v[k + 2] * e;
-        x3 += v[k + 3] * e;
+        const e = w[xo + i]!;
+        x0 += v[k]! * e;
+        x1 += v[k + 1]! * e;
+        x2 += v[k + 2]! * e;
+        x3 += v[k + 3]! * e;
       }
       work[p] = x0;
       work[p + 1] = x1;
@@ -400,12 +400,12 @@ function applyBlock(
     }
     triangularTimes(t, to, b, bp, transposeT, work, 0, b3);
     for (let p = 0; p < bp; p += 4) {
-      const x0 = work[b3 + p];
-      const x1 = work[b3 + p + 1];
-      const x2 = work[b3 + p + 2];
-      const x3 = work[b3 + p + 3];
+      const x0 = work[b3 + p]!;
+      const x1 = work[b3 + p + 1]!;
+      const x2 = work[b3 + p + 2]!;
+      const x3 = work[b3 + p + 3]!;
       for (let i = p, k = p * L + 4 * p; i < L; i++, k += 4) {
-        w[xo + i] -= v[k] * x0 + v[k + 1] * x1 + v[k + 2] * x2 + v[k + 3] * x3;
+        w[xo + i]! -= v[k]! * x0 + v[k + 1]! * x1 + v[k + 2]! * x2 + v[k + 3]! * x3;
       }
     }
   }
@@ -459,13 +459,13 @@ function triangularTimes(
   if (transposeT) {
     for (let q = 0; q < b; q++) {
       let s = 0;
-      for (let r = 0; r <= q; r++) s += t[to + r * b + q] * work[src + r];
+      for (let r = 0; r <= q; r++) s += t[to + r * b + q]! * work[src + r]!;
       work[dst + q] = s;
     }
   } else {
     for (let r = 0; r < b; r++) {
       let s = 0;
-      for (let q = r; q < b; q++) s += t[to + r * b + q] * work[src + q];
+      for (let q = r; q < b; q++) s += t[to + r * b + q]! * work[src + q]!;
       work[dst + r] = s;
     }
   }
@@ -496,11 +496,11 @@ function triangularTimes4(
       let x2 = 0;
       let x3 = 0;
       for (let r = 0, k = to + q; r <= q; r++, k += b) {
-        const e = t[k];
-        x0 += e * work[src + r];
-        x1 += e * work[s1 + r];
-        x2 += e * work[s2 + r];
-        x3 += e * work[s3 + r];
+        const e = t[k]!;
+        x0 += e * work[src + r]!;
+        x1 += e * work[s1 + r]!;
+        x2 += e * work[s2 + r]!;
+        x3 += e * work[s3 + r]!;
       }
       work[dst + q] = x0;
       work[dst + bp + q] = x1;
@@ -514,11 +514,11 @@ function triangularTimes4(
       let x2 = 0;
       let x3 = 0;
       for (let q = r, k = to + r * b + r; q < b; q++, k++) {
-        const e = t[k];
-        x0 += e * work[src + q];
-        x1 += e * work[s1 + q];
-        x2 += e * work[s2 + q];
-        x3 += e * work[s3 + q];
+        const e = t[k]!;
+        x0 += e * work[src + q]!;
+        x1 += e * work[s1 + q]!;
+        x2 += e * work[s2 + q]!;
+        x3 += e * work[s3 + q]!;
       }
       work[dst + r] = x0;
       work[dst + bp + r] = x1;
@@ -636,7 +636,7 @@ function formQ(
     for (let j = k0; j < k0 + b; j++) {
       const co = j * m;
       w.fill(0, co, co + m);
-      w[co + j] = d === null ? 1 : d[j];
+      w[co + j] = d === null ? 1 : d[j]!;
     }
     applyBlock(w, m, k0, b, s, s.t, (k0 / PANEL) * PANEL * PANEL, false, k0, n);
   }
@@ -650,23 +650,23 @@ function formQUnblocked(w: Float64Array, m: number, n: number, tau: Float64Array
   for (let j = n - 1; j >= 0; j--) {
     const vo = j * m + j;
     const len = m - j;
-    const t = tau[j];
+    const t = tau[j]!;
     w[vo] = 1;
     for (let c = j + 1; c < n; c++) {
       const co = c * m + j;
       let dot = 0;
-      for (let i = 0; i < len; i++) dot += w[vo + i] * w[co + i];
+      for (let i = 0; i < len; i++) dot += w[vo + i]! * w[co + i]!;
       dot *= t;
-      for (let i = 0; i < len; i++) w[co + i] -= dot * w[vo + i];
+      for (let i = 0; i < len; i++) w[co + i]! -= dot * w[vo + i]!;
     }
-    const dj = d === null ? 1 : d[j];
+    const dj = d === null ? 1 : d[j]!;
     w.fill(0, j * m, vo);
     w[vo] = dj * (1 - t);
     if (t === 0) {
       w.fill(0, vo + 1, vo + len); // H_j = I
     } else {
       const f = -dj * t;
-      for (let i = vo + 1; i < vo + len; i++) w[i] *= f;
+      for (let i = vo + 1; i < vo + len; i++) w[i]! *= f;
     }
   }
 }
@@ -697,7 +697,7 @@ export function householderQr(a: Float64Array, rows: number, cols: number): { q:
   const r = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const co = j * m;
-    for (let i = 0; i <= j; i++) r[i * n + j] = w[co + i];
+    for (let i = 0; i <= j; i++) r[i * n + j] = w[co + i]!;
   }
   formQ(w, m, n, tau, null, s);
   const q = new Float64Array(m * n);
@@ -738,7 +738,7 @@ export function orthonormalize(a: Float64Array, rows: number, cols: number): Flo
   const tau = new Float64Array(n);
   factor(w, m, n, tau, s);
   const d = new Float64Array(n);
-  for (let j = 0; j < n; j++) d[j] = w[j * m + j] < 0 ? -1 : 1;
+  for (let j = 0; j < n; j++) d[j] = w[j * m + j]! < 0 ? -1 : 1;
   formQ(w, m, n, tau, d, s);
   transpose(w, n, m, a);
   return a;

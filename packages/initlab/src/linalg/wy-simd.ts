@@ -22,69 +22,15 @@
  *
  * @module
  */
-import { Code, concatBytes, ConstantPool, I32, MODULE_HEADER, name, section, SIMD, uleb, V128, vector, wasmApi, wasmSimdSupported } from '../wasm/assembler.ts';
+import { Code, ConstantPool, I32, instantiate, Locals, moduleBytes, OP, PAGE_BYTES, SIMD, V128, type WasmFunction, wasmSimdSupported } from '../wasm/assembler.ts';
 
-/** Parameters of both kernels: (w, ld8, L, bp, v, y, nc), byte offsets and byte strides (see {@link WyKernels}). */
-const P = { w: 0, ld8: 1, len: 2, bp: 3, v: 4, y: 5, nc: 6 } as const;
-
-// Control and i32 opcodes.
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const IF = [0x04, 0x40];
-const END = 0x0b;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_MUL = 0x6c;
-const I32_SHL = 0x74;
-const I32_SHR_U = 0x76;
-const I32_LT_S = 0x48;
-const I32_GE_S = 0x4e;
-const F64_LOAD = 0x2b;
-const F64_STORE = 0x39;
-const F64_ADD = 0xa0;
-const F64_SUB = 0xa1;
-const F64_MUL = 0xa2;
-
-/** Allocates locals after the 7 i32 parameters: i32 ones first, then v128 ones. */
-class Locals {
-  private nextI32 = 7;
-  private readonly v128: string[] = [];
-  private readonly i32Names = new Map<string, number>();
-  constructor(i32Names: readonly string[], v128Names: readonly string[]) {
-    for (const n of i32Names) this.i32Names.set(n, this.nextI32++);
-    this.v128.push(...v128Names);
-  }
-  i(n: string): number {
-    const k = this.i32Names.get(n);
-    if (k === undefined) throw new Error(`no i32 local ${n}`);
-    return k;
-  }
-  v(n: string): number {
-    const k = this.v128.indexOf(n);
-    if (k < 0) throw new Error(`no v128 local ${n}`);
-    return this.nextI32 + k;
-  }
-  declarations(): [number, number][] {
-    return [
-      [this.nextI32 - 7, I32],
-      [this.v128.length, V128],
-    ];
-  }
-}
-
-/** `while (!(exit condition)) body`: the condition code leaves an i32 on the stack, nonzero to leave the loop. */
-function loopUntil(code: Code, exit: () => void, body: () => void): void {
-  code.op(...BLOCK).op(...LOOP);
-  exit();
-  code.op(BR_IF, 1);
-  body();
-  code.op(BR, 0).op(END).op(END);
-}
-
-function loadSplat(code: Code, offset: number): Code {
-  return code.simd(SIMD.load64Splat, 3).op(...uleb(offset));
+/**
+ * The parameters of both kernels, (w, ld8, L, bp, v, y, nc): byte offsets and byte strides (see {@link WyKernels}).
+ * Each kernel declares its own locals after them.
+ */
+function kernelParameters(): { locals: Locals; P: Record<'w' | 'ld8' | 'len' | 'bp' | 'v' | 'y' | 'nc', number> } {
+  const locals = new Locals();
+  return { locals, P: locals.parameters(I32, ['w', 'ld8', 'len', 'bp', 'v', 'y', 'nc']) };
 }
 
 /** local += (local a · local b) for f64x2 locals. */
@@ -92,180 +38,163 @@ function accumulate(code: Code, acc: number, a: number, b: number): void {
   code.get(acc).get(a).get(b).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(acc);
 }
 
-/** The bytes of a function body: local declarations then code. */
-function functionBodyBytes(l: Locals, code: Code): number[] {
-  const declarations = vector(l.declarations().map(([count, type]) => [...uleb(count), type]));
-  const body = declarations.concat(code.bytes);
-  return uleb(body.length).concat(body);
-}
-
 /**
- * Body of `vtc(w, ld8, L, bp, v, y, nc)`: for columns c < nc at w + c·ld8 (L rows each) and the bp vectors of V
+ * The function `vtc(w, ld8, L, bp, v, y, nc)`: for columns c < nc at w + c·ld8 (L rows each) and the bp vectors of V
  * interleaved in groups of four (entry i of vector p at v[⌊p/4⌋·4L + 4i + p mod 4], doubles), writes
  * y[c·bp + p] = Σ_{i ≥ 4⌊p/4⌋} v_p[i]·c[i], summed in increasing i from +0. Four columns per step, then one.
  */
-function vtcBody(pool: ConstantPool): number[] {
-  const l = new Locals(
-    ['c', 'g4', 'i8', 'len8', 'vp', 'yp', 'bp8', 'cp0', 'cp1', 'cp2', 'cp3'],
-    ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'va', 'vb', 'x'],
-  );
+function vtc(pool: ConstantPool): WasmFunction {
+  const { locals, P } = kernelParameters();
+  const I = locals.named(I32, ['c', 'g4', 'i8', 'len8', 'vp', 'yp', 'bp8']);
+  /** The addresses of the (up to four) columns of a step. */
+  const cp = locals.list(I32, 4);
+  /** Accumulators: column j's sums for vectors g4 … g4 + 1 in acc(2j), g4 + 2 … g4 + 3 in acc(2j + 1). */
+  const acc = locals.list(V128, 8);
+  const V = locals.named(V128, ['va', 'vb', 'x']);
   const code = new Code(pool);
-  code.get(P.len).i32(3).op(I32_SHL).set(l.i('len8'));
-  code.get(P.bp).i32(3).op(I32_SHL).set(l.i('bp8'));
-  code.i32(0).set(l.i('c'));
+  code.get(P.len).i32(3).op(OP.i32Shl).set(I.len8);
+  code.get(P.bp).i32(3).op(OP.i32Shl).set(I.bp8);
+  code.i32(0).set(I.c);
   for (const step of [4, 1]) {
     // while (nc − c ≥ step)
-    loopUntil(
-      code,
-      () => code.get(P.nc).get(l.i('c')).op(I32_SUB).i32(step).op(I32_LT_S),
+    code.loopUntil(
+      () => code.get(P.nc).get(I.c).op(OP.i32Sub).i32(step).op(OP.i32LtS),
       () => {
-        code.get(P.w).get(l.i('c')).get(P.ld8).op(I32_MUL).op(I32_ADD).set(l.i('cp0'));
-        for (let j = 1; j < step; j++) code.get(l.i(`cp${j - 1}`)).get(P.ld8).op(I32_ADD).set(l.i(`cp${j}`));
-        code.i32(0).set(l.i('g4'));
-        loopUntil(
-          code,
-          () => code.get(l.i('g4')).get(P.bp).op(I32_GE_S),
+        code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
+        for (let j = 1; j < step; j++) code.get(cp(j - 1)).get(P.ld8).op(OP.i32Add).set(cp(j));
+        code.i32(0).set(I.g4);
+        code.loopUntil(
+          () => code.get(I.g4).get(P.bp).op(OP.i32GeS),
           () => {
-            for (let k = 0; k < 2 * step; k++) code.i32(0).simd(SIMD.i32x4Splat).set(l.v(`a${k}`));
+            for (let k = 0; k < 2 * step; k++) code.i32(0).simd(SIMD.i32x4Splat).set(acc(k));
             // i8 = 8·g4; vp = v + 8·g4·(L + 4)
-            code.get(l.i('g4')).i32(3).op(I32_SHL).set(l.i('i8'));
-            code.get(P.v).get(l.i('g4')).get(P.len).i32(4).op(I32_ADD).op(I32_MUL).i32(3).op(I32_SHL).op(I32_ADD);
-            code.set(l.i('vp'));
-            loopUntil(
-              code,
-              () => code.get(l.i('i8')).get(l.i('len8')).op(I32_GE_S),
+            code.get(I.g4).i32(3).op(OP.i32Shl).set(I.i8);
+            code.get(P.v).get(I.g4).get(P.len).i32(4).op(OP.i32Add).op(OP.i32Mul).i32(3).op(OP.i32Shl).op(OP.i32Add);
+            code.set(I.vp);
+            code.loopUntil(
+              () => code.get(I.i8).get(I.len8).op(OP.i32GeS),
               () => {
-                code.get(l.i('vp')).load(0).set(l.v('va'));
-                code.get(l.i('vp')).load(16).set(l.v('vb'));
+                code.get(I.vp).v128Load(0).set(V.va);
+                code.get(I.vp).v128Load(16).set(V.vb);
                 for (let j = 0; j < step; j++) {
-                  loadSplat(code.get(l.i(`cp${j}`)).get(l.i('i8')).op(I32_ADD), 0).set(l.v('x'));
-                  accumulate(code, l.v(`a${2 * j}`), l.v('va'), l.v('x'));
-                  accumulate(code, l.v(`a${2 * j + 1}`), l.v('vb'), l.v('x'));
+                  code.get(cp(j)).get(I.i8).op(OP.i32Add).load64Splat(0).set(V.x);
+                  accumulate(code, acc(2 * j), V.va, V.x);
+                  accumulate(code, acc(2 * j + 1), V.vb, V.x);
                 }
-                code.get(l.i('vp')).i32(32).op(I32_ADD).set(l.i('vp'));
-                code.get(l.i('i8')).i32(8).op(I32_ADD).set(l.i('i8'));
+                code.get(I.vp).i32(32).op(OP.i32Add).set(I.vp);
+                code.get(I.i8).i32(8).op(OP.i32Add).set(I.i8);
               },
             );
             // yp = y + 8·(c·bp + g4)
-            code.get(P.y).get(l.i('c')).get(l.i('bp8')).op(I32_MUL).op(I32_ADD).get(l.i('g4')).i32(3).op(I32_SHL);
-            code.op(I32_ADD).set(l.i('yp'));
+            code.get(P.y).get(I.c).get(I.bp8).op(OP.i32Mul).op(OP.i32Add).get(I.g4).i32(3).op(OP.i32Shl);
+            code.op(OP.i32Add).set(I.yp);
             for (let j = 0; j < step; j++) {
-              if (j > 0) code.get(l.i('yp')).get(l.i('bp8')).op(I32_ADD).set(l.i('yp'));
-              code.get(l.i('yp')).get(l.v(`a${2 * j}`)).store(0);
-              code.get(l.i('yp')).get(l.v(`a${2 * j + 1}`)).store(16);
+              if (j > 0) code.get(I.yp).get(I.bp8).op(OP.i32Add).set(I.yp);
+              code.get(I.yp).get(acc(2 * j)).v128Store(0);
+              code.get(I.yp).get(acc(2 * j + 1)).v128Store(16);
             }
-            code.get(l.i('g4')).i32(4).op(I32_ADD).set(l.i('g4'));
+            code.get(I.g4).i32(4).op(OP.i32Add).set(I.g4);
           },
         );
-        code.get(l.i('c')).i32(step).op(I32_ADD).set(l.i('c'));
+        code.get(I.c).i32(step).op(OP.i32Add).set(I.c);
       },
     );
   }
-  code.op(END);
-  return functionBodyBytes(l, code);
+  return { name: 'vtc', locals, results: [], code };
 }
 
 /**
- * Body of `cmvy(w, ld8, L, bp, v, z, nc)`: for columns c < nc at w + c·ld8 (L rows each), the bp vectors of V in
+ * The function `cmvy(w, ld8, L, bp, v, z, nc)`: for columns c < nc at w + c·ld8 (L rows each), the bp vectors of V in
  * row pairs (entries i, i + 1 of vector 4g + q, i even, at v[((g·R + i/2)·4 + q)·2 …], R = ⌈L/2⌉, doubles) and the
  * coefficients z[c·bp + p]: for g = 0, 1, … and rows i ≥ 4g, c[i] ← c[i] − (((v₀z₀ + v₁z₁) + v₂z₂) + v₃z₃). Two
  * columns per step, then one.
  */
-function cmvyBody(pool: ConstantPool): number[] {
-  const l = new Locals(
-    ['c', 'g4', 'i8', 'len8', 'vp', 'r64', 'bp8', 'ap', 'yp0', 'yp1', 'cp0', 'cp1'],
-    ['y00', 'y01', 'y02', 'y03', 'y10', 'y11', 'y12', 'y13', 't0', 't1', 'vq'],
-  );
+function cmvy(pool: ConstantPool): WasmFunction {
+  const { locals, P } = kernelParameters();
+  const I = locals.named(I32, ['c', 'g4', 'i8', 'len8', 'vp', 'r64', 'bp8', 'ap']);
+  /** The addresses of the (up to two) columns of a step and of their coefficients. */
+  const yp = locals.list(I32, 2);
+  const cp = locals.list(I32, 2);
+  /** Column j's coefficient q (splat) in y(4j + q); column j's sum for a row pair in sum(j). */
+  const y = locals.list(V128, 8);
+  const sum = locals.list(V128, 2);
+  const V = locals.named(V128, ['vq']);
   const code = new Code(pool);
-  code.get(P.len).i32(3).op(I32_SHL).set(l.i('len8'));
-  code.get(P.bp).i32(3).op(I32_SHL).set(l.i('bp8'));
+  code.get(P.len).i32(3).op(OP.i32Shl).set(I.len8);
+  code.get(P.bp).i32(3).op(OP.i32Shl).set(I.bp8);
   // r64 = 64·⌈L/2⌉: the bytes of one group of four vectors
-  code.get(P.len).i32(1).op(I32_ADD).i32(1).op(I32_SHR_U).i32(6).op(I32_SHL).set(l.i('r64'));
-  code.i32(0).set(l.i('c'));
+  code.get(P.len).i32(1).op(OP.i32Add).i32(1).op(OP.i32ShrU).i32(6).op(OP.i32Shl).set(I.r64);
+  code.i32(0).set(I.c);
   for (const step of [2, 1]) {
-    loopUntil(
-      code,
-      () => code.get(P.nc).get(l.i('c')).op(I32_SUB).i32(step).op(I32_LT_S),
+    code.loopUntil(
+      () => code.get(P.nc).get(I.c).op(OP.i32Sub).i32(step).op(OP.i32LtS),
       () => {
-        code.get(P.w).get(l.i('c')).get(P.ld8).op(I32_MUL).op(I32_ADD).set(l.i('cp0'));
-        code.get(P.y).get(l.i('c')).get(l.i('bp8')).op(I32_MUL).op(I32_ADD).set(l.i('yp0'));
+        code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
+        code.get(P.y).get(I.c).get(I.bp8).op(OP.i32Mul).op(OP.i32Add).set(yp(0));
         for (let j = 1; j < step; j++) {
-          code.get(l.i(`cp${j - 1}`)).get(P.ld8).op(I32_ADD).set(l.i(`cp${j}`));
-          code.get(l.i(`yp${j - 1}`)).get(l.i('bp8')).op(I32_ADD).set(l.i(`yp${j}`));
+          code.get(cp(j - 1)).get(P.ld8).op(OP.i32Add).set(cp(j));
+          code.get(yp(j - 1)).get(I.bp8).op(OP.i32Add).set(yp(j));
         }
-        code.i32(0).set(l.i('g4'));
-        loopUntil(
-          code,
-          () => code.get(l.i('g4')).get(P.bp).op(I32_GE_S),
+        code.i32(0).set(I.g4);
+        code.loopUntil(
+          () => code.get(I.g4).get(P.bp).op(OP.i32GeS),
           () => {
             for (let j = 0; j < step; j++) {
               for (let q = 0; q < 4; q++) {
-                loadSplat(code.get(l.i(`yp${j}`)).get(l.i('g4')).i32(3).op(I32_SHL).op(I32_ADD), 8 * q);
-                code.set(l.v(`y${j}${q}`));
+                code.get(yp(j)).get(I.g4).i32(3).op(OP.i32Shl).op(OP.i32Add).load64Splat(8 * q);
+                code.set(y(4 * j + q));
               }
             }
             // i8 = 8·g4; vp = v + (g4/4)·r64 + (g4/2)·64
-            code.get(l.i('g4')).i32(3).op(I32_SHL).set(l.i('i8'));
-            code.get(P.v).get(l.i('g4')).i32(2).op(I32_SHR_U).get(l.i('r64')).op(I32_MUL).op(I32_ADD);
-            code.get(l.i('g4')).i32(5).op(I32_SHL).op(I32_ADD).set(l.i('vp'));
+            code.get(I.g4).i32(3).op(OP.i32Shl).set(I.i8);
+            code.get(P.v).get(I.g4).i32(2).op(OP.i32ShrU).get(I.r64).op(OP.i32Mul).op(OP.i32Add);
+            code.get(I.g4).i32(5).op(OP.i32Shl).op(OP.i32Add).set(I.vp);
             // Whole row pairs: while (len8 − i8 ≥ 16)
-            loopUntil(
-              code,
-              () => code.get(l.i('len8')).get(l.i('i8')).op(I32_SUB).i32(16).op(I32_LT_S),
+            code.loopUntil(
+              () => code.get(I.len8).get(I.i8).op(OP.i32Sub).i32(16).op(OP.i32LtS),
               () => {
                 for (let q = 0; q < 4; q++) {
-                  code.get(l.i('vp')).load(16 * q).set(l.v('vq'));
+                  code.get(I.vp).v128Load(16 * q).set(V.vq);
                   for (let j = 0; j < step; j++) {
-                    const t = l.v(`t${j}`);
-                    if (q === 0) code.get(l.v('vq')).get(l.v(`y${j}0`)).simd(SIMD.f64x2Mul).set(t);
-                    else accumulate(code, t, l.v('vq'), l.v(`y${j}${q}`));
+                    if (q === 0) code.get(V.vq).get(y(4 * j)).simd(SIMD.f64x2Mul).set(sum(j));
+                    else accumulate(code, sum(j), V.vq, y(4 * j + q));
                   }
                 }
                 for (let j = 0; j < step; j++) {
-                  code.get(l.i(`cp${j}`)).get(l.i('i8')).op(I32_ADD).set(l.i('ap'));
-                  code.get(l.i('ap')).get(l.i('ap')).load(0).get(l.v(`t${j}`)).simd(SIMD.f64x2Sub).store(0);
+                  code.get(cp(j)).get(I.i8).op(OP.i32Add).set(I.ap);
+                  code.get(I.ap).get(I.ap).v128Load(0).get(sum(j)).simd(SIMD.f64x2Sub).v128Store(0);
                 }
-                code.get(l.i('vp')).i32(64).op(I32_ADD).set(l.i('vp'));
-                code.get(l.i('i8')).i32(16).op(I32_ADD).set(l.i('i8'));
+                code.get(I.vp).i32(64).op(OP.i32Add).set(I.vp);
+                code.get(I.i8).i32(16).op(OP.i32Add).set(I.i8);
               },
             );
             // An odd last row: lane 0 of the last pair, in scalar f64.
-            code.get(l.i('i8')).get(l.i('len8')).op(I32_LT_S).op(...IF);
+            code.get(I.i8).get(I.len8).op(OP.i32LtS).if();
             for (let j = 0; j < step; j++) {
-              code.get(l.i(`cp${j}`)).get(l.i('i8')).op(I32_ADD).set(l.i('ap'));
-              code.get(l.i('ap')).get(l.i('ap')).op(F64_LOAD, 3, 0);
+              code.get(cp(j)).get(I.i8).op(OP.i32Add).set(I.ap);
+              code.get(I.ap).get(I.ap).f64Load(0);
               for (let q = 0; q < 4; q++) {
-                code.get(l.i('vp')).op(F64_LOAD, 3, ...uleb(16 * q));
-                code.get(l.v(`y${j}${q}`)).simd(SIMD.f64x2ExtractLane, 0).op(F64_MUL);
-                if (q > 0) code.op(F64_ADD);
+                code.get(I.vp).f64Load(16 * q);
+                code.get(y(4 * j + q)).simd(SIMD.f64x2ExtractLane, 0).op(OP.f64Mul);
+                if (q > 0) code.op(OP.f64Add);
               }
-              code.op(F64_SUB).op(F64_STORE, 3, 0);
+              code.op(OP.f64Sub).f64Store(0);
             }
-            code.op(END);
-            code.get(l.i('g4')).i32(4).op(I32_ADD).set(l.i('g4'));
+            code.end();
+            code.get(I.g4).i32(4).op(OP.i32Add).set(I.g4);
           },
         );
-        code.get(l.i('c')).i32(step).op(I32_ADD).set(l.i('c'));
+        code.get(I.c).i32(step).op(OP.i32Add).set(I.c);
       },
     );
   }
-  code.op(END);
-  return functionBodyBytes(l, code);
+  return { name: 'cmvy', locals, results: [], code };
 }
 
 /** The bytes of a module exporting `memory` (1 page to start, no maximum) and the kernels `vtc` and `cmvy`. */
 export function wyModuleBytes(): Uint8Array {
-  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vector([])];
   const pool = new ConstantPool(0);
-  const code = section(10, vector([vtcBody(pool), cmvyBody(pool)]));
-  return concatBytes([
-    MODULE_HEADER,
-    section(1, vector([type])),
-    section(3, vector([[0], [0]])),
-    section(5, vector([[0x00, 1]])),
-    section(7, vector([[...name('memory'), 0x02, 0], [...name('vtc'), 0x00, 0], [...name('cmvy'), 0x00, 1]])),
-    code,
-  ]);
+  return moduleBytes([vtc(pool), cmvy(pool)], pool);
 }
 
 /** A kernel call: (w, ld8, L, bp, v, y, nc), byte offsets into the module's memory and a byte stride. */
@@ -315,36 +244,29 @@ export function wyKernels(): WyKernels | undefined {
   return compiled ?? undefined;
 }
 
-const PAGE = 65536;
 /** wasm32 addresses: keep every byte offset below 2³¹ (the kernels compare offsets as signed i32). */
-const MAX_BYTES = 2 ** 31 - PAGE;
+const MAX_BYTES = 2 ** 31 - PAGE_BYTES;
 
 function compile(): WyKernels | null {
-  const wasm = wasmApi();
-  if (!wasm) return null;
-  try {
-    const instance = new wasm.Instance(new wasm.Module(wyModuleBytes()), {});
-    const e = instance.exports as { vtc: KernelFn; cmvy: KernelFn; memory: WasmMemory };
-    let view = new Float64Array(e.memory.buffer);
-    return {
-      vtc: e.vtc,
-      cmvy: e.cmvy,
-      heap(doubles: number): Float64Array | undefined {
-        const bytes = doubles * 8;
-        if (bytes > MAX_BYTES) return undefined;
-        const have = e.memory.buffer.byteLength;
-        if (bytes > have) {
-          try {
-            e.memory.grow(Math.ceil((bytes - have) / PAGE));
-          } catch {
-            return undefined;
-          }
+  const e = instantiate(wyModuleBytes()) as { vtc: KernelFn; cmvy: KernelFn; memory: WasmMemory } | undefined;
+  if (e === undefined) return null;
+  let view = new Float64Array(e.memory.buffer);
+  return {
+    vtc: e.vtc,
+    cmvy: e.cmvy,
+    heap(doubles: number): Float64Array | undefined {
+      const bytes = doubles * 8;
+      if (bytes > MAX_BYTES) return undefined;
+      const have = e.memory.buffer.byteLength;
+      if (bytes > have) {
+        try {
+          e.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+        } catch {
+          return undefined;
         }
-        if (view.buffer !== e.memory.buffer || view.length === 0) view = new Float64Array(e.memory.buffer);
-        return view;
-      },
-    };
-  } catch {
-    return null;
-  }
+      }
+      if (view.buffer !== e.memory.buffer || view.length === 0) view = new Float64Array(e.memory.buffer);
+      return view;
+    },
+  };
 }

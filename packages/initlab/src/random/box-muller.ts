@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { threefry2x32 } from './threefry.ts';
+import { threefry2x32, TWO_POW_32, TWO_POW_M32 } from './threefry.ts';
 
 const fround = Math.fround;
 
@@ -37,7 +37,7 @@ export const LN2_32 = fround(Math.LN2);
 /** fl32(√2): mantissas at or above it are halved (exponent + 1). */
 export const SQRT2_32 = fround(Math.SQRT2);
 /** fl32(π)·2^-32 (exact scaling of fl32(π)): φ = (2ρ + 1)·PI_2M32. */
-export const PI_2M32 = fround(Math.PI) * 2 ** -32;
+export const PI_2M32 = fround(Math.PI) * TWO_POW_M32;
 /** 2/3, 2/5, 2/7, 2/9 in float32: the atanh series of ln m, innermost last. */
 export const LOG_SERIES = [fround(2 / 9), fround(2 / 7), fround(2 / 5), fround(2 / 3)] as const;
 /** −1/3!, 1/5!, −1/7!, 1/9! in float32, innermost (1/9!) first. */
@@ -114,8 +114,6 @@ export function boxMuller32(x0: number, x1: number, out: Float32Array | Float64A
   out[at] = fround(r * pair[0]!);
   out[at + 1] = fround(r * pair[1]!);
 }
-
-const TWO_POW_32 = 4294967296;
 
 /**
  * The float32 standard normal z of stream element `index` (the reference path: one Threefry block per call).

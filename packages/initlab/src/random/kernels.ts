@@ -27,7 +27,7 @@
  */
 import { boxMuller32 } from './box-muller.ts';
 import { AS241, CENTRAL_HALF_WIDTH, CENTRAL_OFFSET, normalQuantile } from './special.ts';
-import { THREEFRY_PARITY } from './threefry.ts';
+import { THREEFRY_PARITY, TWO_POW_26, TWO_POW_32, TWO_POW_M32, TWO_POW_M52 } from './threefry.ts';
 
 /** Elements per block: the scratch (12 KiB) stays in the L1 cache. */
 const BLOCK = 1024;
@@ -40,11 +40,6 @@ const WORDS1 = new Int32Array(BLOCK);
 const PAIR = new Float64Array(2);
 /** Block positions of the elements outside the central region of AS 241. */
 const TAILS = new Int32Array(BLOCK);
-
-const TWO_POW_32 = 4294967296;
-const TWO_POW_26 = 67108864;
-const TWO_POW_M52 = 2.220446049250313e-16;
-const TWO_POW_M32 = 2.3283064365386963e-10;
 
 // AS 241 central region (Wichura 1988): special.ts's coefficients, as named constants for the unrolled loops below.
 const [A7, A6, A5, A4, A3, A2, A1, A0] = AS241.A;

@@ -11,7 +11,7 @@
  * collide with sampled bits. See docs/rng.md.
  */
 import { fail } from '../errors.ts';
-import { threefry2x32 } from './threefry.ts';
+import { threefry2x32, TWO_POW_32 } from './threefry.ts';
 
 /** An immutable random key: two unsigned 32-bit words. */
 export interface Key {
@@ -27,7 +27,6 @@ const INDEX_TAG = 0x80000000;
 /** Counter tag for {@link fold} with a name (bit 30 of the first counter word). */
 const NAME_TAG = 0x40000000;
 
-const TWO_POW_32 = 4294967296;
 const scratch = new Uint32Array(2);
 
 /** Builds a key from two words, checking that each is an unsigned 32-bit integer. */

@@ -13,11 +13,12 @@
  * `normalQuantile`, or one `normal32At` or {@link uniform32At}, per element (test/random/kernels.test.ts).
  */
 import { fail } from '../errors.ts';
+import type { FillPlan, NormalPlan, TruncatedNormalPlan, UniformPlan } from './fill-plan.ts';
 import { toKey, type KeyLike } from './key.ts';
 import { normal32Kernel, normalKernel, truncatedNormalKernel, uniform32Kernel, uniformKernel } from './kernels.ts';
 import { simdFill } from './simd.ts';
 import { normalCdf } from './special.ts';
-import { threefry2x32 } from './threefry.ts';
+import { threefry2x32, TWO_POW_26, TWO_POW_32, TWO_POW_M32, TWO_POW_M52 } from './threefry.ts';
 
 /** The typed arrays samplers write into. */
 export type FloatArray = Float32Array | Float64Array;
@@ -52,14 +53,6 @@ export interface TruncatedNormalOptions extends NormalOptions {
   readonly high?: number;
 }
 
-/** 2^-52: the spacing of the open-interval uniforms. */
-const TWO_POW_M52 = 2.220446049250313e-16;
-/** 2^26. */
-const TWO_POW_26 = 67108864;
-/** 2^32. */
-const TWO_POW_32 = 4294967296;
-/** 2^-32: the spacing of the float32 streams' uniforms. */
-const TWO_POW_M32 = 2.3283064365386963e-10;
 /**
  * The standardized bounds of a truncated normal may not start further than this from the mean on their near
  * side: Φ(−37.5) ≈ 4.6e−308 is the last tail mass a double holds with full precision.
@@ -88,20 +81,11 @@ export function uniform32At(k0: number, k1: number, index: number): number {
 }
 
 /**
- * A validated fill, everything but the output array: which kernel, the key words, the stream index of `out[0]` and
- * the kernel's numeric arguments (already specialized to the output type). {@link runFill} executes it on the whole
- * output or on any slice, which is how `initlab/node` splits a fill across threads with identical bits.
+ * A validated fill, everything but the output array (fill-plan.ts): the distribution and its parameters by name
+ * (already specialized to the output type), the key words and the stream index of `out[0]`. {@link runFill} executes
+ * it on the whole output or on any slice, which is how `initlab/node` splits a fill across threads with identical bits.
  */
-export interface FillPlan {
-  readonly distribution: 'uniform' | 'normal' | 'truncated_normal';
-  readonly float32: boolean;
-  readonly k0: number;
-  readonly k1: number;
-  /** Stream index of `out[0]`. */
-  readonly offset: number;
-  /** uniform: [low, width, top]; normal: [mean, std]; truncated_normal: [base, mass, sign, mean, std, bottom, top]. */
-  readonly args: readonly number[];
-}
+export type { FillPlan, NormalPlan, SamplerDistribution, TruncatedNormalPlan, UniformPlan } from './fill-plan.ts';
 
 /**
  * Writes elements [start, end) of the planned output into `out[start … end)` (`out` is the whole output, of the
@@ -111,32 +95,34 @@ export interface FillPlan {
 export function runFill(plan: FillPlan, out: FloatArray, start = 0, end = out.length): void {
   const part = start === 0 && end === out.length ? out : out.subarray(start, end);
   const offset = plan.offset + start;
-  const { k0, k1, args: a } = plan;
+  const { k0, k1 } = plan;
   if (plan.float32 !== (part instanceof Float32Array)) throw new TypeError('runFill: the output type differs from the plan');
   // The WebAssembly SIMD path where it exists; the TypeScript kernels otherwise. Same bits (kernels.test.ts).
-  if (simdFill(plan.distribution, part, offset, k0, k1, a)) return;
+  if (simdFill(plan, part, offset)) return;
   switch (plan.distribution) {
     case 'uniform':
       // min(low + width·u, top), u = uniform32At(k0, k1, offset + j) for float32, uniformAt(…) for float64.
-      if (part instanceof Float32Array) uniform32Kernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
-      else uniformKernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!);
+      if (part instanceof Float32Array) uniform32Kernel(k0, k1, part, offset, plan.low, plan.width, plan.top);
+      else uniformKernel(k0, k1, part, offset, plan.low, plan.width, plan.top);
       return;
     case 'normal':
       // Float32: mean + std·normal32At(k0, k1, offset + j) (Box–Muller in float32, box-muller.ts); float64:
       // mean + std·normalQuantile(uniformAt(k0, k1, offset + j)).
-      if (part instanceof Float32Array) normal32Kernel(k0, k1, part, offset, a[0]!, a[1]!);
-      else normalKernel(k0, k1, part, offset, a[0]!, a[1]!);
+      if (part instanceof Float32Array) normal32Kernel(k0, k1, part, offset, plan.mean, plan.std);
+      else normalKernel(k0, k1, part, offset, plan.mean, plan.std);
       return;
-    case 'truncated_normal':
+    case 'truncated_normal': {
       // z = sign·normalQuantile(base + mass·uniformAt(k0, k1, offset + j)), x = mean + std·z (rounded to float32
       // for a Float32Array), clamped to [bottom, top].
-      truncatedNormalKernel(k0, k1, part, offset, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!);
+      const { base, mass, sign, mean, std, bottom, top } = plan;
+      truncatedNormalKernel(k0, k1, part, offset, base, mass, sign, mean, std, bottom, top);
       return;
+    }
   }
 }
 
 /** Validates the options of {@link fillUniform} for an output of `length` elements and plans the fill. */
-export function planUniform(key: KeyLike, float32: boolean, length: number, options: UniformOptions = {}): FillPlan {
+export function planUniform(key: KeyLike, float32: boolean, length: number, options: UniformOptions = {}): UniformPlan {
   const low = options.low ?? 0;
   const high = options.high ?? 1;
   checkFinite('uniform', 'low', low);
@@ -144,18 +130,18 @@ export function planUniform(key: KeyLike, float32: boolean, length: number, opti
   if (!(low < high)) fail('invalid_option', 'uniform', 'low', `less than high (${high})`, low);
   const offset = checkOffset('uniform', options.offset, length);
   const k = toKey(key);
-  return { distribution: 'uniform', float32, k0: k.k0, k1: k.k1, offset, args: [low, high - low, largestBelow(high, float32)] };
+  return { distribution: 'uniform', float32, k0: k.k0, k1: k.k1, offset, low, width: high - low, top: largestBelow(high, float32) };
 }
 
 /** Validates the options of {@link fillNormal} for an output of `length` elements and plans the fill. */
-export function planNormal(key: KeyLike, float32: boolean, length: number, options: NormalOptions = {}): FillPlan {
+export function planNormal(key: KeyLike, float32: boolean, length: number, options: NormalOptions = {}): NormalPlan {
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
   checkFinite('normal', 'mean', mean);
   checkStd('normal', std);
   const offset = checkOffset('normal', options.offset, length);
   const k = toKey(key);
-  return { distribution: 'normal', float32, k0: k.k0, k1: k.k1, offset, args: [mean, std] };
+  return { distribution: 'normal', float32, k0: k.k0, k1: k.k1, offset, mean, std };
 }
 
 /**
@@ -177,7 +163,7 @@ export function planTruncatedNormal(
   float32: boolean,
   length: number,
   options: TruncatedNormalOptions = {},
-): FillPlan {
+): TruncatedNormalPlan {
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
   checkFinite('truncated_normal', 'mean', mean);
@@ -198,7 +184,7 @@ export function planTruncatedNormal(
   const sign = mirrored ? -1 : 1;
   const bottom = float32 ? smallestAtLeast32(low) : low;
   const top = float32 ? largestAtMost32(high) : high;
-  return { distribution: 'truncated_normal', float32, k0: k.k0, k1: k.k1, offset, args: [base, mass, sign, mean, std, bottom, top] };
+  return { distribution: 'truncated_normal', float32, k0: k.k0, k1: k.k1, offset, base, mass, sign, mean, std, bottom, top };
 }
 
 /**

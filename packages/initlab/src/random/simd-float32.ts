@@ -20,24 +20,10 @@
  *
  * @module
  */
-import {
-  Code,
-  concatBytes,
-  ConstantPool,
-  F64,
-  functionBody,
-  I32,
-  MODULE_HEADER,
-  name,
-  section,
-  SIMD,
-  sleb,
-  uleb,
-  V128,
-  vector,
-  wasmApi,
-} from '../wasm/assembler.ts';
+import { Code, ConstantPool, F64, HIGH_HALF, I32, instantiate, LOW_HALVES, Locals, moduleBytes, OP, SIMD, V128 } from '../wasm/assembler.ts';
 import { COS_SERIES, LN2_32, LOG_SERIES, PI_2M32, SIN_SERIES, SQRT2_32 } from './box-muller.ts';
+import { type NormalPlan, type UniformPlan, WASM_PARAMETER_ORDER, wasmArguments, wasmParameterIndex } from './fill-plan.ts';
+import { TWO_POW_32, TWO_POW_M32 } from './threefry.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 
 /** Threefry blocks per call (2 values each). */
@@ -49,34 +35,37 @@ const OUT_BASE = 0;
 const CONST_BASE = (FLOAT32_BLOCK + 4 * VECTORS) * 8;
 
 /** The streams of this module. */
-export type Float32Stream = 'normal' | 'uniform';
+export type Float32Stream = (UniformPlan | NormalPlan)['distribution'];
 
-// Parameters: k0, k1, c0, c1, count (i32), then p0, p1, p2 (f64): normal mean, std; uniform low, width, top.
-const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, p0: 5, p1: 6, p2: 7 } as const;
-const I32_NAMES = ['i', 'k2'] as const;
-const V128_NAMES = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter', 'p0', 'p1', 'p2'] as const;
-/** Per Threefry vector: the words, then the transform's values (f32x4 unless noted). */
-const VECTOR_NAMES = [
-  'x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r',
-  'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1',
-] as const;
-const FIRST_LOCAL = 8;
-const L = Object.fromEntries([
-  ...I32_NAMES.map((n, k) => [n, FIRST_LOCAL + k]),
-  ...V128_NAMES.map((n, k) => [n, FIRST_LOCAL + I32_NAMES.length + k]),
-]) as Record<(typeof I32_NAMES)[number] | (typeof V128_NAMES)[number], number>;
-const FIRST_VECTOR_LOCAL = FIRST_LOCAL + I32_NAMES.length + V128_NAMES.length;
+/** The most f64 parameters a kernel takes (the uniform's). */
+const MAX_PARAMETERS = WASM_PARAMETER_ORDER.uniform.length;
 
-/** Local `name` of Threefry vector v. */
-function vec(name: (typeof VECTOR_NAMES)[number], v: number): number {
-  return FIRST_VECTOR_LOCAL + v * VECTOR_NAMES.length + VECTOR_NAMES.indexOf(name);
+// Parameters: k0, k1, c0, c1, count (i32), then p0, p1, p2 (f64): the plan's parameters in WASM_PARAMETER_ORDER
+// (fill-plan.ts; normal: mean, std; uniform: low, width, top).
+const LOCALS = new Locals();
+const P = LOCALS.parameters(I32, ['k0', 'k1', 'c0', 'c1', 'count']);
+const PARAMETER = LOCALS.parameterList(F64, MAX_PARAMETERS);
+/** i32 scratch, then v128: key-injection splats, counters, … */
+const L = {
+  ...LOCALS.named(I32, ['i', 'k2']),
+  ...LOCALS.named(V128, ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5', 'x0Start', 'counter']),
+};
+/** … and the f64 parameters as splats. */
+const SPLAT = LOCALS.list(V128, MAX_PARAMETERS);
+
+/** The splat (f64x2 local) of a stream's parameter. */
+function splat<D extends Float32Stream>(stream: D, name: (typeof WASM_PARAMETER_ORDER)[D][number]): number {
+  return SPLAT(wasmParameterIndex(stream, name));
 }
-
-/** Each per-vector local by name: V.x0(v) is vector v's x0. */
-const V = Object.fromEntries(VECTOR_NAMES.map((n) => [n, (v: number) => vec(n, v)])) as Record<
-  (typeof VECTOR_NAMES)[number],
-  (v: number) => number
->;
+/** Per Threefry vector v, by name (V.x0(v) is vector v's x0): the words, then the transform's values (f32x4 unless noted). */
+const V = LOCALS.groups(
+  V128,
+  [
+    'x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r',
+    'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1',
+  ],
+  VECTORS,
+);
 
 const THREEFRY_LOCALS = threefryLocals(P, L);
 
@@ -85,24 +74,25 @@ const SIGN = 0x80000000 | 0;
 /** The float64 steps of the uniform stream for four words w on the stack: min(low + width·(w + ½)·2^-32, top) → f32x4. */
 function uniformValues(code: Code, words: number): void {
   const half = (local: number, high: boolean): void => {
-    code.get(L.p0).get(L.p1).get(local);
-    if (high) code.get(local).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]);
-    code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(2 ** -32).simd(SIMD.f64x2Mul);
-    code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(L.p2).simd(SIMD.f64x2Pmin).simd(SIMD.f32x4DemoteF64x2Zero);
+    code.get(splat('uniform', 'low')).get(splat('uniform', 'width')).get(local);
+    if (high) code.get(local).shuffle(HIGH_HALF);
+    code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(TWO_POW_M32).simd(SIMD.f64x2Mul);
+    code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(splat('uniform', 'top')).simd(SIMD.f64x2Pmin).simd(SIMD.f32x4DemoteF64x2Zero);
   };
   half(words, false);
   half(words, true);
-  code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  code.shuffle(LOW_HALVES);
 }
 
 /** x = mean + std·z in float64 for four float32 z in `local`, rounded to float32 (an f32x4 on the stack). */
 function affineValues(code: Code, local: number): void {
-  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-  code.get(L.p0).get(L.p1).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+  const mean = splat('normal', 'mean');
+  const std = splat('normal', 'std');
+  code.get(mean).get(std).get(local).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
   code.simd(SIMD.f32x4DemoteF64x2Zero);
-  code.get(L.p0).get(L.p1).get(local).get(local).shuffle(high).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
+  code.get(mean).get(std).get(local).get(local).shuffle(HIGH_HALF).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Mul);
   code.simd(SIMD.f64x2Add).simd(SIMD.f32x4DemoteF64x2Zero);
-  code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+  code.shuffle(LOW_HALVES);
 }
 
 /**
@@ -176,20 +166,27 @@ function emitBoxMuller(code: Code, each: (emit: (v: number) => void) => void): v
   each((v) => code.get(V.r(v)).get(V.c(v)).simd(SIMD.f32x4Mul).set(V.z0(v)).get(V.r(v)).get(V.sn(v)).simd(SIMD.f32x4Mul).set(V.z1(v)));
 }
 
-/**
- * One kernel: per iteration, Threefry on {@link VECTORS} vectors of four counters, the stream's transform, and the
- * eight values of each vector stored in stream order (x0's value, x1's value, block after block).
- */
-function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
+/** The code of one kernel: the key schedule and parameter splats, then the loop over iterations ({@link iteration}). */
+function kernel(stream: Float32Stream, pool: ConstantPool): Code {
   const code = new Code(pool);
+  emitKeySchedule(code, THREEFRY_LOCALS);
+  for (let k = 0; k < MAX_PARAMETERS; k++) code.get(PARAMETER(k)).simd(SIMD.f64x2Splat).set(SPLAT(k));
+  code.i32(0).set(L.i);
+  code.loopUntil(
+    () => code.get(L.i).get(P.count).op(OP.i32GeU), // i >= count (unsigned)
+    () => iteration(code, stream),
+  );
+  return code;
+}
+
+/**
+ * One iteration: Threefry on {@link VECTORS} vectors of four counters, the stream's transform, and the eight values
+ * of each vector stored in stream order (x0's value, x1's value, block after block).
+ */
+function iteration(code: Code, stream: Float32Stream): void {
   const vectors = Array.from({ length: VECTORS }, (_, v) => v);
   /** One statement for every vector, then the next: the processor overlaps the vectors' dependency chains. */
   const each = (emit: (v: number) => void): void => vectors.forEach(emit);
-  emitKeySchedule(code, THREEFRY_LOCALS);
-  for (const k of [0, 1, 2] as const) code.get(P[`p${k}`]).simd(SIMD.f64x2Splat).set(L[`p${k}`]);
-  code.i32(0).set(L.i);
-  code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
-  code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
   emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map((v) => [V.x0(v), V.x1(v)] as const));
   // The stream order of each vector's eight values: o0 = blocks 0, 1 (x0, x1, x0, x1), o1 = blocks 2, 3.
   const interleave = (a: number, b: number, v: number): void => {
@@ -199,9 +196,9 @@ function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
   const store = (values: (local: number) => void): void => {
     each((v) => {
       for (const [k, local] of [V.o0(v), V.o1(v)].entries()) {
-        code.get(L.i).i32(3).op(0x74);
+        code.get(L.i).i32(3).op(OP.i32Shl);
         values(local);
-        code.store(OUT_BASE + 32 * v + 16 * k);
+        code.v128Store(OUT_BASE + 32 * v + 16 * k);
       }
     });
   };
@@ -215,34 +212,13 @@ function kernel(stream: Float32Stream, pool: ConstantPool): number[] {
   }
   const step = 4 * VECTORS;
   emitCounterAdvance(code, THREEFRY_LOCALS, step);
-  code.get(L.i).i32(step).op(0x6a).set(L.i);
-  code.op(0x0c, 0).op(0x0b).op(0x0b); // br loop; end loop; end block
-  code.op(0x0b); // end function
-  return functionBody(
-    [
-      [I32_NAMES.length, I32],
-      [V128_NAMES.length + VECTORS * VECTOR_NAMES.length, V128],
-    ],
-    code,
-  );
+  code.get(L.i).i32(step).op(OP.i32Add).set(L.i);
 }
 
 /** The bytes of a module exporting `memory` and the kernel `run(k0, k1, c0, c1, count, p0, p1, p2)`. */
 export function float32ModuleBytes(stream: Float32Stream): Uint8Array {
-  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [F64]]), ...vector([])];
   const pool = new ConstantPool(CONST_BASE);
-  const code = section(10, vector([kernel(stream, pool)]));
-  const constants = pool.bytes();
-  if (CONST_BASE + constants.length > 65536) throw new Error('the SIMD constant pool does not fit in one page');
-  return concatBytes([
-    MODULE_HEADER,
-    section(1, vector([type])),
-    section(3, vector([[0]])),
-    section(5, vector([[0x00, 1]])), // one memory, 1 page (64 KiB)
-    section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]])),
-    code,
-    section(11, vector([[0x00, 0x41, ...sleb(CONST_BASE), 0x0b, ...uleb(constants.length), ...constants]])),
-  ]);
+  return moduleBytes([{ name: 'run', locals: LOCALS, results: [], code: kernel(stream, pool) }], pool);
 }
 
 type RunFn = (k0: number, k1: number, c0: number, c1: number, count: number, p0: number, p1: number, p2: number) => void;
@@ -259,36 +235,28 @@ const compiled = new Map<Float32Stream, Float32Kernel | null>();
 export function float32Kernel(stream: Float32Stream): Float32Kernel | null {
   let kernel = compiled.get(stream);
   if (kernel === undefined) {
-    kernel = null;
-    const wasm = wasmApi();
-    if (wasm) {
-      try {
-        const instance = new wasm.Instance(new wasm.Module(float32ModuleBytes(stream)), {});
-        const e = instance.exports as { run: RunFn; memory: { buffer: ArrayBuffer } };
-        kernel = { run: e.run, out: new Float32Array(e.memory.buffer, OUT_BASE, 2 * FLOAT32_BLOCK) };
-      } catch {
-        // Synchronous compilation refused (some browsers' main threads): the TypeScript kernels run instead.
-      }
-    }
+    // Undefined where synchronous compilation is refused (some browsers' main threads): the TypeScript kernels run instead.
+    const e = instantiate(float32ModuleBytes(stream)) as { run: RunFn; memory: { buffer: ArrayBuffer } } | undefined;
+    kernel = e === undefined ? null : { run: e.run, out: new Float32Array(e.memory.buffer, OUT_BASE, 2 * FLOAT32_BLOCK) };
     compiled.set(stream, kernel);
   }
   return kernel;
 }
 
-const TWO_POW_32 = 4294967296;
-
 /**
- * Fills `out` with elements offset … offset + out.length − 1 of a float32 stream on the SIMD path (normal:
- * args [mean, std]; uniform: [low, width, top]). Returns false, having done nothing, where the kernel cannot be
- * compiled. The caller checks that WebAssembly SIMD is available and enabled.
+ * Fills `out` with elements offset … offset + out.length − 1 of the plan's float32 stream on the SIMD path
+ * (`offset` is the stream index of `out[0]`); the plan's parameters become the kernel's f64 arguments here, in
+ * WASM_PARAMETER_ORDER (fill-plan.ts). Returns false, having done nothing, where the kernel cannot be compiled. The
+ * caller checks that WebAssembly SIMD is available and enabled.
  */
-export function simdFloat32Fill(stream: Float32Stream, out: Float32Array, offset: number, k0: number, k1: number, args: readonly number[]): boolean {
-  const kernel = float32Kernel(stream);
+export function simdFloat32Fill(plan: UniformPlan | NormalPlan, out: Float32Array, offset: number): boolean {
+  const kernel = float32Kernel(plan.distribution);
   if (kernel === null) return false;
   const n = out.length;
   if (n === 0) return true;
   const { run, out: values } = kernel;
-  const [p0 = 0, p1 = 0, p2 = 0] = args;
+  const { k0, k1 } = plan;
+  const [p0 = 0, p1 = 0, p2 = 0] = wasmArguments(plan);
   // Blocks first … last hold the elements; element e lands in out[e − offset].
   const last = Math.floor((offset + n - 1) / 2);
   let block = Math.floor(offset / 2);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type Code, SIMD } from '../wasm/assembler.ts';
+import { type Code, OP, SIMD } from '../wasm/assembler.ts';
 import { THREEFRY_PARITY } from './threefry.ts';
 
 /** Rotation constants of Threefry-2x32 (Random123 `R_32x2`). */
@@ -66,16 +66,16 @@ function rotateBytes(bytes: number): number[] {
 
 /** Emits the key schedule: k2 = k0 ^ k1 ^ parity, the five injections, x0Start and the first counter vector. */
 export function emitKeySchedule(code: Code, l: ThreefryLocals): void {
-  code.get(l.k0).get(l.k1).op(0x73).i32(THREEFRY_PARITY).op(0x73).set(l.k2);
+  code.get(l.k0).get(l.k1).op(OP.i32Xor).i32(THREEFRY_PARITY).op(OP.i32Xor).set(l.k2);
   // Injection s adds (a_s, b_s) to (x0, x1): the key words rotate through k0, k1, k2, plus s on the second word.
   const words = [l.k0, l.k1, l.k2];
   for (let s = 1; s <= 5; s++) {
     const [a, b] = l.injections[s - 1]!;
     code.get(words[s % 3]!).simd(SIMD.i32x4Splat).set(a);
-    code.get(words[(s + 1) % 3]!).i32(s).op(0x6a).simd(SIMD.i32x4Splat).set(b);
+    code.get(words[(s + 1) % 3]!).i32(s).op(OP.i32Add).simd(SIMD.i32x4Splat).set(b);
   }
-  code.get(l.c0).get(l.k0).op(0x6a).simd(SIMD.i32x4Splat).set(l.x0Start);
-  code.get(l.c1).get(l.k1).op(0x6a).simd(SIMD.i32x4Splat).i32x4([0, 1, 2, 3]).simd(SIMD.i32x4Add).set(l.counter);
+  code.get(l.c0).get(l.k0).op(OP.i32Add).simd(SIMD.i32x4Splat).set(l.x0Start);
+  code.get(l.c1).get(l.k1).op(OP.i32Add).simd(SIMD.i32x4Splat).i32x4([0, 1, 2, 3]).simd(SIMD.i32x4Add).set(l.counter);
 }
 
 /**

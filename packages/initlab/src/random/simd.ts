@@ -29,25 +29,11 @@
  *
  * @module
  */
-import {
-  Code,
-  concatBytes,
-  ConstantPool,
-  F64,
-  I32,
-  MODULE_HEADER,
-  name,
-  section,
-  SIMD,
-  sleb,
-  uleb,
-  V128,
-  vector,
-  wasmApi,
-  wasmSimdSupported,
-} from '../wasm/assembler.ts';
+import { Code, ConstantPool, F64, HIGH_HALF, I32, instantiate, LOW_HALVES, Locals, moduleBytes, OP, SIMD, V128, wasmSimdSupported } from '../wasm/assembler.ts';
+import { type FillPlan, type SamplerDistribution, WASM_PARAMETER_ORDER, wasmArguments, wasmParameterIndex } from './fill-plan.ts';
 import { emitCounterAdvance, emitKeySchedule, emitThreefryBlocks, threefryLocals } from './simd-threefry.ts';
 import { simdFloat32Fill } from './simd-float32.ts';
+import { TWO_POW_26, TWO_POW_32, TWO_POW_M52 } from './threefry.ts';
 import {
   AS241,
   ATANH_SERIES,
@@ -78,79 +64,65 @@ const CONST_BASE = ROOM * 24 + 64;
 /** One kernel call: (k0, k1, c0, c1, count, p0 … p6) → number of slow elements listed. */
 type KernelFn = (k0: number, k1: number, c0: number, c1: number, count: number, ...params: number[]) => number;
 
-// Parameters and locals of every kernel: 5 i32 and 7 f64 parameters, then i32 locals, then v128 locals.
-const P = { k0: 0, k1: 1, c0: 2, c1: 3, count: 4, p0: 5, p1: 6, p2: 7, p3: 8, p4: 9, p5: 10, p6: 11 } as const;
-const I32_NAMES = ['i', 'n', 'bits', 'k2', 't', 'idxA', 'slow'] as const;
-/** Counters, key-injection splats, the f64 parameters as splats, and a scratch value. */
-const V128_NAMES = [
-  'counter', 'x0Start', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5',
-  'p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'x',
-] as const;
 /**
  * Threefry vectors per main-loop iteration: independent dependency chains that the processor overlaps (at most 7: the
  * iteration's 4·VECTORS tail flags go in one i32).
  */
 const VECTORS = 4;
-/** Per vector v: x0, x1, x0 >>> 6, x1 >>> 6; per pair of lanes h: u, q, r, numerator, denominator, value. */
-const VECTOR_NAMES = ['x0', 'x1', 'hi', 'lo'] as const;
-const PAIR_NAMES = ['u', 'q', 'r', 'n', 'd', 'y'] as const;
-const L = Object.fromEntries([
-  ...I32_NAMES.map((n, k) => [n, 12 + k]),
-  ...V128_NAMES.map((n, k) => [n, 12 + I32_NAMES.length + k]),
-]) as Record<(typeof I32_NAMES)[number] | (typeof V128_NAMES)[number], number>;
-const FIRST_VECTOR_LOCAL = 12 + I32_NAMES.length + V128_NAMES.length;
-const FIRST_PAIR_LOCAL = FIRST_VECTOR_LOCAL + VECTORS * VECTOR_NAMES.length;
-const I32_LOCALS = I32_NAMES.length;
-const V128_LOCALS = V128_NAMES.length + VECTORS * VECTOR_NAMES.length + 2 * VECTORS * PAIR_NAMES.length;
-
 /** Pairs of tail elements per iteration of the tail loop. */
 const TAIL_PAIRS = 4;
-/** Per pair of tail elements: the v128 locals of the tail loop. */
-const TAIL_NAMES = ['p', 'q', 'lower', 'x', 'hi', 'e', 'f', 'k', 's', 'half', 'zz', 'r', 'ti', 'tf', 'c', 'd', 'mag'] as const;
-const FIRST_TAIL_LOCAL = FIRST_PAIR_LOCAL + 2 * VECTORS * PAIR_NAMES.length;
-/** i32 locals holding the tail-list entries 1 … 2·TAIL_PAIRS − 1 of an iteration (entry 0 is idxA). */
-const FIRST_TAIL_INDEX_LOCAL = FIRST_TAIL_LOCAL + TAIL_PAIRS * TAIL_NAMES.length;
+
+/** The most f64 parameters a kernel takes (the truncated normal's). */
+const MAX_PARAMETERS = WASM_PARAMETER_ORDER.truncated_normal.length;
+
+// Parameters and locals of every kernel (the same for all, so one layout): 5 i32 and 7 f64 parameters, then i32
+// locals, then v128 locals, then the i32 locals of the tail list.
+const LOCALS = new Locals();
+const P = LOCALS.parameters(I32, ['k0', 'k1', 'c0', 'c1', 'count']);
+/** The f64 parameters p0 … p6: the plan's parameters in WASM_PARAMETER_ORDER (fill-plan.ts). */
+const PARAMETER = LOCALS.parameterList(F64, MAX_PARAMETERS);
+/** i32 scratch, and v128: counters and key-injection splats, … */
+const L = {
+  ...LOCALS.named(I32, ['i', 'n', 'bits', 'k2', 't', 'idxA', 'slow']),
+  ...LOCALS.named(V128, ['counter', 'x0Start', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'b5']),
+};
+/** … the f64 parameters as splats, … */
+const SPLAT = LOCALS.list(V128, MAX_PARAMETERS);
+/** … and a scratch value. */
+const X = LOCALS.named(V128, ['x']).x;
+
+/** The splat (f64x2 local) of a distribution's parameter. */
+function splat<D extends SamplerDistribution>(distribution: D, name: (typeof WASM_PARAMETER_ORDER)[D][number]): number {
+  return SPLAT(wasmParameterIndex(distribution, name));
+}
+/** Per Threefry vector v: x0, x1, x0 >>> 6, x1 >>> 6. */
+const V = LOCALS.groups(V128, ['x0', 'x1', 'hi', 'lo'], VECTORS);
+/** Per pair of lanes h (0 … 2·VECTORS − 1): u, q, r, numerator, denominator, value. */
+const PAIR = LOCALS.groups(V128, ['u', 'q', 'r', 'n', 'd', 'y'], 2 * VECTORS);
+/** Per pair of tail elements g: the v128 locals of the tail loop. */
+const TAIL = LOCALS.groups(V128, ['p', 'q', 'lower', 'x', 'hi', 'e', 'f', 'k', 's', 'half', 'zz', 'r', 'ti', 'tf', 'c', 'd', 'mag'], TAIL_PAIRS);
+/** i32 locals holding the tail-list entries 1 … 2·TAIL_PAIRS − 1 of an iteration (entry 0 is idxA): entry j at TAIL_INDEX(j − 1). */
+const TAIL_INDEX = LOCALS.list(I32, 2 * TAIL_PAIRS - 1);
 
 /** Where the shared Threefry code (simd-threefry.ts) finds its parameters and locals. */
 const THREEFRY_LOCALS = threefryLocals(P, L);
 
-function tailLocal(name: (typeof TAIL_NAMES)[number], g: number): number {
-  return FIRST_TAIL_LOCAL + g * TAIL_NAMES.length + TAIL_NAMES.indexOf(name);
-}
-
-function tailIndexLocal(j: number): number {
-  return FIRST_TAIL_INDEX_LOCAL + j - 1;
-}
-
-/** Local of Threefry vector v. */
-function vec(name: (typeof VECTOR_NAMES)[number], v: number): number {
-  return FIRST_VECTOR_LOCAL + v * VECTOR_NAMES.length + VECTOR_NAMES.indexOf(name);
-}
-
-/** Local of pair h (0 … 2·VECTORS − 1). */
-function per(name: (typeof PAIR_NAMES)[number], h: number): number {
-  return FIRST_PAIR_LOCAL + h * PAIR_NAMES.length + PAIR_NAMES.indexOf(name);
-}
-
-const TWO_POW_26 = 67108864;
-const TWO_POW_M52 = 2.220446049250313e-16;
 // AS 241 (special.ts's coefficients, highest degree first) and special.ts's log constants.
 const { A, B, C, D, E, F } = AS241;
 const ATANH = ATANH_SERIES;
 
-/** A kernel's distribution. */
-export type Distribution = 'uniform' | 'normal' | 'truncated';
-
 /** Replaces z (f64x2 on the stack) by the output value x. */
-function output(code: Code, distribution: Distribution, float32: boolean): void {
+function output(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   if (distribution === 'normal') {
     // x = mean + std·z
-    code.set(L.x).get(L.p0).get(L.p1).get(L.x).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    code.set(X).get(splat('normal', 'mean')).get(splat('normal', 'std')).get(X).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
   } else {
     // x = mean + std·(sign·z), rounded to float32 first for a float32 output, then clamped to [bottom, top].
-    code.set(L.x).get(L.p3).get(L.p4).get(L.p2).get(L.x).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    const truncated = (name: (typeof WASM_PARAMETER_ORDER.truncated_normal)[number]): number => splat('truncated_normal', name);
+    code.set(X).get(truncated('mean')).get(truncated('std')).get(truncated('sign')).get(X);
+    code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
     if (float32) code.simd(SIMD.f32x4DemoteF64x2Zero).simd(SIMD.f64x2PromoteLowF32x4);
-    code.get(L.p5).simd(SIMD.f64x2Pmax).get(L.p6).simd(SIMD.f64x2Pmin);
+    code.get(truncated('bottom')).simd(SIMD.f64x2Pmax).get(truncated('top')).simd(SIMD.f64x2Pmin);
   }
 }
 
@@ -162,26 +134,32 @@ function output(code: Code, distribution: Distribution, float32: boolean): void 
  * (p = 0 or 1 included: only truncated normals reach them) go to the slow list, for normalQuantile in JavaScript.
  * Leaves the number of slow elements in local `slow`.
  */
-function tails(code: Code, distribution: Distribution, float32: boolean): void {
+function tails(code: Code, distribution: SamplerDistribution, float32: boolean): void {
+  code.i32(0).set(L.t).i32(0).set(L.slow);
+  code.loopUntil(() => code.get(L.t).get(L.n).op(OP.i32GeU), () => tailIteration(code, distribution, float32));
+}
+
+/** One iteration of the tail loop: entries t … t + 2·TAIL_PAIRS − 1 of the tail list. */
+function tailIteration(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   const pairs = Array.from({ length: TAIL_PAIRS }, (_, g) => g);
-  const t = (name: (typeof TAIL_NAMES)[number], g: number): number => tailLocal(name, g);
+  const t = (name: keyof typeof TAIL, g: number): number => TAIL[name](g);
   /** Runs `emit` for every pair: one statement for all pairs, then the next. */
   const each = (emit: (g: number) => void): void => pairs.forEach(emit);
-  code.i32(0).set(L.t).i32(0).set(L.slow);
-  code.op(0x02, 0x40).op(0x03, 0x40);
-  code.get(L.t).get(L.n).op(0x4f).op(0x0d, 1); // t >= n → exit
   // Element j of this iteration: TAILS[t + j] if t + j < n, else TAILS[t] again (computed twice, stored twice).
-  code.get(L.t).i32(2).op(0x74).op(0x28, 2, ...uleb(TAILS_BASE)).set(L.idxA);
-  const index = (j: number): number => (j === 0 ? L.idxA : tailIndexLocal(j));
+  code.get(L.t).i32(2).op(OP.i32Shl).i32Load(TAILS_BASE).set(L.idxA);
+  const index = (j: number): number => (j === 0 ? L.idxA : TAIL_INDEX(j - 1));
   for (let j = 1; j < 2 * TAIL_PAIRS; j++) {
-    code.get(L.t).i32(2).op(0x74).op(0x28, 2, ...uleb(TAILS_BASE + 4 * j)).get(L.idxA);
-    code.get(L.t).i32(j).op(0x6a).get(L.n).op(0x49).op(0x1b).set(index(j));
+    code.get(L.t).i32(2).op(OP.i32Shl).i32Load(TAILS_BASE + 4 * j).get(L.idxA);
+    code.get(L.t).i32(j).op(OP.i32Add).get(L.n).op(OP.i32LtU, OP.select).set(index(j));
   }
   // u = [U[index 2g], U[index 2g + 1]]; p = u or base + mass·u; q = p − ½; lower = q < 0; x = lower ? p : 1 − p.
   each((g) => {
-    code.get(index(2 * g)).i32(3).op(0x74).op(0x2b, 3, ...uleb(U_BASE)).simd(SIMD.f64x2Splat);
-    code.get(index(2 * g + 1)).i32(3).op(0x74).op(0x2b, 3, ...uleb(U_BASE)).simd(SIMD.f64x2ReplaceLane, 1);
-    if (distribution !== 'normal') code.set(t('p', g)).get(L.p0).get(L.p1).get(t('p', g)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    code.get(index(2 * g)).i32(3).op(OP.i32Shl).f64Load(U_BASE).simd(SIMD.f64x2Splat);
+    code.get(index(2 * g + 1)).i32(3).op(OP.i32Shl).f64Load(U_BASE).simd(SIMD.f64x2ReplaceLane, 1);
+    if (distribution === 'truncated_normal') {
+      code.set(t('p', g)).get(splat('truncated_normal', 'base')).get(splat('truncated_normal', 'mass')).get(t('p', g));
+      code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    }
     code.set(t('p', g));
   });
   each((g) => code.get(t('p', g)).f64x2(0.5).simd(SIMD.f64x2Sub).set(t('q', g)));
@@ -191,10 +169,10 @@ function tails(code: Code, distribution: Distribution, float32: boolean): void {
   each((g) => {
     code.get(t('x', g)).f64x2(MIN_NORMAL).simd(SIMD.f64x2Lt).set(t('r', g));
     code.get(t('r', g)).simd(SIMD.i64x2Bitmask).set(L.bits);
-    code.get(L.slow).i32(2).op(0x74).get(index(2 * g)).op(0x36, 2, ...uleb(SLOW_BASE));
-    code.get(L.slow).get(L.bits).i32(1).op(0x71).op(0x6a).set(L.slow);
-    code.get(L.slow).i32(2).op(0x74).get(index(2 * g + 1)).op(0x36, 2, ...uleb(SLOW_BASE));
-    code.get(L.slow).get(L.bits).i32(1).op(0x76).op(0x6a).set(L.slow);
+    code.get(L.slow).i32(2).op(OP.i32Shl).get(index(2 * g)).i32Store(SLOW_BASE);
+    code.get(L.slow).get(L.bits).i32(1).op(OP.i32And, OP.i32Add).set(L.slow);
+    code.get(L.slow).i32(2).op(OP.i32Shl).get(index(2 * g + 1)).i32Store(SLOW_BASE);
+    code.get(L.slow).get(L.bits).i32(1).op(OP.i32ShrU, OP.i32Add).set(L.slow);
     code.f64x2(0.5).get(t('x', g)).get(t('r', g)).simd(SIMD.bitselect).set(t('x', g));
   });
   // log(x): the binary exponent e from the high word, moved by one when the mantissa is at least √2's top bits.
@@ -252,17 +230,17 @@ function tails(code: Code, distribution: Distribution, float32: boolean): void {
   };
   // The far tail (r > 5, tail probability below e^-25) is rare: skip E and F when no lane of the iteration needs them.
   code.i32(0);
-  each((g) => code.get(t('r', g)).f64x2(FAR_TAIL_START).simd(SIMD.f64x2Gt).simd(SIMD.anyTrue).op(0x72));
-  code.op(0x04, 0x40); // if any lane is in the far tail
+  each((g) => code.get(t('r', g)).f64x2(FAR_TAIL_START).simd(SIMD.f64x2Gt).simd(SIMD.anyTrue).op(OP.i32Or));
+  code.if(); // any lane in the far tail
   evaluate(polynomials);
   each((g) => {
     code.get(t('c', g)).get(t('d', g)).simd(SIMD.f64x2Div).get(t('e', g)).get(t('f', g)).simd(SIMD.f64x2Div);
     code.get(t('r', g)).f64x2(FAR_TAIL_START).simd(SIMD.f64x2Le).simd(SIMD.bitselect).set(t('mag', g));
   });
-  code.op(0x05); // else
+  code.else();
   evaluate(polynomials.slice(0, 2));
   each((g) => code.get(t('c', g)).get(t('d', g)).simd(SIMD.f64x2Div).set(t('mag', g)));
-  code.op(0x0b); // end
+  code.end();
   // z = lower ? −mag : mag, then the output value; store lane 0 and lane 1 at their elements.
   each((g) => {
     code.get(t('mag', g)).simd(SIMD.f64x2Neg).get(t('mag', g)).get(t('lower', g)).simd(SIMD.bitselect);
@@ -271,14 +249,13 @@ function tails(code: Code, distribution: Distribution, float32: boolean): void {
     for (const lane of [0, 1]) {
       const element = index(2 * g + lane);
       if (float32) {
-        code.get(element).i32(2).op(0x74).get(t('x', g)).simd(SIMD.f64x2ExtractLane, lane).op(0xb6).op(0x38, 2, ...uleb(OUT_BASE));
+        code.get(element).i32(2).op(OP.i32Shl).get(t('x', g)).simd(SIMD.f64x2ExtractLane, lane).op(OP.f32DemoteF64).f32Store(OUT_BASE);
       } else {
-        code.get(element).i32(3).op(0x74).get(t('x', g)).simd(SIMD.f64x2ExtractLane, lane).op(0x39, 3, ...uleb(OUT_BASE));
+        code.get(element).i32(3).op(OP.i32Shl).get(t('x', g)).simd(SIMD.f64x2ExtractLane, lane).f64Store(OUT_BASE);
       }
     }
   });
-  code.get(L.t).i32(2 * TAIL_PAIRS).op(0x6a).set(L.t);
-  code.op(0x0c, 0).op(0x0b).op(0x0b);
+  code.get(L.t).i32(2 * TAIL_PAIRS).op(OP.i32Add).set(L.t);
 }
 
 /**
@@ -286,70 +263,85 @@ function tails(code: Code, distribution: Distribution, float32: boolean): void {
  * pairs, so that the processor overlaps their long dependency chains (Horner's rule, the division). Leaves the values
  * in the locals y and appends the elements outside the central region to the tail list.
  */
-function transforms(code: Code, distribution: Distribution, float32: boolean): void {
+function transforms(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   const pairs = Array.from({ length: 2 * VECTORS }, (_, h) => h);
   if (distribution === 'uniform') {
     // x = low + width·u; min with top.
     for (const h of pairs) {
-      code.get(L.p0).get(L.p1).get(per('u', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).get(L.p2).simd(SIMD.f64x2Pmin);
-      code.set(per('y', h));
+      code.get(splat('uniform', 'low')).get(splat('uniform', 'width')).get(PAIR.u(h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+      code.get(splat('uniform', 'top')).simd(SIMD.f64x2Pmin);
+      code.set(PAIR.y(h));
     }
     return;
   }
   // q = p − ½, with p = u (normal) or base + mass·u (truncated); r = 0.180625 − q².
   for (const h of pairs) {
-    if (distribution === 'normal') code.get(per('u', h));
-    else code.get(L.p0).get(L.p1).get(per('u', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
-    code.f64x2(0.5).simd(SIMD.f64x2Sub).set(per('q', h));
+    if (distribution === 'normal') code.get(PAIR.u(h));
+    else code.get(splat('truncated_normal', 'base')).get(splat('truncated_normal', 'mass')).get(PAIR.u(h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
+    code.f64x2(0.5).simd(SIMD.f64x2Sub).set(PAIR.q(h));
   }
   for (const h of pairs) {
-    code.f64x2(CENTRAL_OFFSET).get(per('q', h)).get(per('q', h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub).set(per('r', h));
+    code.f64x2(CENTRAL_OFFSET).get(PAIR.q(h)).get(PAIR.q(h)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub).set(PAIR.r(h));
   }
   // Numerators A(r) and denominators B(r) by Horner's rule, one step at a time for all pairs.
-  for (const h of pairs) code.f64x2(A[0]!).set(per('n', h)).f64x2(B[0]!).set(per('d', h));
+  for (const h of pairs) code.f64x2(A[0]!).set(PAIR.n(h)).f64x2(B[0]!).set(PAIR.d(h));
   for (let step = 1; step < A.length; step++) {
     for (const h of pairs) {
-      code.get(per('n', h)).get(per('r', h)).simd(SIMD.f64x2Mul).f64x2(A[step]!).simd(SIMD.f64x2Add).set(per('n', h));
-      code.get(per('d', h)).get(per('r', h)).simd(SIMD.f64x2Mul).f64x2(B[step]!).simd(SIMD.f64x2Add).set(per('d', h));
+      code.get(PAIR.n(h)).get(PAIR.r(h)).simd(SIMD.f64x2Mul).f64x2(A[step]!).simd(SIMD.f64x2Add).set(PAIR.n(h));
+      code.get(PAIR.d(h)).get(PAIR.r(h)).simd(SIMD.f64x2Mul).f64x2(B[step]!).simd(SIMD.f64x2Add).set(PAIR.d(h));
     }
   }
   // z = (q·A(r)) / B(r), then the output value.
   for (const h of pairs) {
-    code.get(per('q', h)).get(per('n', h)).simd(SIMD.f64x2Mul).get(per('d', h)).simd(SIMD.f64x2Div);
+    code.get(PAIR.q(h)).get(PAIR.n(h)).simd(SIMD.f64x2Mul).get(PAIR.d(h)).simd(SIMD.f64x2Div);
     output(code, distribution, float32);
-    code.set(per('y', h));
+    code.set(PAIR.y(h));
   }
   // bits = one bit per element outside the central region (|q| > 0.425), then TAILS[n++] = i + position of each.
   code.i32(0).set(L.bits);
   for (const h of pairs) {
-    code.get(L.bits).get(per('q', h)).simd(SIMD.f64x2Abs).f64x2(CENTRAL_HALF_WIDTH).simd(SIMD.f64x2Le).simd(SIMD.i64x2Bitmask);
-    code.i32(2 * h).op(0x74).op(0x72).set(L.bits); // bits |= central << 2h
+    code.get(L.bits).get(PAIR.q(h)).simd(SIMD.f64x2Abs).f64x2(CENTRAL_HALF_WIDTH).simd(SIMD.f64x2Le).simd(SIMD.i64x2Bitmask);
+    code.i32(2 * h).op(OP.i32Shl, OP.i32Or).set(L.bits); // bits |= central << 2h
   }
-  code.get(L.bits).i32((1 << (2 * pairs.length)) - 1).op(0x73).set(L.bits); // flip: 1 = tail
-  code.op(0x02, 0x40).op(0x03, 0x40);
-  code.get(L.bits).op(0x45).op(0x0d, 1); // no bit left → exit
-  code.get(L.n).i32(2).op(0x74).get(L.i).get(L.bits).op(0x68).op(0x6a).op(0x36, 2, ...uleb(TAILS_BASE)); // i + ctz
-  code.get(L.n).i32(1).op(0x6a).set(L.n);
-  code.get(L.bits).get(L.bits).i32(1).op(0x6b).op(0x71).set(L.bits); // clear the lowest bit
-  code.op(0x0c, 0).op(0x0b).op(0x0b);
+  code.get(L.bits).i32((1 << (2 * pairs.length)) - 1).op(OP.i32Xor).set(L.bits); // flip: 1 = tail
+  code.loopUntil(
+    () => code.get(L.bits).op(OP.i32Eqz), // no bit left
+    () => {
+      code.get(L.n).i32(2).op(OP.i32Shl).get(L.i).get(L.bits).op(OP.i32Ctz, OP.i32Add).i32Store(TAILS_BASE); // i + ctz
+      code.get(L.n).i32(1).op(OP.i32Add).set(L.n);
+      code.get(L.bits).get(L.bits).i32(1).op(OP.i32Sub, OP.i32And).set(L.bits); // clear the lowest bit
+    },
+  );
 }
 
 /**
- * One kernel: the Threefry loop on VECTORS vectors of four counters (4·VECTORS elements per iteration, the dependency
- * chains interleaved round by round), the uniforms, the transforms, then the tail loop.
+ * The code of one kernel: the key schedule and parameter splats, the main loop ({@link mainIteration}), then the
+ * tail loop ({@link tails}); it leaves the number of slow elements on the stack.
  */
-function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool): number[] {
+function kernel(distribution: SamplerDistribution, float32: boolean, pool: ConstantPool): Code {
   const code = new Code(pool);
   emitKeySchedule(code, THREEFRY_LOCALS);
-  const params = [P.p0, P.p1, P.p2, P.p3, P.p4, P.p5, P.p6];
-  const locals = [L.p0, L.p1, L.p2, L.p3, L.p4, L.p5, L.p6];
-  params.forEach((p, k) => code.get(p).simd(SIMD.f64x2Splat).set(locals[k]!));
+  for (let k = 0; k < MAX_PARAMETERS; k++) code.get(PARAMETER(k)).simd(SIMD.f64x2Splat).set(SPLAT(k));
   code.i32(0).set(L.i).i32(0).set(L.n);
-  code.op(0x02, 0x40).op(0x03, 0x40); // block, loop
-  code.get(L.i).get(P.count).op(0x4f).op(0x0d, 1); // i >= count (unsigned) → exit
-  const vectors = Array.from({ length: VECTORS }, (_, v) => [vec('x0', v), vec('x1', v), vec('hi', v), vec('lo', v)] as const);
+  code.loopUntil(
+    () => code.get(L.i).get(P.count).op(OP.i32GeU), // i >= count (unsigned)
+    () => mainIteration(code, distribution, float32),
+  );
+  if (distribution === 'uniform') code.i32(0);
+  else {
+    tails(code, distribution, float32);
+    code.get(L.slow);
+  }
+  return code;
+}
+
+/**
+ * One iteration of the main loop: Threefry on VECTORS vectors of four counters (4·VECTORS elements, the dependency
+ * chains interleaved round by round), the uniforms (stored for the tail loop), the transforms and the outputs.
+ */
+function mainIteration(code: Code, distribution: SamplerDistribution, float32: boolean): void {
+  const vectors = Array.from({ length: VECTORS }, (_, v) => [V.x0(v), V.x1(v), V.hi(v), V.lo(v)] as const);
   emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map(([x0, x1]) => [x0, x1] as const));
-  const high = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
   for (const [v, [x0, x1, hi, lo]] of vectors.entries()) {
     code.get(x0).i32(6).simd(SIMD.i32x4ShrU).set(hi);
     code.get(x1).i32(6).simd(SIMD.i32x4ShrU).set(lo);
@@ -357,14 +349,14 @@ function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool
       // u = ((x0 >>> 6)·2^26 + (x1 >>> 6) + ½)·2^-52 for lanes 2·half, 2·half + 1 of this vector.
       const h = 2 * v + half;
       code.get(hi);
-      if (half === 1) code.get(hi).shuffle(high);
+      if (half === 1) code.get(hi).shuffle(HIGH_HALF);
       code.simd(SIMD.f64x2ConvertLowI32x4U).f64x2(TWO_POW_26).simd(SIMD.f64x2Mul);
       code.get(lo);
-      if (half === 1) code.get(lo).shuffle(high);
+      if (half === 1) code.get(lo).shuffle(HIGH_HALF);
       code.simd(SIMD.f64x2ConvertLowI32x4U).simd(SIMD.f64x2Add).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(TWO_POW_M52);
-      code.simd(SIMD.f64x2Mul).set(per('u', h));
+      code.simd(SIMD.f64x2Mul).set(PAIR.u(h));
       // U[i + 2h …] = u
-      code.get(L.i).i32(3).op(0x74).get(per('u', h)).store(U_BASE + 16 * h);
+      code.get(L.i).i32(3).op(OP.i32Shl).get(PAIR.u(h)).v128Store(U_BASE + 16 * h);
     }
   }
   transforms(code, distribution, float32);
@@ -372,49 +364,23 @@ function kernel(distribution: Distribution, float32: boolean, pool: ConstantPool
     if (float32) {
       if (h % 2 === 1) {
         // Round two pairs to float32 and store the four values together.
-        code.get(L.i).i32(2).op(0x74);
-        code.get(per('y', h - 1)).simd(SIMD.f32x4DemoteF64x2Zero).get(per('y', h)).simd(SIMD.f32x4DemoteF64x2Zero);
-        code.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]).store(OUT_BASE + 8 * (h - 1));
+        code.get(L.i).i32(2).op(OP.i32Shl);
+        code.get(PAIR.y(h - 1)).simd(SIMD.f32x4DemoteF64x2Zero).get(PAIR.y(h)).simd(SIMD.f32x4DemoteF64x2Zero);
+        code.shuffle(LOW_HALVES).v128Store(OUT_BASE + 8 * (h - 1));
       }
     } else {
-      code.get(L.i).i32(3).op(0x74).get(per('y', h)).store(OUT_BASE + 16 * h);
+      code.get(L.i).i32(3).op(OP.i32Shl).get(PAIR.y(h)).v128Store(OUT_BASE + 16 * h);
     }
   }
   const step = 4 * VECTORS;
   emitCounterAdvance(code, THREEFRY_LOCALS, step);
-  code.get(L.i).i32(step).op(0x6a).set(L.i);
-  code.op(0x0c, 0).op(0x0b).op(0x0b); // br loop; end loop; end block
-  if (distribution === 'uniform') code.i32(0);
-  else {
-    tails(code, distribution, float32);
-    code.get(L.slow);
-  }
-  code.op(0x0b); // return the number of slow elements; end function
-  const declarations = vector([
-    [...uleb(I32_LOCALS), I32],
-    [...uleb(V128_LOCALS + TAIL_PAIRS * TAIL_NAMES.length), V128],
-    [...uleb(2 * TAIL_PAIRS - 1), I32],
-  ]);
-  const body = declarations.concat(code.bytes);
-  return uleb(body.length).concat(body);
+  code.get(L.i).i32(step).op(OP.i32Add).set(L.i);
 }
 
-/** The bytes of a module exporting `memory` and one kernel, `run`. */
-export function simdModuleBytes(distribution: Distribution, float32: boolean): Uint8Array {
-  const type = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [F64], [F64], [F64], [F64], [F64], [F64], [F64]]), ...vector([[I32]])];
+/** The bytes of a module exporting `memory` and one kernel, `run(k0, k1, c0, c1, count, p0 … p6)`. */
+export function simdModuleBytes(distribution: SamplerDistribution, float32: boolean): Uint8Array {
   const pool = new ConstantPool(CONST_BASE);
-  const code = section(10, vector([kernel(distribution, float32, pool)]));
-  const constants = pool.bytes();
-  if (CONST_BASE + constants.length > 65536) throw new Error('the SIMD constant pool does not fit in one page');
-  return concatBytes([
-    MODULE_HEADER,
-    section(1, vector([type])),
-    section(3, vector([[0]])),
-    section(5, vector([[0x00, 1]])), // one memory, 1 page (64 KiB)
-    section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, 0]])),
-    code,
-    section(11, vector([[0x00, 0x41, ...sleb(CONST_BASE), 0x0b, ...uleb(constants.length), ...constants]])),
-  ]);
+  return moduleBytes([{ name: 'run', locals: LOCALS, results: [I32], code: kernel(distribution, float32, pool) }], pool);
 }
 
 /** One compiled kernel and views of its module's memory. */
@@ -451,7 +417,7 @@ export function simdAvailable(): boolean {
  * for float64 uniforms and normals and for truncated normals; float32 uniforms and normals are other streams
  * (simd-float32.ts).
  */
-export function simdKernel(distribution: Distribution, float32: boolean): SimdKernel | undefined {
+export function simdKernel(distribution: SamplerDistribution, float32: boolean): SimdKernel | undefined {
   if (!simdAvailable()) return undefined;
   const key = `${distribution}${float32 ? 32 : 64}`;
   let kernel = compiled.get(key);
@@ -462,50 +428,37 @@ export function simdKernel(distribution: Distribution, float32: boolean): SimdKe
   return kernel ?? undefined;
 }
 
-function compile(distribution: Distribution, float32: boolean): SimdKernel | null {
-  const wasm = wasmApi();
-  if (!wasm) return null;
-  try {
-    const instance = new wasm.Instance(new wasm.Module(simdModuleBytes(distribution, float32)), {});
-    const e = instance.exports as { run: KernelFn; memory: { buffer: ArrayBuffer } };
-    const buffer = e.memory.buffer;
-    return {
-      run: e.run,
-      u: new Float64Array(buffer, U_BASE, SIMD_BLOCK),
-      out: float32 ? new Float32Array(buffer, OUT_BASE, SIMD_BLOCK) : new Float64Array(buffer, OUT_BASE, SIMD_BLOCK),
-      slow: new Int32Array(buffer, SLOW_BASE, SIMD_BLOCK),
-    };
-  } catch {
-    // Synchronous compilation refused (some browsers' main threads) or the like: the TypeScript kernels run instead.
-    return null;
-  }
+function compile(distribution: SamplerDistribution, float32: boolean): SimdKernel | null {
+  // Undefined where synchronous compilation is refused (some browsers' main threads) or the like: the TypeScript
+  // kernels run instead.
+  const e = instantiate(simdModuleBytes(distribution, float32)) as { run: KernelFn; memory: { buffer: ArrayBuffer } } | undefined;
+  if (e === undefined) return null;
+  const buffer = e.memory.buffer;
+  return {
+    run: e.run,
+    u: new Float64Array(buffer, U_BASE, SIMD_BLOCK),
+    out: float32 ? new Float32Array(buffer, OUT_BASE, SIMD_BLOCK) : new Float64Array(buffer, OUT_BASE, SIMD_BLOCK),
+    slow: new Int32Array(buffer, SLOW_BASE, SIMD_BLOCK),
+  };
 }
 
-const TWO_POW_32 = 4294967296;
-
 /**
- * Fills `out` with stream elements offset … offset + out.length − 1 of `distribution` on the SIMD path, with the
- * arguments and the bits of the kernels of kernels.ts (uniform: [low, width, top]; normal: [mean, std]; truncated:
- * [base, mass, sign, mean, std, bottom, top]). Returns false, having done nothing, where the SIMD path is not
- * available.
+ * Fills `out` with stream elements offset … offset + out.length − 1 of the plan's distribution on the SIMD path,
+ * with the bits of the kernels of kernels.ts (`offset` is the stream index of `out[0]`, which for a slice of the
+ * planned output differs from `plan.offset`). The plan's parameters become the kernel's f64 arguments here, in
+ * WASM_PARAMETER_ORDER (fill-plan.ts). Returns false, having done nothing, where the SIMD path is not available.
  */
-export function simdFill(
-  distribution: 'uniform' | 'normal' | 'truncated_normal',
-  out: Float32Array | Float64Array,
-  offset: number,
-  k0: number,
-  k1: number,
-  a: readonly number[],
-): boolean {
+export function simdFill(plan: FillPlan, out: Float32Array | Float64Array, offset: number): boolean {
   const float32 = out instanceof Float32Array;
   // Float32 normals and uniforms are streams of their own, two values per block (simd-float32.ts).
-  if (distribution !== 'truncated_normal' && out instanceof Float32Array) {
-    return simdAvailable() && simdFloat32Fill(distribution, out, offset, k0, k1, a);
+  if (plan.distribution !== 'truncated_normal' && out instanceof Float32Array) {
+    return simdAvailable() && simdFloat32Fill(plan, out, offset);
   }
-  const kernel = simdKernel(distribution === 'truncated_normal' ? 'truncated' : distribution, float32);
+  const kernel = simdKernel(plan.distribution, float32);
   if (kernel === undefined) return false;
   const { run, u, slow, out: values } = kernel;
-  const [a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0] = a;
+  const { k0, k1 } = plan;
+  const [p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0] = wasmArguments(plan);
   const n = out.length;
   for (let j = 0; j < n; ) {
     // A block never crosses a change of the counter's high word.
@@ -513,18 +466,20 @@ export function simdFill(
     const c0 = Math.floor(index / TWO_POW_32);
     const c1 = index - c0 * TWO_POW_32;
     const count = Math.min(n - j, SIMD_BLOCK, TWO_POW_32 - c1);
-    const listed = run(k0, k1, c0, c1, count, a0, a1, a2, a3, a4, a5, a6);
+    const listed = run(k0, k1, c0, c1, count, p0, p1, p2, p3, p4, p5, p6);
     out.set(values.subarray(0, count), j);
-    // Elements whose tail probability is subnormal or 0: normalQuantile in JavaScript (subnormal logarithms).
+    // Elements whose tail probability is subnormal or 0 (none for uniforms): normalQuantile in JavaScript
+    // (subnormal logarithms).
     for (let t = 0; t < listed; t++) {
       const i = slow[t]!;
       if (i >= count) continue;
-      if (distribution === 'normal') {
-        out[j + i] = a0 + a1 * normalQuantile(u[i]!);
-      } else {
-        const z = a2 * normalQuantile(a0 + a1 * u[i]!);
-        const x = float32 ? Math.fround(a3 + a4 * z) : a3 + a4 * z;
-        out[j + i] = x < a5 ? a5 : x > a6 ? a6 : x;
+      if (plan.distribution === 'normal') {
+        out[j + i] = plan.mean + plan.std * normalQuantile(u[i]!);
+      } else if (plan.distribution === 'truncated_normal') {
+        const { base, mass, sign, mean, std, bottom, top } = plan;
+        const z = sign * normalQuantile(base + mass * u[i]!);
+        const x = float32 ? Math.fround(mean + std * z) : mean + std * z;
+        out[j + i] = x < bottom ? bottom : x > top ? top : x;
       }
     }
     j += count;

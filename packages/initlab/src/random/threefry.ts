@@ -9,6 +9,16 @@
 /** Key-schedule parity constant of Threefish/Threefry for 32-bit words (Random123 `SKEIN_KS_PARITY32`). */
 export const THREEFRY_PARITY = 0x1bd11bda;
 
+// The powers of two of the streams' word arithmetic (exact doubles), defined once for every sampler module.
+/** 2^32: stream index i has the counter (⌊i / 2^32⌋, i mod 2^32). */
+export const TWO_POW_32 = 4294967296;
+/** 2^26: the weight of the first word's top 26 bits in a 52-bit uniform. */
+export const TWO_POW_26 = 67108864;
+/** 2^-52: the spacing of the 52-bit open-interval uniforms. */
+export const TWO_POW_M52 = 2.220446049250313e-16;
+/** 2^-32: the spacing of the float32 streams' 32-bit uniforms. */
+export const TWO_POW_M32 = 2.3283064365386963e-10;
+
 /**
  * Computes one Threefry-2x32-20 block and writes its two 32-bit output words to `out[at]` and `out[at + 1]`.
  *

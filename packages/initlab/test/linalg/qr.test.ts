@@ -13,8 +13,8 @@ function matmul(a: Float64Array, b: Float64Array, p: number, k: number, q: numbe
   const c = new Float64Array(p * q);
   for (let i = 0; i < p; i++) {
     for (let l = 0; l < k; l++) {
-      const ail = a[i * k + l];
-      for (let j = 0; j < q; j++) c[i * q + j] += ail * b[l * q + j];
+      const ail = a[i * k + l]!;
+      for (let j = 0; j < q; j++) c[i * q + j]! += ail * b[l * q + j]!;
     }
   }
   return c;
@@ -23,7 +23,7 @@ function matmul(a: Float64Array, b: Float64Array, p: number, k: number, q: numbe
 /** Aᵀ for row-major A (p × q). */
 function transposed(a: Float64Array, p: number, q: number): Float64Array {
   const t = new Float64Array(p * q);
-  for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) t[j * p + i] = a[i * q + j];
+  for (let i = 0; i < p; i++) for (let j = 0; j < q; j++) t[j * p + i] = a[i * q + j]!;
   return t;
 }
 
@@ -36,14 +36,14 @@ function maxAbs(a: Float64Array): number {
 function maxAbsDiff(a: Float64Array, b: Float64Array): number {
   assert.equal(a.length, b.length);
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
 
 /** ‖QᵀQ − I‖_max for row-major Q (rows × cols). */
 function orthogonalityError(q: Float64Array, rows: number, cols: number): number {
   const g = matmul(transposed(q, rows, cols), q, cols, rows, cols);
-  for (let j = 0; j < cols; j++) g[j * cols + j] -= 1;
+  for (let j = 0; j < cols; j++) g[j * cols + j]! -= 1;
   return maxAbs(g);
 }
 
@@ -51,7 +51,7 @@ function orthogonalityError(q: Float64Array, rows: number, cols: number): number
 function signCorrected(q: Float64Array, r: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(q);
   for (let j = 0; j < cols; j++) {
-    if (r[j * cols + j] < 0) for (let i = 0; i < rows; i++) out[i * cols + j] = -out[i * cols + j];
+    if (r[j * cols + j]! < 0) for (let i = 0; i < rows; i++) out[i * cols + j] = -out[i * cols + j]!;
   }
   return out;
 }
@@ -62,14 +62,14 @@ function gramSchmidt(a: Float64Array, rows: number, cols: number): Float64Array 
   for (let j = 0; j < cols; j++) {
     for (let k = 0; k < j; k++) {
       let dot = 0;
-      for (let i = 0; i < rows; i++) dot += q[i * cols + k] * q[i * cols + j];
-      for (let i = 0; i < rows; i++) q[i * cols + j] -= dot * q[i * cols + k];
+      for (let i = 0; i < rows; i++) dot += q[i * cols + k]! * q[i * cols + j]!;
+      for (let i = 0; i < rows; i++) q[i * cols + j]! -= dot * q[i * cols + k]!;
     }
     let norm = 0;
-    for (let i = 0; i < rows; i++) norm += q[i * cols + j] ** 2;
+    for (let i = 0; i < rows; i++) norm += q[i * cols + j]! ** 2;
     norm = Math.sqrt(norm);
     assert.ok(norm > 0, 'gramSchmidt needs a full-rank input');
-    for (let i = 0; i < rows; i++) q[i * cols + j] /= norm;
+    for (let i = 0; i < rows; i++) q[i * cols + j]! /= norm;
   }
   return q;
 }
@@ -77,7 +77,7 @@ function gramSchmidt(a: Float64Array, rows: number, cols: number): Float64Array 
 /** A with column `to` replaced by a copy of column `from`: rank-deficient. */
 function withDuplicatedColumn(a: Float64Array, rows: number, cols: number, from: number, to: number): Float64Array {
   const out = new Float64Array(a);
-  for (let i = 0; i < rows; i++) out[i * cols + to] = out[i * cols + from];
+  for (let i = 0; i < rows; i++) out[i * cols + to] = out[i * cols + from]!;
   return out;
 }
 
@@ -147,8 +147,8 @@ for (const { name, rows, cols, a, fullRank } of cases) {
     // diag(resultᵀA) = diag(D R) = |diag R| ≥ 0 (up to rounding when R_jj is zero in exact arithmetic).
     const projected = matmul(transposed(result, rows, cols), a, cols, rows, cols);
     for (let j = 0; j < cols; j++) {
-      const djj = projected[j * cols + j];
-      const rjj = Math.abs(r[j * cols + j]);
+      const djj = projected[j * cols + j]!;
+      const rjj = Math.abs(r[j * cols + j]!);
       assert.ok(djj >= (fullRank ? 0 : -1e-12 * maxAbs(a)), `diag(resultᵀA)[${j}] = ${djj}`);
       assert.ok(Math.abs(djj - rjj) <= 1e-12 * maxAbs(a) * rows, `diag(resultᵀA)[${j}] = ${djj} vs |R_jj| = ${rjj}`);
     }

@@ -11,23 +11,23 @@ import { normal32At } from '../../src/random/box-muller.ts';
 
 /** Fills `out` as the plan says, element by element, on the reference path. */
 export function referenceFill(plan: FillPlan, out: FloatArray): void {
-  const { k0, k1, offset, args: a } = plan;
+  const { k0, k1, offset } = plan;
   if (plan.distribution === 'uniform') {
-    const [low, width, top] = a as [number, number, number];
+    const { low, width, top } = plan;
     const at = out instanceof Float32Array ? uniform32At : uniformAt;
     for (let j = 0; j < out.length; j++) {
       const x = low + width * at(k0, k1, offset + j);
       out[j] = x < top ? x : top;
     }
   } else if (plan.distribution === 'normal') {
-    const [mean, std] = a as [number, number];
+    const { mean, std } = plan;
     if (out instanceof Float32Array) {
       for (let j = 0; j < out.length; j++) out[j] = mean + std * normal32At(k0, k1, offset + j);
     } else {
       for (let j = 0; j < out.length; j++) out[j] = mean + std * normalQuantile(uniformAt(k0, k1, offset + j));
     }
   } else {
-    const [base, mass, sign, mean, std, bottom, top] = a as [number, number, number, number, number, number, number];
+    const { base, mass, sign, mean, std, bottom, top } = plan;
     const float32 = out instanceof Float32Array;
     for (let j = 0; j < out.length; j++) {
       const z = sign * normalQuantile(base + mass * uniformAt(k0, k1, offset + j));
