@@ -3,9 +3,12 @@
  * (`layer.weights` for names and shapes, `layer.setWeights` to write), with a report of what was done.
  */
 import * as tf from '@tensorflow/tfjs';
-import { fold, InitError, type Initializer, type Key } from '../../index.ts';
+import { describeValue, fail } from '../../errors.ts';
+import { fold, type Initializer, type Key } from '../../index.ts';
 import {
   blockShape,
+  checkOptions,
+  isPlainObject,
   resolveRoot,
   toInitializer,
   weightValues,
@@ -93,6 +96,7 @@ const ROLES: Readonly<Record<string, string>> = {
  * `recurrentInitializer`, `depthwiseInitializer`, `pointwiseInitializer`). `fc1/kernel` → `kernel`.
  */
 export function weightRole(weightName: string): string {
+  if (typeof weightName !== 'string') fail('invalid_argument', 'weightRole', 'weightName', "a TF.js weight name such as 'fc1/kernel'", weightName);
   const last = weightName.slice(weightName.lastIndexOf('/') + 1);
   return ROLES[last] ?? last;
 }
@@ -103,6 +107,10 @@ export function weightRole(weightName: string): string {
  * `bidi/forward_lstm/recurrent_kernel` → `[bidi, forward_lstm, recurrent]`, so both directions differ).
  */
 export function weightPath(layerPath: readonly string[], layerName: string, weightName: string): string[] {
+  const where = 'weightPath';
+  if (!Array.isArray(layerPath) || !layerPath.every((s) => typeof s === 'string')) fail('invalid_argument', where, 'layerPath', 'an array of layer names', layerPath);
+  if (typeof layerName !== 'string') fail('invalid_argument', where, 'layerName', 'a string', layerName);
+  if (typeof weightName !== 'string') fail('invalid_argument', where, 'weightName', "a TF.js weight name such as 'fc1/kernel'", weightName);
   const segments = weightName.split('/').filter((s) => s.length > 0);
   if (segments.length > 1 && segments[0] === layerName) segments.shift();
   const middle = segments.slice(0, -1);
@@ -150,21 +158,18 @@ function gateCount(shape: readonly number[]): number {
  * ```
  */
 export function initializeModel(model: tf.LayersModel, options: InitializeModelOptions): InitReport {
-  const root = resolveRoot(options, 'initializeModel');
-  const rules = options.rules;
-  if (rules === null || typeof rules !== 'object' || Array.isArray(rules)) {
-    throw new InitError('invalid_option', 'rules', `initializeModel: rules must be an object {key: initializer}; got ${String(rules)}.`);
-  }
+  const where = 'initializeModel';
+  checkModel(model, where);
+  checkOptions(options, where, INITIALIZE_MODEL_KEYS, '{seed | key, rules, recurrent?, depthwise?}');
+  const root = resolveRoot(options, where);
+  const rules: unknown = options.rules;
+  if (!isPlainObject(rules)) fail('invalid_option', where, 'options.rules', "an object {key: initializer}, e.g. {Dense: 'he_normal'}", rules);
   const resolved = new Map<string, Initializer>();
-  for (const [key, value] of Object.entries(rules)) resolved.set(key, toInitializer(value, `initializeModel: rule '${key}'`));
+  for (const [key, value] of Object.entries(rules)) resolved.set(key, toInitializer(value, where, `options.rules[${describeValue(key)}]`));
   const recurrent = options.recurrent ?? 'whole';
   const depthwise = options.depthwise ?? 'keras';
-  if (recurrent !== 'whole' && recurrent !== 'per_gate') {
-    throw new InitError('invalid_option', 'recurrent', `initializeModel: recurrent must be 'whole' or 'per_gate'; got ${String(recurrent)}.`);
-  }
-  if (depthwise !== 'keras' && depthwise !== 'per_channel') {
-    throw new InitError('invalid_option', 'depthwise', `initializeModel: depthwise must be 'keras' or 'per_channel'; got ${String(depthwise)}.`);
-  }
+  if (recurrent !== 'whole' && recurrent !== 'per_gate') fail('invalid_option', where, 'options.recurrent', "'whole' or 'per_gate'", recurrent);
+  if (depthwise !== 'keras' && depthwise !== 'per_channel') fail('invalid_option', where, 'options.depthwise', "'keras' or 'per_channel'", depthwise);
   const used = new Set<string>();
   const entries: InitReportEntry[] = [];
   // First compute every new value (so a bad shape throws before anything is written), then write layer by layer.
@@ -224,11 +229,23 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
   return { entries, unusedRules: [...resolved.keys()].filter((k) => !used.has(k)) };
 }
 
+/** The keys {@link initializeModel} accepts in its options. */
+const INITIALIZE_MODEL_KEYS: readonly string[] = ['seed', 'key', 'rules', 'recurrent', 'depthwise'];
+
+/** Checks that `model` is a TF.js LayersModel; a Promise (an `await` forgotten on `loadLayersModel`) is named as such. */
+function checkModel(model: unknown, where: string): asserts model is tf.LayersModel {
+  if (model instanceof tf.LayersModel) return;
+  const thenable = model !== null && (typeof model === 'object' || typeof model === 'function') && typeof (model as { then?: unknown }).then === 'function';
+  if (thenable) fail('invalid_argument', where, 'model', 'a TF.js LayersModel (did you forget await?)', model);
+  fail('invalid_argument', where, 'model', 'a TF.js LayersModel (tf.sequential, tf.model or a loaded model)', model);
+}
+
 /**
  * Formats an {@link InitReport} as an aligned text table: weight, shape, rule → initializer, target std, actual
  * std (and the unused rule keys, if any).
  */
 export function formatInitReport(report: InitReport): string {
+  checkReport(report);
   const rows = report.entries.map((e) => [
     e.weight,
     `[${e.shape.join(', ')}]`,
@@ -254,4 +271,29 @@ function moments(values: ArrayLike<number>): { mean: number; std: number } {
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
   return { mean, std: Math.sqrt(squares / n) };
+}
+
+/** Checks the parts of an {@link InitReport} that {@link formatInitReport} reads. */
+function checkReport(report: unknown): asserts report is InitReport {
+  const where = 'formatInitReport';
+  const shape = 'an InitReport {entries, unusedRules} from initializeModel';
+  if (report === null || typeof report !== 'object') fail('invalid_argument', where, 'report', shape, report);
+  const { entries, unusedRules } = report as { entries?: unknown; unusedRules?: unknown };
+  if (!Array.isArray(entries)) fail('invalid_argument', where, 'report.entries', 'an array of InitReportEntry', entries);
+  if (!Array.isArray(unusedRules) || !unusedRules.every((r) => typeof r === 'string')) {
+    fail('invalid_argument', where, 'report.unusedRules', 'an array of rule keys', unusedRules);
+  }
+  entries.forEach((entry: unknown, i) => {
+    const e = entry as Partial<Record<keyof InitReportEntry, unknown>> | null;
+    const std = (x: unknown): boolean => x !== null && typeof x === 'object' && typeof (x as { std?: unknown }).std === 'number';
+    const ok =
+      e !== null &&
+      typeof e === 'object' &&
+      typeof e.weight === 'string' &&
+      Array.isArray(e.shape) &&
+      (e.rule === null || typeof e.rule === 'string') &&
+      (e.target === null || std(e.target)) &&
+      std(e.actual);
+    if (!ok) fail('invalid_argument', where, `report.entries[${i}]`, 'an InitReportEntry {weight, shape, rule, spec, target, actual, ...}', entry);
+  });
 }
