@@ -18,6 +18,7 @@ export {
   tfjsInitializer,
   type BlockOptions,
   type InitializerLike,
+  type InitlabInitializerState,
   type RootOptions,
   type TfjsInitializerBase,
   type TfjsInitializerOptions,

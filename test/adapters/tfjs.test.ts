@@ -464,6 +464,22 @@ describe('TF.js adapter on the cpu backend', () => {
     large.dispose();
   });
 
+  it('no round trip: tfjsInitializer keeps the given initializer object; fromConfig decodes once and gives the same state', () => {
+    const he = fromSpec({ name: 'he_normal', nonlinearity: 'leaky_relu', negativeSlope: 0.2 });
+    const init = tfjsInitializer(he, { seed: 9, path: ['enc', 2, 'kernel'], gates: 2 });
+    assert.equal(init.initializer, he, 'the very initializer given (not rebuilt from its spec)');
+    assert.deepEqual(init.key, fold(keyFromSeed(9), ['enc', 2, 'kernel']));
+    const rebuilt = InitlabInitializer.fromConfig(InitlabInitializer, JSON.parse(JSON.stringify(init.getConfig())) as tf.serialization.ConfigDict);
+    assert.deepEqual(rebuilt.getConfig(), init.getConfig());
+    assert.deepEqual(rebuilt.initializer.spec, he.spec);
+    assert.deepEqual([rebuilt.root, rebuilt.path, rebuilt.key], [init.root, init.path, init.key]);
+    const a = init.apply([6, 8]);
+    const b = rebuilt.apply([6, 8]);
+    assertSameBits(b.dataSync(), a.dataSync(), 'apply after fromConfig');
+    a.dispose();
+    b.dispose();
+  });
+
   it('getConfig: spec, seed or key words, path, block options; TF.js-proof strings; validation errors', () => {
     const init = tfjsInitializer({ name: 'variance_scaling', mode: 'fan_avg', distribution: 'uniform' }, { seed: 7, path: 'dense_1/kernel' });
     assert.ok(init instanceof InitlabInitializer);
@@ -744,6 +760,14 @@ describe('TF.js adapter: argument validation', () => {
     { what: 'fromConfig: path not an array', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: 'fc/kernel' }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.path' },
     { what: 'fromConfig: empty path segment', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: [{ name: '' }] }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.path[0]' },
     { what: 'fromConfig: gates 0', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), gates: 0 }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.gates' },
+    { what: 'new with a config (not a state)', call: () => new InitlabInitializer(untyped(goodConfig())), code: 'invalid_argument', where: TFJS_CLASS_NAME, parameter: 'state' },
+    {
+      what: 'new with a state made elsewhere',
+      call: () => new InitlabInitializer({ init: fromSpec({ name: 'zeros' }), seed: 1, root: keyFromSeed(1), path: ['a'], key: fold(1, ['a']), gates: 1, perChannel: false }),
+      code: 'invalid_argument',
+      where: TFJS_CLASS_NAME,
+      parameter: 'state',
+    },
     // formatInitReport, weightRole, weightPath
     { what: 'no report', call: () => formatInitReport(untyped(undefined)), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report' },
     { what: 'report.entries not an array', call: () => formatInitReport(untyped({ entries: 5, unusedRules: [] })), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report.entries' },

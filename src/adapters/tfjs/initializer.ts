@@ -59,15 +59,36 @@ export interface TfjsInitializerOptions extends RootOptions, BlockOptions {
   readonly path: WeightPath;
 }
 
-/** Resolved state of an {@link InitlabInitializer}. */
-interface Resolved {
+/**
+ * The resolved, validated state of an {@link InitlabInitializer}. Only {@link tfjsInitializer} and
+ * {@link InitlabInitializer.fromConfig} make one (each validates its input once, then builds this); the class's
+ * constructor takes it as it is and rejects any object that they did not make.
+ */
+export interface InitlabInitializerState {
+  /** The initlab initializer. */
   readonly init: Initializer;
   /** The seed as given when it was a safe integer (kept for a readable config); undefined otherwise. */
   readonly seed: number | undefined;
+  /** The root key (from the seed or given). */
   readonly root: Key;
+  /** The weight's path segments. */
   readonly path: readonly (string | number)[];
+  /** The weight's key: `fold(root, path)`. */
+  readonly key: Key;
+  /** Column blocks of a rank-2 weight (1: the whole weight). */
   readonly gates: number;
+  /** Whether each input channel of a depthwise kernel is drawn alone. */
   readonly perChannel: boolean;
+}
+
+/** The states this module built (so the constructor can tell them from objects made elsewhere). */
+const STATES = new WeakSet<InitlabInitializerState>();
+
+/** Freezes and registers the state of validated parts, deriving the weight's key `fold(root, path)` once. */
+function makeState(parts: Omit<InitlabInitializerState, 'key'>): InitlabInitializerState {
+  const state = Object.freeze({ ...parts, key: fold(parts.root, parts.path) });
+  STATES.add(state);
+  return state;
 }
 
 // tfjs-layers' Initializer base (not exported): the prototype of Zeros.prototype. Relies on an internal; the tests
@@ -79,18 +100,34 @@ const TfjsInitializerClass = Object.getPrototypeOf(Object.getPrototypeOf(tf.init
  *
  * `apply(shape)` returns `tf.tensor(values, shape)` with `values = init(shape, fold(root, path), {layout: 'tf'})`
  * from the core, bit for bit (or the block-wise variants of {@link tfjsInitializer}). Build instances with
- * {@link tfjsInitializer}; TF.js rebuilds them from JSON through {@link InitlabInitializer.fromConfig}.
+ * {@link tfjsInitializer}; TF.js rebuilds them from JSON through {@link InitlabInitializer.fromConfig}
+ * (decode the config, then construct). Either way the state is derived and validated once.
+ *
+ * @example
+ * ```ts
+ * const init = tfjsInitializer('orthogonal', { seed: 7, path: 'lstm/recurrent', gates: 4 });
+ * init.getConfig(); // {spec: {name: 'orthogonal', gain: 1}, seed: 7, path: [{name: 'lstm'}, {name: 'recurrent'}], gates: 4, perChannel: false}
+ * InitlabInitializer.fromConfig(InitlabInitializer, init.getConfig()).key; // equals init.key
+ * ```
  */
 export class InitlabInitializer extends TfjsInitializerClass {
   /** TF.js class name used by `registerClass` and in model JSON. */
   static className = TFJS_CLASS_NAME;
 
-  readonly #state: Resolved;
+  readonly #state: InitlabInitializerState;
 
-  /** @param config - The object `getConfig()` returns (also after a JSON round trip through TF.js). */
-  constructor(config: tf.serialization.ConfigDict) {
+  /**
+   * Wraps a state that {@link tfjsInitializer} or {@link InitlabInitializer.fromConfig} built; it is not checked
+   * or derived again. Call those two rather than `new`.
+   *
+   * @throws InitError `invalid_argument` for any other object (a config included: use `fromConfig` for that).
+   */
+  constructor(state: InitlabInitializerState) {
     super();
-    this.#state = decodeConfig(config);
+    if (!STATES.has(state)) {
+      fail('invalid_argument', CLASS_WHERE, 'state', 'the state made by tfjsInitializer or InitlabInitializer.fromConfig (a config goes to fromConfig)', state);
+    }
+    this.#state = state;
   }
 
   /** The initlab initializer. */
@@ -110,7 +147,7 @@ export class InitlabInitializer extends TfjsInitializerClass {
 
   /** The key this weight is drawn from: `fold(root, path)`. */
   get key(): Key {
-    return fold(this.#state.root, this.#state.path);
+    return this.#state.key;
   }
 
   /**
@@ -122,7 +159,7 @@ export class InitlabInitializer extends TfjsInitializerClass {
   override apply(shape: (number | null)[], dtype?: tf.DataType): tf.Tensor {
     if (dtype !== undefined && dtype !== 'float32') fail('invalid_option', CLASS_WHERE, 'dtype', "'float32'", dtype);
     const dims = checkDims(shape);
-    const values = weightValues(this.#state.init, dims, this.key, this.#state);
+    const values = weightValues(this.#state.init, dims, this.#state.key, this.#state);
     return tf.tensor(values, dims, 'float32');
   }
 
@@ -139,9 +176,15 @@ export class InitlabInitializer extends TfjsInitializerClass {
     return encodeConfig(this.#state);
   }
 
-  /** Rebuilds an instance from {@link InitlabInitializer.getConfig}'s output (TF.js calls it when loading). */
+  /**
+   * Rebuilds an instance from {@link InitlabInitializer.getConfig}'s output, also after a JSON round trip through
+   * TF.js (which calls it when loading a model): decodes and validates the config once, then constructs.
+   *
+   * @param _cls - The class TF.js passes (unused).
+   * @throws InitError naming the bad field (`config.spec.std`, `config.seed`, `config.path[0]`, ...).
+   */
   static fromConfig(_cls: unknown, config: tf.serialization.ConfigDict): InitlabInitializer {
-    return new InitlabInitializer(config);
+    return new InitlabInitializer(decodeConfig(config));
   }
 }
 
@@ -213,7 +256,7 @@ export function tfjsInitializer(init: InitializerLike, options: TfjsInitializerO
   const path = normalizePath(options.path, where, 'options.path');
   const blocks = checkBlocks(options, where, 'options');
   const seed = typeof options.seed === 'number' ? options.seed : undefined;
-  return new InitlabInitializer(encodeConfig({ init: initializer, seed, root, path, ...blocks }));
+  return new InitlabInitializer(makeState({ init: initializer, seed, root, path, ...blocks }));
 }
 
 /** The `where` of errors raised by {@link InitlabInitializer} itself (its `apply` and `fromConfig`). */
@@ -365,7 +408,7 @@ function unwrap(value: unknown, parameter: string): string | number {
   return fail('invalid_option', CLASS_WHERE, parameter, 'a number or {name: string}', value);
 }
 
-function encodeConfig(state: Resolved): tf.serialization.ConfigDict {
+function encodeConfig(state: InitlabInitializerState): tf.serialization.ConfigDict {
   const { name, ...options } = state.init.spec;
   const spec: tf.serialization.ConfigDict = { name };
   for (const [option, value] of Object.entries(options)) spec[option] = wrap(value);
@@ -373,7 +416,7 @@ function encodeConfig(state: Resolved): tf.serialization.ConfigDict {
   return { spec, ...root, path: state.path.map(wrap), gates: state.gates, perChannel: state.perChannel };
 }
 
-function decodeConfig(config: unknown): Resolved {
+function decodeConfig(config: unknown): InitlabInitializerState {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     fail('invalid_argument', CLASS_WHERE, 'config', 'an object {spec, seed | k0 + k1, path, gates, perChannel}', config);
   }
@@ -400,5 +443,5 @@ function decodeConfig(config: unknown): Resolved {
   if (!Array.isArray(rawPath)) fail('invalid_option', CLASS_WHERE, 'config.path', 'an array', rawPath);
   const path = normalizePath(rawPath.map((segment, i) => unwrap(segment, `config.path[${i}]`)), CLASS_WHERE, 'config.path');
   const blocks = checkBlocks({ gates: (c['gates'] ?? undefined) as number, perChannel: (c['perChannel'] ?? undefined) as boolean }, CLASS_WHERE, 'config');
-  return { init, seed, root, path, ...blocks };
+  return makeState({ init, seed, root, path, ...blocks });
 }
