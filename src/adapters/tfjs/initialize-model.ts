@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeValue, fail } from '../../errors.ts';
-import { fold, type Initializer, type Key } from '../../index.ts';
+import { fold, formatNumber, moments, type Initializer, type Key } from '../../index.ts';
 import {
   blockShape,
   checkOptions,
@@ -70,7 +70,10 @@ export interface InitReportEntry {
   readonly formula: string | null;
   /** Expected mean and std of the elements (of each block when blocks are used); null when kept. */
   readonly target: { readonly mean: number; readonly std: number } | null;
-  /** Measured mean and (population) std of the weight's values after this call. */
+  /**
+   * Measured mean and population std of the weight's values after this call, from the core's `moments` (two-pass,
+   * float64, divisor n); NaN for a weight with no elements.
+   */
   readonly actual: { readonly mean: number; readonly std: number };
 }
 
@@ -94,6 +97,14 @@ const ROLES: Readonly<Record<string, string>> = {
  * The role of a weight from its TF.js name: the last `/` segment, with `recurrent_kernel` → `recurrent`,
  * `depthwise_kernel` → `depthwise`, `pointwise_kernel` → `pointwise` (the prefixes of the layer arguments
  * `recurrentInitializer`, `depthwiseInitializer`, `pointwiseInitializer`). `fc1/kernel` → `kernel`.
+ *
+ * @throws InitError `invalid_argument` when `weightName` is not a string.
+ *
+ * @example
+ * ```ts
+ * weightRole('lstm/recurrent_kernel'); // 'recurrent'
+ * weightRole('fc1/bias');              // 'bias'
+ * ```
  */
 export function weightRole(weightName: string): string {
   if (typeof weightName !== 'string') fail('invalid_argument', 'weightRole', 'weightName', "a TF.js weight name such as 'fc1/kernel'", weightName);
@@ -105,6 +116,14 @@ export function weightRole(weightName: string): string {
  * The path of a weight: the layer's path, then the segments of the weight's TF.js name after the layer name,
  * the last one shortened to its role (`fc1/kernel` → `[fc1, kernel]`; a Bidirectional LSTM's
  * `bidi/forward_lstm/recurrent_kernel` → `[bidi, forward_lstm, recurrent]`, so both directions differ).
+ *
+ * @throws InitError `invalid_argument` for a layer path that is not an array of strings, or a non-string name.
+ *
+ * @example
+ * ```ts
+ * weightPath([], 'bidi', 'bidi/forward_lstm/recurrent_kernel'); // ['bidi', 'forward_lstm', 'recurrent']
+ * weightPath(['encoder'], 'fc1', 'fc1/kernel');                 // ['encoder', 'fc1', 'kernel']
+ * ```
  */
 export function weightPath(layerPath: readonly string[], layerName: string, weightName: string): string[] {
   const where = 'weightPath';
@@ -192,7 +211,7 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
       if (rule === null) {
         values.push(null);
         const kept = variable.read().dataSync();
-        entries.push({ ...base, rule, spec: null, path: null, gates: 1, perChannel: false, formula: null, target: null, actual: moments(kept) });
+        entries.push({ ...base, rule, spec: null, path: null, gates: 1, perChannel: false, formula: null, target: null, actual: measured(kept) });
         return;
       }
       used.add(rule);
@@ -214,7 +233,7 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
         ...blocks,
         formula: description.formula,
         target: { mean: description.mean, std: description.std },
-        actual: moments(weight),
+        actual: measured(weight),
       });
     });
     if (values.some((v) => v !== null)) writes.push({ layer, values });
@@ -241,8 +260,20 @@ function checkModel(model: unknown, where: string): asserts model is tf.LayersMo
 }
 
 /**
- * Formats an {@link InitReport} as an aligned text table: weight, shape, rule → initializer, target std, actual
- * std (and the unused rule keys, if any).
+ * Formats an {@link InitReport} as an aligned text table, one row per weight: TF.js weight name, shape,
+ * `rule → initializer` (or `(kept)`), target std and actual std, each std through the core's `formatNumber`
+ * (6 significant digits, `–` for NaN); then a line with the unused rule keys, if any.
+ *
+ * @throws InitError `invalid_argument` when `report` is not an {@link InitReport}.
+ *
+ * @example
+ * ```ts
+ * const model = tf.sequential({ layers: [tf.layers.dense({ name: 'fc1', units: 256, inputShape: [784] })] });
+ * console.log(formatInitReport(initializeModel(model, { seed: 42, rules: { Dense: 'he_normal', bias: 'zeros' } })));
+ * // weight      shape       rule → initializer  target std  actual std
+ * // fc1/kernel  [784, 256]  Dense → he_normal   0.0505076   0.0505195
+ * // fc1/bias    [256]       bias → zeros        0           0
+ * ```
  */
 export function formatInitReport(report: InitReport): string {
   checkReport(report);
@@ -250,8 +281,8 @@ export function formatInitReport(report: InitReport): string {
     e.weight,
     `[${e.shape.join(', ')}]`,
     e.rule === null ? '(kept)' : `${e.rule} → ${String(e.spec?.name)}${e.gates > 1 ? ` ×${e.gates} gates` : ''}${e.perChannel ? ' per channel' : ''}`,
-    e.target === null ? '' : e.target.std.toPrecision(4),
-    e.actual.std.toPrecision(4),
+    e.target === null ? '' : formatNumber(e.target.std),
+    formatNumber(e.actual.std),
   ]);
   const header = ['weight', 'shape', 'rule → initializer', 'target std', 'actual std'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -261,16 +292,10 @@ export function formatInitReport(report: InitReport): string {
   return lines.join('\n');
 }
 
-/** Mean and population std, accumulated in float64. */
-function moments(values: ArrayLike<number>): { mean: number; std: number } {
-  const n = values.length;
-  if (n === 0) return { mean: 0, std: 0 };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
-  return { mean, std: Math.sqrt(squares / n) };
+/** Mean and population std of a weight's values (the core's {@link moments}), as the report holds them. */
+function measured(values: ArrayLike<number>): { mean: number; std: number } {
+  const { mean, std } = moments(values);
+  return { mean, std };
 }
 
 /** Checks the parts of an {@link InitReport} that {@link formatInitReport} reads. */

@@ -194,6 +194,12 @@ export class InitlabInitializer extends TfjsInitializerClass {
  * Importing `initlab/tfjs` registers it already; call this before `tf.loadLayersModel` / `tf.models.modelFromJSON`
  * in a program that does not otherwise use this module's exports (a bundler may drop an import that is only
  * there for its side effect). Idempotent.
+ *
+ * @example
+ * ```ts
+ * registerTfjsInitializer();
+ * const model = await tf.loadLayersModel('file://model/model.json'); // its initlab>Initializer configs resolve
+ * ```
  */
 export function registerTfjsInitializer(): void {
   tf.serialization.registerClass(InitlabInitializer, 'initlab', 'Initializer');
