@@ -6,7 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import * as tfCore from '@tensorflow/tfjs-core';
+import * as tfLayers from '@tensorflow/tfjs-layers';
 import { setupBackend } from '../../lab/engine/backend.ts';
 import {
   formatInitReport,
@@ -790,6 +795,34 @@ describe('TF.js adapter: argument validation', () => {
       });
     });
   }
+});
+
+describe('TF.js adapter: peers', () => {
+  it('imports only @tensorflow/tfjs-core and @tensorflow/tfjs-layers, never the @tensorflow/tfjs bundle', () => {
+    const folder = fileURLToPath(new URL('../../../src/adapters', import.meta.url));
+    const files = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length >= 3, files.join(', '));
+    const packages = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(join(folder, file), 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)[^;]*?from\s*'([^'.][^']*)'/gm)) packages.add(m[1]!);
+    }
+    assert.deepEqual([...packages].sort(), ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']);
+  });
+
+  it('the class registered through tfjs-core is the one the @tensorflow/tfjs bundle deserializes with (one tfjs-core instance)', async () => {
+    assert.equal(tf.serialization, tfCore.serialization);
+    assert.equal(tf.LayersModel, tfLayers.LayersModel);
+    const registered = tfCore.serialization.SerializationMap.getMap().classNameMap[TFJS_CLASS_NAME];
+    assert.equal(registered?.[0], InitlabInitializer);
+    // modelFromJSON of the bundle finds the class through the registry that tfjs-core holds.
+    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], kernelInitializer: tfjsInitializer('he_normal', { seed: 1, path: 'd/kernel' }) })] });
+    const rebuilt = await tf.models.modelFromJSON(JSON.parse(model.toJSON() as string) as tf.serialization.ConfigDict);
+    assert.equal((rebuilt.layers[0]!.getConfig()['kernelInitializer'] as { className?: string }).className, TFJS_CLASS_NAME);
+    assertSameBits(rebuilt.layers[0]!.getWeights()[0]!.dataSync(), model.layers[0]!.getWeights()[0]!.dataSync(), 'kernel after modelFromJSON');
+    model.dispose();
+    rebuilt.dispose();
+  });
 });
 
 describe('TF.js adapter on the wasm backend', () => {

@@ -2,7 +2,8 @@
  * (Re)initializing an existing TF.js model in place from a root seed and a rule set, through public API only
  * (`layer.weights` for names and shapes, `layer.setWeights` to write), with a report of what was done.
  */
-import * as tf from '@tensorflow/tfjs';
+import { tensor } from '@tensorflow/tfjs-core';
+import { LayersModel, type layers } from '@tensorflow/tfjs-layers';
 import { describeValue, fail } from '../../errors.ts';
 import { fold, formatNumber, moments, type Initializer, type Key } from '../../index.ts';
 import {
@@ -176,7 +177,7 @@ function gateCount(shape: readonly number[]): number {
  * console.log(formatInitReport(report));
  * ```
  */
-export function initializeModel(model: tf.LayersModel, options: InitializeModelOptions): InitReport {
+export function initializeModel(model: LayersModel, options: InitializeModelOptions): InitReport {
   const where = 'initializeModel';
   checkModel(model, where);
   checkOptions(options, where, INITIALIZE_MODEL_KEYS, '{seed | key, rules, recurrent?, depthwise?}');
@@ -192,10 +193,10 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
   const used = new Set<string>();
   const entries: InitReportEntry[] = [];
   // First compute every new value (so a bad shape throws before anything is written), then write layer by layer.
-  const writes: { layer: tf.layers.Layer; values: (Float32Array | null)[] }[] = [];
-  const visit = (layer: tf.layers.Layer, prefix: readonly string[]): void => {
+  const writes: { layer: layers.Layer; values: (Float32Array | null)[] }[] = [];
+  const visit = (layer: layers.Layer, prefix: readonly string[]): void => {
     const layerPath = [...prefix, layer.name];
-    if (layer instanceof tf.LayersModel) {
+    if (layer instanceof LayersModel) {
       for (const inner of layer.layers) visit(inner, layerPath);
       return;
     }
@@ -241,7 +242,7 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
   for (const layer of model.layers) visit(layer, []);
   for (const { layer, values } of writes) {
     const variables = layer.weights;
-    const created = values.map((v, i) => (v === null ? null : tf.tensor(v, variables[i]!.shape as number[], 'float32')));
+    const created = values.map((v, i) => (v === null ? null : tensor(v, variables[i]!.shape as number[], 'float32')));
     layer.setWeights(created.map((t, i) => t ?? variables[i]!.read()));
     for (const t of created) t?.dispose();
   }
@@ -252,8 +253,8 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
 const INITIALIZE_MODEL_KEYS: readonly string[] = ['seed', 'key', 'rules', 'recurrent', 'depthwise'];
 
 /** Checks that `model` is a TF.js LayersModel; a Promise (an `await` forgotten on `loadLayersModel`) is named as such. */
-function checkModel(model: unknown, where: string): asserts model is tf.LayersModel {
-  if (model instanceof tf.LayersModel) return;
+function checkModel(model: unknown, where: string): asserts model is LayersModel {
+  if (model instanceof LayersModel) return;
   const thenable = model !== null && (typeof model === 'object' || typeof model === 'function') && typeof (model as { then?: unknown }).then === 'function';
   if (thenable) fail('invalid_argument', where, 'model', 'a TF.js LayersModel (did you forget await?)', model);
   fail('invalid_argument', where, 'model', 'a TF.js LayersModel (tf.sequential, tf.model or a loaded model)', model);

@@ -7,7 +7,8 @@
  * A duck-typed `{apply}` object is rejected by the layers ("Improper config format"), and a class that does not
  * extend the base fails `getInitializer`'s `instanceof Initializer` test, so the subclass is required.
  */
-import * as tf from '@tensorflow/tfjs';
+import { serialization, tensor, type DataType, type Tensor } from '@tensorflow/tfjs-core';
+import { initializers } from '@tensorflow/tfjs-layers';
 import { fail, InitError } from '../../errors.ts';
 import {
   fold,
@@ -22,7 +23,7 @@ import {
 } from '../../index.ts';
 
 /** tfjs-layers' `Initializer` instance type (its class is not exported; this names it through a factory). */
-export type TfjsInitializerBase = ReturnType<typeof tf.initializers.zeros>;
+export type TfjsInitializerBase = ReturnType<typeof initializers.zeros>;
 
 /** What the adapter accepts as an initializer: an initlab initializer, its JSON spec, or a name (`'he_normal'`). */
 export type InitializerLike = Initializer | InitializerSpec | string;
@@ -93,7 +94,7 @@ function makeState(parts: Omit<InitlabInitializerState, 'key'>): InitlabInitiali
 
 // tfjs-layers' Initializer base (not exported): the prototype of Zeros.prototype. Relies on an internal; the tests
 // pin it by using instances as layer initializers and round-tripping them through toJSON.
-const TfjsInitializerClass = Object.getPrototypeOf(Object.getPrototypeOf(tf.initializers.zeros())).constructor as abstract new () => TfjsInitializerBase;
+const TfjsInitializerClass = Object.getPrototypeOf(Object.getPrototypeOf(initializers.zeros())).constructor as abstract new () => TfjsInitializerBase;
 
 /**
  * An initlab initializer as a TF.js layers initializer (registered as `'initlab>Initializer'`).
@@ -156,11 +157,11 @@ export class InitlabInitializer extends TfjsInitializerClass {
    *
    * @throws InitError for a dtype other than float32, or a shape that the initializer or the block options reject.
    */
-  override apply(shape: (number | null)[], dtype?: tf.DataType): tf.Tensor {
+  override apply(shape: (number | null)[], dtype?: DataType): Tensor {
     if (dtype !== undefined && dtype !== 'float32') fail('invalid_option', CLASS_WHERE, 'dtype', "'float32'", dtype);
     const dims = checkDims(shape);
     const values = weightValues(this.#state.init, dims, this.#state.key, this.#state);
-    return tf.tensor(values, dims, 'float32');
+    return tensor(values, dims, 'float32');
   }
 
   /**
@@ -172,7 +173,7 @@ export class InitlabInitializer extends TfjsInitializerClass {
    * stored as `{name: segment}`. A safe-integer seed is stored as `seed`; a bigint seed or a key as its two
    * 32-bit words `k0`, `k1` (numbers, so the config is plain JSON).
    */
-  override getConfig(): tf.serialization.ConfigDict {
+  override getConfig(): serialization.ConfigDict {
     return encodeConfig(this.#state);
   }
 
@@ -183,7 +184,7 @@ export class InitlabInitializer extends TfjsInitializerClass {
    * @param _cls - The class TF.js passes (unused).
    * @throws InitError naming the bad field (`config.spec.std`, `config.seed`, `config.path[0]`, ...).
    */
-  static fromConfig(_cls: unknown, config: tf.serialization.ConfigDict): InitlabInitializer {
+  static fromConfig(_cls: unknown, config: serialization.ConfigDict): InitlabInitializer {
     return new InitlabInitializer(decodeConfig(config));
   }
 }
@@ -202,7 +203,7 @@ export class InitlabInitializer extends TfjsInitializerClass {
  * ```
  */
 export function registerTfjsInitializer(): void {
-  tf.serialization.registerClass(InitlabInitializer, 'initlab', 'Initializer');
+  serialization.registerClass(InitlabInitializer, 'initlab', 'Initializer');
 }
 
 registerTfjsInitializer();
@@ -401,7 +402,7 @@ function checkDims(shape: readonly (number | null)[]): number[] {
 }
 
 /** Wraps a string so TF.js's key/value case conversion leaves it alone (it skips values of `name` keys). */
-function wrap(value: string | number): tf.serialization.ConfigDictValue {
+function wrap(value: string | number): serialization.ConfigDictValue {
   return typeof value === 'string' ? { name: value } : value;
 }
 
@@ -414,11 +415,11 @@ function unwrap(value: unknown, parameter: string): string | number {
   return fail('invalid_option', CLASS_WHERE, parameter, 'a number or {name: string}', value);
 }
 
-function encodeConfig(state: InitlabInitializerState): tf.serialization.ConfigDict {
+function encodeConfig(state: InitlabInitializerState): serialization.ConfigDict {
   const { name, ...options } = state.init.spec;
-  const spec: tf.serialization.ConfigDict = { name };
+  const spec: serialization.ConfigDict = { name };
   for (const [option, value] of Object.entries(options)) spec[option] = wrap(value);
-  const root: tf.serialization.ConfigDict = state.seed !== undefined ? { seed: state.seed } : { k0: state.root.k0, k1: state.root.k1 };
+  const root: serialization.ConfigDict = state.seed !== undefined ? { seed: state.seed } : { k0: state.root.k0, k1: state.root.k1 };
   return { spec, ...root, path: state.path.map(wrap), gates: state.gates, perChannel: state.perChannel };
 }
 
