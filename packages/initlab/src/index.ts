@@ -5,6 +5,8 @@
 export { InitError, type InitErrorCode, fail, describeValue } from './errors.ts';
 export { suggestion, type SuggestionStyle } from './suggest.ts';
 export { type Shape, sizeOf } from './shape.ts';
+export { type Moments, moments } from './statistics.ts';
+export { formatNumber } from './format.ts';
 export { threefry2x32 } from './random/threefry.ts';
 export { type Key, type KeyLike, keyFromSeed, keyFromWords, toKey, fold, split } from './random/key.ts';
 export {

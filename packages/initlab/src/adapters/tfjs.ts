@@ -9,7 +9,18 @@
  *   (`{Dense: 'he_normal', 'LSTM.recurrent': 'orthogonal', bias: 'zeros'}`) through `layer.setWeights`, and reports
  *   target vs measured std per weight.
  *
- * Requires `@tensorflow/tfjs` (a peer dependency); the initlab core never imports it.
+ * Imports only `@tensorflow/tfjs-core` and `@tensorflow/tfjs-layers` (optional peer dependencies, ^4.22), not the
+ * whole `@tensorflow/tfjs` bundle; the initlab core never imports either. Models built with the bundle work as they
+ * are: it re-exports these two packages, so there is one tfjs-core and one serialization registry. A backend must be
+ * registered by the program (the bundle, `@tensorflow/tfjs-node` or e.g. `@tensorflow/tfjs-backend-cpu`).
+ *
+ * @example
+ * ```ts
+ * // tf: the @tensorflow/tfjs bundle; initializeModel and tfjsInitializer: this module (initlab/tfjs).
+ * const model = tf.sequential({ layers: [tf.layers.dense({ name: 'fc1', units: 256, inputShape: [784],
+ *   kernelInitializer: tfjsInitializer('he_normal', { seed: 42, path: 'fc1/kernel' }) })] });
+ * initializeModel(model, { seed: 42, rules: { bias: 'zeros' } });
+ * ```
  */
 export {
   InitlabInitializer,
@@ -18,6 +29,7 @@ export {
   tfjsInitializer,
   type BlockOptions,
   type InitializerLike,
+  type InitlabInitializerState,
   type RootOptions,
   type TfjsInitializerBase,
   type TfjsInitializerOptions,

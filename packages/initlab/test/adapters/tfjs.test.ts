@@ -6,7 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import * as tfCore from '@tensorflow/tfjs-core';
+import * as tfLayers from '@tensorflow/tfjs-layers';
 import { setupBackend } from '@initlab/lab';
 import {
   formatInitReport,
@@ -14,7 +19,9 @@ import {
   InitlabInitializer,
   TFJS_CLASS_NAME,
   tfjsInitializer,
+  weightPath,
   weightRole,
+  type InitReport,
 } from '../../src/adapters/tfjs.ts';
 import {
   fold,
@@ -22,6 +29,7 @@ import {
   glorotNormal,
   glorotUniform,
   InitError,
+  type InitErrorCode,
   keyFromSeed,
   keyFromWords,
   normal,
@@ -461,6 +469,22 @@ describe('TF.js adapter on the cpu backend', () => {
     large.dispose();
   });
 
+  it('no round trip: tfjsInitializer keeps the given initializer object; fromConfig decodes once and gives the same state', () => {
+    const he = fromSpec({ name: 'he_normal', nonlinearity: 'leaky_relu', negativeSlope: 0.2 });
+    const init = tfjsInitializer(he, { seed: 9, path: ['enc', 2, 'kernel'], gates: 2 });
+    assert.equal(init.initializer, he, 'the very initializer given (not rebuilt from its spec)');
+    assert.deepEqual(init.key, fold(keyFromSeed(9), ['enc', 2, 'kernel']));
+    const rebuilt = InitlabInitializer.fromConfig(InitlabInitializer, JSON.parse(JSON.stringify(init.getConfig())) as tf.serialization.ConfigDict);
+    assert.deepEqual(rebuilt.getConfig(), init.getConfig());
+    assert.deepEqual(rebuilt.initializer.spec, he.spec);
+    assert.deepEqual([rebuilt.root, rebuilt.path, rebuilt.key], [init.root, init.path, init.key]);
+    const a = init.apply([6, 8]);
+    const b = rebuilt.apply([6, 8]);
+    assertSameBits(b.dataSync(), a.dataSync(), 'apply after fromConfig');
+    a.dispose();
+    b.dispose();
+  });
+
   it('getConfig: spec, seed or key words, path, block options; TF.js-proof strings; validation errors', () => {
     const init = tfjsInitializer({ name: 'variance_scaling', mode: 'fan_avg', distribution: 'uniform' }, { seed: 7, path: 'dense_1/kernel' });
     assert.ok(init instanceof InitlabInitializer);
@@ -648,6 +672,156 @@ describe('TF.js adapter on the cpu backend', () => {
       for (const [name, values] of before) assertSameBits(after.get(name)!, values, name);
       model.dispose();
     });
+  });
+});
+
+describe('TF.js adapter: argument validation', () => {
+  /** One bad call: what it must throw. */
+  interface BadCall {
+    readonly what: string;
+    readonly call: () => unknown;
+    readonly code: InitErrorCode;
+    readonly where: string;
+    readonly parameter: string;
+    /** The whole message, when the test pins it. */
+    readonly message?: string;
+  }
+  let model: tf.Sequential;
+  before(async () => {
+    await setupBackend('cpu');
+    model = tf.sequential({ layers: [tf.layers.dense({ name: 'fc', units: 3, inputShape: [2] })] });
+  });
+  after(() => model.dispose());
+
+  const rules = { Dense: 'he_normal' } as const;
+  const path = 'fc/kernel';
+  // Deliberately ill-typed calls, as from JavaScript or a forgotten await.
+  const untyped = <T>(value: unknown): T => value as T;
+  const goodConfig = () => tfjsInitializer('he_normal', { seed: 1, path }).getConfig();
+  const report: InitReport = { entries: [], unusedRules: [] };
+  const cases: readonly BadCall[] = [
+    // initializeModel
+    { what: 'no options', call: () => initializeModel(model, untyped(undefined)), code: 'invalid_argument', where: 'initializeModel', parameter: 'options' },
+    { what: 'options null', call: () => initializeModel(model, untyped(null)), code: 'invalid_argument', where: 'initializeModel', parameter: 'options' },
+    { what: 'options a number', call: () => initializeModel(model, untyped(42)), code: 'invalid_argument', where: 'initializeModel', parameter: 'options' },
+    {
+      what: 'a Promise of a model (forgotten await)',
+      call: () => initializeModel(untyped(Promise.resolve(model)), { seed: 1, rules }),
+      code: 'invalid_argument',
+      where: 'initializeModel',
+      parameter: 'model',
+      message: 'initializeModel: model must be a TF.js LayersModel (did you forget await?); got a Promise.',
+    },
+    { what: 'no model', call: () => initializeModel(untyped(undefined), { seed: 1, rules }), code: 'invalid_argument', where: 'initializeModel', parameter: 'model' },
+    { what: 'a layer instead of a model', call: () => initializeModel(untyped(tf.layers.dense({ units: 1 })), { seed: 1, rules }), code: 'invalid_argument', where: 'initializeModel', parameter: 'model' },
+    { what: 'neither seed nor key', call: () => initializeModel(model, untyped({ rules })), code: 'invalid_option', where: 'initializeModel', parameter: 'options.seed' },
+    { what: 'both seed and key', call: () => initializeModel(model, { seed: 1, key: keyFromSeed(1), rules }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.seed' },
+    { what: 'fractional seed', call: () => initializeModel(model, { seed: 1.5, rules }), code: 'invalid_seed', where: 'initializeModel', parameter: 'options.seed' },
+    { what: 'seed as text', call: () => initializeModel(model, { seed: untyped('1'), rules }), code: 'invalid_seed', where: 'initializeModel', parameter: 'options.seed' },
+    { what: 'bigint seed over 64 bits', call: () => initializeModel(model, { seed: 2n ** 64n, rules }), code: 'invalid_seed', where: 'initializeModel', parameter: 'options.seed' },
+    { what: 'key a number', call: () => initializeModel(model, { key: untyped(5), rules }), code: 'invalid_key', where: 'initializeModel', parameter: 'options.key' },
+    { what: 'key word out of range', call: () => initializeModel(model, { key: untyped({ k0: -1, k1: 0 }), rules }), code: 'invalid_key', where: 'initializeModel', parameter: 'options.key.k0' },
+    { what: 'no rules', call: () => initializeModel(model, untyped({ seed: 1 })), code: 'invalid_option', where: 'initializeModel', parameter: 'options.rules' },
+    { what: 'rules an array', call: () => initializeModel(model, { seed: 1, rules: untyped(['he_normal']) }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.rules' },
+    { what: 'unknown initializer in a rule', call: () => initializeModel(model, { seed: 1, rules: { Dense: 'he_normall' } }), code: 'unknown_name', where: 'initializeModel', parameter: "options.rules['Dense']" },
+    { what: 'bad option in a rule spec', call: () => initializeModel(model, { seed: 1, rules: { 'Dense.bias': { name: 'normal', std: -1 } } }), code: 'invalid_option', where: 'initializeModel', parameter: "options.rules['Dense.bias'].std" },
+    { what: 'rule value a number', call: () => initializeModel(model, { seed: 1, rules: { Dense: untyped(42) } }), code: 'invalid_argument', where: 'initializeModel', parameter: "options.rules['Dense']" },
+    { what: 'bad recurrent mode', call: () => initializeModel(model, { seed: 1, rules, recurrent: untyped('gates') }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.recurrent' },
+    { what: 'bad depthwise mode', call: () => initializeModel(model, { seed: 1, rules, depthwise: untyped('torch') }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.depthwise' },
+    { what: 'misspelt option', call: () => initializeModel(model, untyped({ seed: 1, rules, recurent: 'per_gate' })), code: 'invalid_option', where: 'initializeModel', parameter: 'options' },
+    // tfjsInitializer
+    { what: 'no options', call: () => tfjsInitializer('he_normal', untyped(undefined)), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'options' },
+    { what: 'init a number', call: () => tfjsInitializer(untyped(42), { seed: 1, path }), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'init' },
+    { what: 'init null', call: () => tfjsInitializer(untyped(null), { seed: 1, path }), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'init' },
+    { what: 'init a TF.js initializer', call: () => tfjsInitializer(untyped(tf.initializers.zeros()), { seed: 1, path }), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'init' },
+    { what: 'unknown name', call: () => tfjsInitializer('he_normall', { seed: 1, path }), code: 'unknown_name', where: 'tfjsInitializer', parameter: 'init' },
+    { what: 'unknown name in a spec', call: () => tfjsInitializer({ name: 'he_normall' }, { seed: 1, path }), code: 'unknown_name', where: 'tfjsInitializer', parameter: 'init.name' },
+    { what: 'NaN option', call: () => tfjsInitializer({ name: 'normal', std: Number.NaN }, { seed: 1, path }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'init.std' },
+    { what: 'unknown option', call: () => tfjsInitializer({ name: 'he_normal', foo: 1 }, { seed: 1, path }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'init.option' },
+    { what: 'no root', call: () => tfjsInitializer('he_normal', { path }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.seed' },
+    { what: 'unsafe seed', call: () => tfjsInitializer('he_normal', { seed: 2 ** 53, path }), code: 'invalid_seed', where: 'tfjsInitializer', parameter: 'options.seed' },
+    { what: 'no path', call: () => tfjsInitializer('he_normal', untyped({ seed: 1 })), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path' },
+    { what: 'empty path', call: () => tfjsInitializer('he_normal', { seed: 1, path: [] }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path' },
+    { what: 'empty path segment', call: () => tfjsInitializer('he_normal', { seed: 1, path: 'a//b' }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path[1]' },
+    { what: 'negative path index', call: () => tfjsInitializer('he_normal', { seed: 1, path: ['a', -1] }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path[1]' },
+    { what: 'gates 0', call: () => tfjsInitializer('he_normal', { seed: 1, path, gates: 0 }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.gates' },
+    { what: 'perChannel not boolean', call: () => tfjsInitializer('he_normal', { seed: 1, path, perChannel: untyped('yes') }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.perChannel' },
+    { what: 'gates with perChannel', call: () => tfjsInitializer('he_normal', { seed: 1, path, gates: 2, perChannel: true }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.gates' },
+    { what: 'misspelt option', call: () => tfjsInitializer('he_normal', untyped({ seed: 1, path, gate: 4 })), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options' },
+    // InitlabInitializer.apply
+    { what: 'apply: shape not a multiple of gates', call: () => tfjsInitializer('orthogonal', { seed: 1, path, gates: 4 }).apply([4, 6]), code: 'invalid_shape', where: TFJS_CLASS_NAME, parameter: 'shape' },
+    { what: 'apply: perChannel on rank 2', call: () => tfjsInitializer('he_normal', { seed: 1, path, perChannel: true }).apply([4, 6]), code: 'invalid_shape', where: TFJS_CLASS_NAME, parameter: 'shape' },
+    { what: 'apply: undefined dimension', call: () => tfjsInitializer('he_normal', { seed: 1, path }).apply([null, 3]), code: 'invalid_shape', where: TFJS_CLASS_NAME, parameter: 'shape' },
+    { what: 'apply: int32', call: () => tfjsInitializer('he_normal', { seed: 1, path }).apply([4, 6], 'int32'), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'dtype' },
+    // InitlabInitializer.fromConfig (TF.js deserialization)
+    { what: 'fromConfig: config null', call: () => InitlabInitializer.fromConfig(null, untyped(null)), code: 'invalid_argument', where: TFJS_CLASS_NAME, parameter: 'config' },
+    { what: 'fromConfig: no spec', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: null }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.spec' },
+    { what: 'fromConfig: unknown name', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'he_normall' } }), code: 'unknown_name', where: TFJS_CLASS_NAME, parameter: 'config.spec.name' },
+    { what: 'fromConfig: option neither number nor {name}', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'he_normal', mode: true } }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.spec.mode' },
+    { what: 'fromConfig: option out of range', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'normal', std: -1 } }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.spec.std' },
+    { what: 'fromConfig: seed as text', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: '1' }), code: 'invalid_seed', where: TFJS_CLASS_NAME, parameter: 'config.seed' },
+    { what: 'fromConfig: fractional seed', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: 1.5 }), code: 'invalid_seed', where: TFJS_CLASS_NAME, parameter: 'config.seed' },
+    { what: 'fromConfig: neither seed nor key words', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: null }), code: 'invalid_key', where: TFJS_CLASS_NAME, parameter: 'config.k0' },
+    { what: 'fromConfig: path not an array', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: 'fc/kernel' }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.path' },
+    { what: 'fromConfig: empty path segment', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: [{ name: '' }] }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.path[0]' },
+    { what: 'fromConfig: gates 0', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), gates: 0 }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.gates' },
+    { what: 'new with a config (not a state)', call: () => new InitlabInitializer(untyped(goodConfig())), code: 'invalid_argument', where: TFJS_CLASS_NAME, parameter: 'state' },
+    {
+      what: 'new with a state made elsewhere',
+      call: () => new InitlabInitializer({ init: fromSpec({ name: 'zeros' }), seed: 1, root: keyFromSeed(1), path: ['a'], key: fold(1, ['a']), gates: 1, perChannel: false }),
+      code: 'invalid_argument',
+      where: TFJS_CLASS_NAME,
+      parameter: 'state',
+    },
+    // formatInitReport, weightRole, weightPath
+    { what: 'no report', call: () => formatInitReport(untyped(undefined)), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report' },
+    { what: 'report.entries not an array', call: () => formatInitReport(untyped({ entries: 5, unusedRules: [] })), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report.entries' },
+    { what: 'report.unusedRules not strings', call: () => formatInitReport(untyped({ ...report, unusedRules: [1] })), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report.unusedRules' },
+    { what: 'report entry without statistics', call: () => formatInitReport(untyped({ ...report, entries: [{ weight: 'fc/kernel', shape: [2, 3], rule: null }] })), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report.entries[0]' },
+    { what: 'weightRole of a number', call: () => weightRole(untyped(5)), code: 'invalid_argument', where: 'weightRole', parameter: 'weightName' },
+    { what: 'weightPath with a string layer path', call: () => weightPath(untyped('fc'), 'fc', 'fc/kernel'), code: 'invalid_argument', where: 'weightPath', parameter: 'layerPath' },
+  ];
+
+  for (const c of cases) {
+    it(`${c.where}: ${c.what} → InitError ${c.code} on ${c.parameter}`, () => {
+      assert.throws(c.call, (error: unknown) => {
+        assert.ok(error instanceof InitError, `not an InitError: ${String(error)}`);
+        assert.equal(error.code, c.code);
+        assert.equal(error.parameter, c.parameter);
+        assert.ok(!error.message.includes('\n'), `one line: ${error.message}`);
+        assert.ok(error.message.startsWith(`${c.where}: ${c.parameter} must be `) && error.message.endsWith('.'), error.message);
+        if (c.message !== undefined) assert.equal(error.message, c.message);
+        return true;
+      });
+    });
+  }
+});
+
+describe('TF.js adapter: peers', () => {
+  it('imports only @tensorflow/tfjs-core and @tensorflow/tfjs-layers, never the @tensorflow/tfjs bundle', () => {
+    const folder = fileURLToPath(new URL('../../../src/adapters', import.meta.url));
+    const files = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length >= 3, files.join(', '));
+    const packages = new Set<string>();
+    for (const file of files) {
+      const text = readFileSync(join(folder, file), 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)[^;]*?from\s*'([^'.][^']*)'/gm)) packages.add(m[1]!);
+    }
+    assert.deepEqual([...packages].sort(), ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']);
+  });
+
+  it('the class registered through tfjs-core is the one the @tensorflow/tfjs bundle deserializes with (one tfjs-core instance)', async () => {
+    assert.equal(tf.serialization, tfCore.serialization);
+    assert.equal(tf.LayersModel, tfLayers.LayersModel);
+    const registered = tfCore.serialization.SerializationMap.getMap().classNameMap[TFJS_CLASS_NAME];
+    assert.equal(registered?.[0], InitlabInitializer);
+    // modelFromJSON of the bundle finds the class through the registry that tfjs-core holds.
+    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], kernelInitializer: tfjsInitializer('he_normal', { seed: 1, path: 'd/kernel' }) })] });
+    const rebuilt = await tf.models.modelFromJSON(JSON.parse(model.toJSON() as string) as tf.serialization.ConfigDict);
+    assert.equal((rebuilt.layers[0]!.getConfig()['kernelInitializer'] as { className?: string }).className, TFJS_CLASS_NAME);
+    assertSameBits(rebuilt.layers[0]!.getWeights()[0]!.dataSync(), model.layers[0]!.getWeights()[0]!.dataSync(), 'kernel after modelFromJSON');
+    model.dispose();
+    rebuilt.dispose();
   });
 });
 

@@ -2,10 +2,14 @@
  * (Re)initializing an existing TF.js model in place from a root seed and a rule set, through public API only
  * (`layer.weights` for names and shapes, `layer.setWeights` to write), with a report of what was done.
  */
-import * as tf from '@tensorflow/tfjs';
-import { fold, InitError, type Initializer, type Key } from '../../index.ts';
+import { tensor } from '@tensorflow/tfjs-core';
+import { LayersModel, type layers } from '@tensorflow/tfjs-layers';
+import { describeValue, fail } from '../../errors.ts';
+import { fold, formatNumber, moments, type Initializer, type Key } from '../../index.ts';
 import {
   blockShape,
+  checkOptions,
+  isPlainObject,
   resolveRoot,
   toInitializer,
   weightValues,
@@ -67,7 +71,10 @@ export interface InitReportEntry {
   readonly formula: string | null;
   /** Expected mean and std of the elements (of each block when blocks are used); null when kept. */
   readonly target: { readonly mean: number; readonly std: number } | null;
-  /** Measured mean and (population) std of the weight's values after this call. */
+  /**
+   * Measured mean and population std of the weight's values after this call, from the core's `moments` (two-pass,
+   * float64, divisor n); NaN for a weight with no elements.
+   */
   readonly actual: { readonly mean: number; readonly std: number };
 }
 
@@ -91,8 +98,17 @@ const ROLES: Readonly<Record<string, string>> = {
  * The role of a weight from its TF.js name: the last `/` segment, with `recurrent_kernel` → `recurrent`,
  * `depthwise_kernel` → `depthwise`, `pointwise_kernel` → `pointwise` (the prefixes of the layer arguments
  * `recurrentInitializer`, `depthwiseInitializer`, `pointwiseInitializer`). `fc1/kernel` → `kernel`.
+ *
+ * @throws InitError `invalid_argument` when `weightName` is not a string.
+ *
+ * @example
+ * ```ts
+ * weightRole('lstm/recurrent_kernel'); // 'recurrent'
+ * weightRole('fc1/bias');              // 'bias'
+ * ```
  */
 export function weightRole(weightName: string): string {
+  if (typeof weightName !== 'string') fail('invalid_argument', 'weightRole', 'weightName', "a TF.js weight name such as 'fc1/kernel'", weightName);
   const last = weightName.slice(weightName.lastIndexOf('/') + 1);
   return ROLES[last] ?? last;
 }
@@ -101,8 +117,20 @@ export function weightRole(weightName: string): string {
  * The path of a weight: the layer's path, then the segments of the weight's TF.js name after the layer name,
  * the last one shortened to its role (`fc1/kernel` → `[fc1, kernel]`; a Bidirectional LSTM's
  * `bidi/forward_lstm/recurrent_kernel` → `[bidi, forward_lstm, recurrent]`, so both directions differ).
+ *
+ * @throws InitError `invalid_argument` for a layer path that is not an array of strings, or a non-string name.
+ *
+ * @example
+ * ```ts
+ * weightPath([], 'bidi', 'bidi/forward_lstm/recurrent_kernel'); // ['bidi', 'forward_lstm', 'recurrent']
+ * weightPath(['encoder'], 'fc1', 'fc1/kernel');                 // ['encoder', 'fc1', 'kernel']
+ * ```
  */
 export function weightPath(layerPath: readonly string[], layerName: string, weightName: string): string[] {
+  const where = 'weightPath';
+  if (!Array.isArray(layerPath) || !layerPath.every((s) => typeof s === 'string')) fail('invalid_argument', where, 'layerPath', 'an array of layer names', layerPath);
+  if (typeof layerName !== 'string') fail('invalid_argument', where, 'layerName', 'a string', layerName);
+  if (typeof weightName !== 'string') fail('invalid_argument', where, 'weightName', "a TF.js weight name such as 'fc1/kernel'", weightName);
   const segments = weightName.split('/').filter((s) => s.length > 0);
   if (segments.length > 1 && segments[0] === layerName) segments.shift();
   const middle = segments.slice(0, -1);
@@ -149,29 +177,26 @@ function gateCount(shape: readonly number[]): number {
  * console.log(formatInitReport(report));
  * ```
  */
-export function initializeModel(model: tf.LayersModel, options: InitializeModelOptions): InitReport {
-  const root = resolveRoot(options, 'initializeModel');
-  const rules = options.rules;
-  if (rules === null || typeof rules !== 'object' || Array.isArray(rules)) {
-    throw new InitError('invalid_option', 'rules', `initializeModel: rules must be an object {key: initializer}; got ${String(rules)}.`);
-  }
+export function initializeModel(model: LayersModel, options: InitializeModelOptions): InitReport {
+  const where = 'initializeModel';
+  checkModel(model, where);
+  checkOptions(options, where, INITIALIZE_MODEL_KEYS, '{seed | key, rules, recurrent?, depthwise?}');
+  const root = resolveRoot(options, where);
+  const rules: unknown = options.rules;
+  if (!isPlainObject(rules)) fail('invalid_option', where, 'options.rules', "an object {key: initializer}, e.g. {Dense: 'he_normal'}", rules);
   const resolved = new Map<string, Initializer>();
-  for (const [key, value] of Object.entries(rules)) resolved.set(key, toInitializer(value, `initializeModel: rule '${key}'`));
+  for (const [key, value] of Object.entries(rules)) resolved.set(key, toInitializer(value, where, `options.rules[${describeValue(key)}]`));
   const recurrent = options.recurrent ?? 'whole';
   const depthwise = options.depthwise ?? 'keras';
-  if (recurrent !== 'whole' && recurrent !== 'per_gate') {
-    throw new InitError('invalid_option', 'recurrent', `initializeModel: recurrent must be 'whole' or 'per_gate'; got ${String(recurrent)}.`);
-  }
-  if (depthwise !== 'keras' && depthwise !== 'per_channel') {
-    throw new InitError('invalid_option', 'depthwise', `initializeModel: depthwise must be 'keras' or 'per_channel'; got ${String(depthwise)}.`);
-  }
+  if (recurrent !== 'whole' && recurrent !== 'per_gate') fail('invalid_option', where, 'options.recurrent', "'whole' or 'per_gate'", recurrent);
+  if (depthwise !== 'keras' && depthwise !== 'per_channel') fail('invalid_option', where, 'options.depthwise', "'keras' or 'per_channel'", depthwise);
   const used = new Set<string>();
   const entries: InitReportEntry[] = [];
   // First compute every new value (so a bad shape throws before anything is written), then write layer by layer.
-  const writes: { layer: tf.layers.Layer; values: (Float32Array | null)[] }[] = [];
-  const visit = (layer: tf.layers.Layer, prefix: readonly string[]): void => {
+  const writes: { layer: layers.Layer; values: (Float32Array | null)[] }[] = [];
+  const visit = (layer: layers.Layer, prefix: readonly string[]): void => {
     const layerPath = [...prefix, layer.name];
-    if (layer instanceof tf.LayersModel) {
+    if (layer instanceof LayersModel) {
       for (const inner of layer.layers) visit(inner, layerPath);
       return;
     }
@@ -187,7 +212,7 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
       if (rule === null) {
         values.push(null);
         const kept = variable.read().dataSync();
-        entries.push({ ...base, rule, spec: null, path: null, gates: 1, perChannel: false, formula: null, target: null, actual: moments(kept) });
+        entries.push({ ...base, rule, spec: null, path: null, gates: 1, perChannel: false, formula: null, target: null, actual: measured(kept) });
         return;
       }
       used.add(rule);
@@ -209,7 +234,7 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
         ...blocks,
         formula: description.formula,
         target: { mean: description.mean, std: description.std },
-        actual: moments(weight),
+        actual: measured(weight),
       });
     });
     if (values.some((v) => v !== null)) writes.push({ layer, values });
@@ -217,24 +242,48 @@ export function initializeModel(model: tf.LayersModel, options: InitializeModelO
   for (const layer of model.layers) visit(layer, []);
   for (const { layer, values } of writes) {
     const variables = layer.weights;
-    const created = values.map((v, i) => (v === null ? null : tf.tensor(v, variables[i]!.shape as number[], 'float32')));
+    const created = values.map((v, i) => (v === null ? null : tensor(v, variables[i]!.shape as number[], 'float32')));
     layer.setWeights(created.map((t, i) => t ?? variables[i]!.read()));
     for (const t of created) t?.dispose();
   }
   return { entries, unusedRules: [...resolved.keys()].filter((k) => !used.has(k)) };
 }
 
+/** The keys {@link initializeModel} accepts in its options. */
+const INITIALIZE_MODEL_KEYS: readonly string[] = ['seed', 'key', 'rules', 'recurrent', 'depthwise'];
+
+/** Checks that `model` is a TF.js LayersModel; a Promise (an `await` forgotten on `loadLayersModel`) is named as such. */
+function checkModel(model: unknown, where: string): asserts model is LayersModel {
+  if (model instanceof LayersModel) return;
+  const thenable = model !== null && (typeof model === 'object' || typeof model === 'function') && typeof (model as { then?: unknown }).then === 'function';
+  if (thenable) fail('invalid_argument', where, 'model', 'a TF.js LayersModel (did you forget await?)', model);
+  fail('invalid_argument', where, 'model', 'a TF.js LayersModel (tf.sequential, tf.model or a loaded model)', model);
+}
+
 /**
- * Formats an {@link InitReport} as an aligned text table: weight, shape, rule → initializer, target std, actual
- * std (and the unused rule keys, if any).
+ * Formats an {@link InitReport} as an aligned text table, one row per weight: TF.js weight name, shape,
+ * `rule → initializer` (or `(kept)`), target std and actual std, each std through the core's `formatNumber`
+ * (6 significant digits, `–` for NaN); then a line with the unused rule keys, if any.
+ *
+ * @throws InitError `invalid_argument` when `report` is not an {@link InitReport}.
+ *
+ * @example
+ * ```ts
+ * const model = tf.sequential({ layers: [tf.layers.dense({ name: 'fc1', units: 256, inputShape: [784] })] });
+ * console.log(formatInitReport(initializeModel(model, { seed: 42, rules: { Dense: 'he_normal', bias: 'zeros' } })));
+ * // weight      shape       rule → initializer  target std  actual std
+ * // fc1/kernel  [784, 256]  Dense → he_normal   0.0505076   0.0505195
+ * // fc1/bias    [256]       bias → zeros        0           0
+ * ```
  */
 export function formatInitReport(report: InitReport): string {
+  checkReport(report);
   const rows = report.entries.map((e) => [
     e.weight,
     `[${e.shape.join(', ')}]`,
     e.rule === null ? '(kept)' : `${e.rule} → ${String(e.spec?.name)}${e.gates > 1 ? ` ×${e.gates} gates` : ''}${e.perChannel ? ' per channel' : ''}`,
-    e.target === null ? '' : e.target.std.toPrecision(4),
-    e.actual.std.toPrecision(4),
+    e.target === null ? '' : formatNumber(e.target.std),
+    formatNumber(e.actual.std),
   ]);
   const header = ['weight', 'shape', 'rule → initializer', 'target std', 'actual std'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
@@ -244,14 +293,33 @@ export function formatInitReport(report: InitReport): string {
   return lines.join('\n');
 }
 
-/** Mean and population std, accumulated in float64. */
-function moments(values: ArrayLike<number>): { mean: number; std: number } {
-  const n = values.length;
-  if (n === 0) return { mean: 0, std: 0 };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (values[i]! - mean) ** 2;
-  return { mean, std: Math.sqrt(squares / n) };
+/** Mean and population std of a weight's values (the core's {@link moments}), as the report holds them. */
+function measured(values: ArrayLike<number>): { mean: number; std: number } {
+  const { mean, std } = moments(values);
+  return { mean, std };
+}
+
+/** Checks the parts of an {@link InitReport} that {@link formatInitReport} reads. */
+function checkReport(report: unknown): asserts report is InitReport {
+  const where = 'formatInitReport';
+  const shape = 'an InitReport {entries, unusedRules} from initializeModel';
+  if (report === null || typeof report !== 'object') fail('invalid_argument', where, 'report', shape, report);
+  const { entries, unusedRules } = report as { entries?: unknown; unusedRules?: unknown };
+  if (!Array.isArray(entries)) fail('invalid_argument', where, 'report.entries', 'an array of InitReportEntry', entries);
+  if (!Array.isArray(unusedRules) || !unusedRules.every((r) => typeof r === 'string')) {
+    fail('invalid_argument', where, 'report.unusedRules', 'an array of rule keys', unusedRules);
+  }
+  entries.forEach((entry: unknown, i) => {
+    const e = entry as Partial<Record<keyof InitReportEntry, unknown>> | null;
+    const std = (x: unknown): boolean => x !== null && typeof x === 'object' && typeof (x as { std?: unknown }).std === 'number';
+    const ok =
+      e !== null &&
+      typeof e === 'object' &&
+      typeof e.weight === 'string' &&
+      Array.isArray(e.shape) &&
+      (e.rule === null || typeof e.rule === 'string') &&
+      (e.target === null || std(e.target)) &&
+      std(e.actual);
+    if (!ok) fail('invalid_argument', where, `report.entries[${i}]`, 'an InitReportEntry {weight, shape, rule, spec, target, actual, ...}', entry);
+  });
 }

@@ -7,11 +7,12 @@
  * A duck-typed `{apply}` object is rejected by the layers ("Improper config format"), and a class that does not
  * extend the base fails `getInitializer`'s `instanceof Initializer` test, so the subclass is required.
  */
-import * as tf from '@tensorflow/tfjs';
+import { serialization, tensor, type DataType, type Tensor } from '@tensorflow/tfjs-core';
+import { initializers } from '@tensorflow/tfjs-layers';
+import { fail, InitError } from '../../errors.ts';
 import {
   fold,
   fromSpec,
-  InitError,
   keyFromSeed,
   keyFromWords,
   sizeOf,
@@ -22,7 +23,7 @@ import {
 } from '../../index.ts';
 
 /** tfjs-layers' `Initializer` instance type (its class is not exported; this names it through a factory). */
-export type TfjsInitializerBase = ReturnType<typeof tf.initializers.zeros>;
+export type TfjsInitializerBase = ReturnType<typeof initializers.zeros>;
 
 /** What the adapter accepts as an initializer: an initlab initializer, its JSON spec, or a name (`'he_normal'`). */
 export type InitializerLike = Initializer | InitializerSpec | string;
@@ -59,38 +60,75 @@ export interface TfjsInitializerOptions extends RootOptions, BlockOptions {
   readonly path: WeightPath;
 }
 
-/** Resolved state of an {@link InitlabInitializer}. */
-interface Resolved {
+/**
+ * The resolved, validated state of an {@link InitlabInitializer}. Only {@link tfjsInitializer} and
+ * {@link InitlabInitializer.fromConfig} make one (each validates its input once, then builds this); the class's
+ * constructor takes it as it is and rejects any object that they did not make.
+ */
+export interface InitlabInitializerState {
+  /** The initlab initializer. */
   readonly init: Initializer;
   /** The seed as given when it was a safe integer (kept for a readable config); undefined otherwise. */
   readonly seed: number | undefined;
+  /** The root key (from the seed or given). */
   readonly root: Key;
+  /** The weight's path segments. */
   readonly path: readonly (string | number)[];
+  /** The weight's key: `fold(root, path)`. */
+  readonly key: Key;
+  /** Column blocks of a rank-2 weight (1: the whole weight). */
   readonly gates: number;
+  /** Whether each input channel of a depthwise kernel is drawn alone. */
   readonly perChannel: boolean;
+}
+
+/** The states this module built (so the constructor can tell them from objects made elsewhere). */
+const STATES = new WeakSet<InitlabInitializerState>();
+
+/** Freezes and registers the state of validated parts, deriving the weight's key `fold(root, path)` once. */
+function makeState(parts: Omit<InitlabInitializerState, 'key'>): InitlabInitializerState {
+  const state = Object.freeze({ ...parts, key: fold(parts.root, parts.path) });
+  STATES.add(state);
+  return state;
 }
 
 // tfjs-layers' Initializer base (not exported): the prototype of Zeros.prototype. Relies on an internal; the tests
 // pin it by using instances as layer initializers and round-tripping them through toJSON.
-const TfjsInitializerClass = Object.getPrototypeOf(Object.getPrototypeOf(tf.initializers.zeros())).constructor as abstract new () => TfjsInitializerBase;
+const TfjsInitializerClass = Object.getPrototypeOf(Object.getPrototypeOf(initializers.zeros())).constructor as abstract new () => TfjsInitializerBase;
 
 /**
  * An initlab initializer as a TF.js layers initializer (registered as `'initlab>Initializer'`).
  *
  * `apply(shape)` returns `tf.tensor(values, shape)` with `values = init(shape, fold(root, path), {layout: 'tf'})`
  * from the core, bit for bit (or the block-wise variants of {@link tfjsInitializer}). Build instances with
- * {@link tfjsInitializer}; TF.js rebuilds them from JSON through {@link InitlabInitializer.fromConfig}.
+ * {@link tfjsInitializer}; TF.js rebuilds them from JSON through {@link InitlabInitializer.fromConfig}
+ * (decode the config, then construct). Either way the state is derived and validated once.
+ *
+ * @example
+ * ```ts
+ * const init = tfjsInitializer('orthogonal', { seed: 7, path: 'lstm/recurrent', gates: 4 });
+ * init.getConfig(); // {spec: {name: 'orthogonal', gain: 1}, seed: 7, path: [{name: 'lstm'}, {name: 'recurrent'}], gates: 4, perChannel: false}
+ * InitlabInitializer.fromConfig(InitlabInitializer, init.getConfig()).key; // equals init.key
+ * ```
  */
 export class InitlabInitializer extends TfjsInitializerClass {
   /** TF.js class name used by `registerClass` and in model JSON. */
   static className = TFJS_CLASS_NAME;
 
-  readonly #state: Resolved;
+  readonly #state: InitlabInitializerState;
 
-  /** @param config - The object `getConfig()` returns (also after a JSON round trip through TF.js). */
-  constructor(config: tf.serialization.ConfigDict) {
+  /**
+   * Wraps a state that {@link tfjsInitializer} or {@link InitlabInitializer.fromConfig} built; it is not checked
+   * or derived again. Call those two rather than `new`.
+   *
+   * @throws InitError `invalid_argument` for any other object (a config included: use `fromConfig` for that).
+   */
+  constructor(state: InitlabInitializerState) {
     super();
-    this.#state = decodeConfig(config);
+    if (!STATES.has(state)) {
+      fail('invalid_argument', CLASS_WHERE, 'state', 'the state made by tfjsInitializer or InitlabInitializer.fromConfig (a config goes to fromConfig)', state);
+    }
+    this.#state = state;
   }
 
   /** The initlab initializer. */
@@ -110,7 +148,7 @@ export class InitlabInitializer extends TfjsInitializerClass {
 
   /** The key this weight is drawn from: `fold(root, path)`. */
   get key(): Key {
-    return fold(this.#state.root, this.#state.path);
+    return this.#state.key;
   }
 
   /**
@@ -119,13 +157,11 @@ export class InitlabInitializer extends TfjsInitializerClass {
    *
    * @throws InitError for a dtype other than float32, or a shape that the initializer or the block options reject.
    */
-  override apply(shape: (number | null)[], dtype?: tf.DataType): tf.Tensor {
-    if (dtype !== undefined && dtype !== 'float32') {
-      throw new InitError('invalid_option', 'dtype', `initlab>Initializer: dtype must be float32; got '${dtype}'.`);
-    }
+  override apply(shape: (number | null)[], dtype?: DataType): Tensor {
+    if (dtype !== undefined && dtype !== 'float32') fail('invalid_option', CLASS_WHERE, 'dtype', "'float32'", dtype);
     const dims = checkDims(shape);
-    const values = weightValues(this.#state.init, dims, this.key, this.#state);
-    return tf.tensor(values, dims, 'float32');
+    const values = weightValues(this.#state.init, dims, this.#state.key, this.#state);
+    return tensor(values, dims, 'float32');
   }
 
   /**
@@ -137,13 +173,19 @@ export class InitlabInitializer extends TfjsInitializerClass {
    * stored as `{name: segment}`. A safe-integer seed is stored as `seed`; a bigint seed or a key as its two
    * 32-bit words `k0`, `k1` (numbers, so the config is plain JSON).
    */
-  override getConfig(): tf.serialization.ConfigDict {
+  override getConfig(): serialization.ConfigDict {
     return encodeConfig(this.#state);
   }
 
-  /** Rebuilds an instance from {@link InitlabInitializer.getConfig}'s output (TF.js calls it when loading). */
-  static fromConfig(_cls: unknown, config: tf.serialization.ConfigDict): InitlabInitializer {
-    return new InitlabInitializer(config);
+  /**
+   * Rebuilds an instance from {@link InitlabInitializer.getConfig}'s output, also after a JSON round trip through
+   * TF.js (which calls it when loading a model): decodes and validates the config once, then constructs.
+   *
+   * @param _cls - The class TF.js passes (unused).
+   * @throws InitError naming the bad field (`config.spec.std`, `config.seed`, `config.path[0]`, ...).
+   */
+  static fromConfig(_cls: unknown, config: serialization.ConfigDict): InitlabInitializer {
+    return new InitlabInitializer(decodeConfig(config));
   }
 }
 
@@ -153,9 +195,15 @@ export class InitlabInitializer extends TfjsInitializerClass {
  * Importing `initlab/tfjs` registers it already; call this before `tf.loadLayersModel` / `tf.models.modelFromJSON`
  * in a program that does not otherwise use this module's exports (a bundler may drop an import that is only
  * there for its side effect). Idempotent.
+ *
+ * @example
+ * ```ts
+ * registerTfjsInitializer();
+ * const model = await tf.loadLayersModel('file://model/model.json'); // its initlab>Initializer configs resolve
+ * ```
  */
 export function registerTfjsInitializer(): void {
-  tf.serialization.registerClass(InitlabInitializer, 'initlab', 'Initializer');
+  serialization.registerClass(InitlabInitializer, 'initlab', 'Initializer');
 }
 
 registerTfjsInitializer();
@@ -208,70 +256,100 @@ registerTfjsInitializer();
  * ```
  */
 export function tfjsInitializer(init: InitializerLike, options: TfjsInitializerOptions): InitlabInitializer {
-  if (options === null || typeof options !== 'object') {
-    throw new InitError('invalid_option', 'options', `tfjsInitializer: options must be an object {seed | key, path}; got ${String(options)}.`);
-  }
-  const initializer = toInitializer(init, 'tfjsInitializer');
-  const root = resolveRoot(options, 'tfjsInitializer');
-  const path = normalizePath(options.path, 'tfjsInitializer');
-  const blocks = checkBlocks(options, 'tfjsInitializer');
+  const where = 'tfjsInitializer';
+  const initializer = toInitializer(init, where, 'init');
+  checkOptions(options, where, TFJS_INITIALIZER_KEYS, '{seed | key, path, gates?, perChannel?}');
+  const root = resolveRoot(options, where);
+  const path = normalizePath(options.path, where, 'options.path');
+  const blocks = checkBlocks(options, where, 'options');
   const seed = typeof options.seed === 'number' ? options.seed : undefined;
-  return new InitlabInitializer(encodeConfig({ init: initializer, seed, root, path, ...blocks }));
+  return new InitlabInitializer(makeState({ init: initializer, seed, root, path, ...blocks }));
 }
 
-/** Resolves an {@link InitializerLike} to an initializer (names and specs through `fromSpec`). */
-export function toInitializer(init: unknown, where: string): Initializer {
-  if (typeof init === 'string') return fromSpec({ name: init });
+/** The `where` of errors raised by {@link InitlabInitializer} itself (its `apply` and `fromConfig`). */
+const CLASS_WHERE = TFJS_CLASS_NAME;
+
+/** The keys {@link tfjsInitializer} accepts in its options. */
+const TFJS_INITIALIZER_KEYS: readonly string[] = ['seed', 'key', 'path', 'gates', 'perChannel'];
+
+/**
+ * Runs `f` and raises an {@link InitError} of the core from it again as an error of `where` about `rename(its
+ * parameter)`, with the same code, constraint and value, so that messages name the caller's parameters
+ * (`options.seed` rather than the core's `seed`). Other errors pass through.
+ */
+export function within<T>(where: string, rename: (parameter: string) => string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof InitError && error.detail !== undefined) {
+      fail(error.code, where, rename(error.parameter), error.detail.constraint, error.detail.value);
+    }
+    throw error;
+  }
+}
+
+/** Checks that `options` is a plain object whose keys are all in `keys` (an undefined value counts as absent). */
+export function checkOptions(options: unknown, where: string, keys: readonly string[], shape: string): asserts options is Readonly<Record<string, unknown>> {
+  if (!isPlainObject(options)) fail('invalid_argument', where, 'options', `an object ${shape}`, options);
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !keys.includes(key)) fail('invalid_option', where, 'options', `an object with only the keys ${keys.join(', ')}`, key);
+  }
+}
+
+/**
+ * Resolves an {@link InitializerLike} to an initializer (names and specs through `fromSpec`); errors name
+ * `parameter` (`init`, `options.rules['Dense']`) and, for a spec, its option (`init.std`).
+ */
+export function toInitializer(init: unknown, where: string, parameter: string): Initializer {
+  if (typeof init === 'string') return within(where, (p) => (p === 'name' ? parameter : `${parameter}.${p}`), () => fromSpec({ name: init }));
   if (typeof init === 'function' && 'spec' in init) return init as Initializer;
-  if (init !== null && typeof init === 'object' && !Array.isArray(init)) return fromSpec(init);
-  throw new InitError('invalid_option', 'init', `${where}: init must be an initlab initializer, a spec {name, ...options} or a name; got ${describe(init)}.`);
+  if (isPlainObject(init)) {
+    return within(where, (p) => `${parameter}.${p}`, () => fromSpec(init));
+  }
+  return fail('invalid_argument', where, parameter, 'an initlab initializer, a spec {name, ...options} or a name', init);
 }
 
-/** The root key from exactly one of `seed` and `key`. */
+/** True for an object literal or JSON object (prototype `Object.prototype` or null), not for arrays or class instances. */
+export function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** The root key from exactly one of `options.seed` and `options.key`. */
 export function resolveRoot(options: RootOptions, where: string): Key {
   const hasSeed = options.seed !== undefined;
   const hasKey = options.key !== undefined;
-  if (hasSeed === hasKey) {
-    throw new InitError('invalid_option', 'seed', `${where}: exactly one of seed and key must be given; got ${hasSeed ? 'both' : 'neither'}.`);
-  }
-  if (hasSeed) return keyFromSeed(options.seed!);
+  if (hasSeed && hasKey) fail('invalid_option', where, 'options.seed', 'absent when options.key is given (give exactly one of them)', options.seed);
+  if (!hasSeed && !hasKey) fail('invalid_option', where, 'options.seed', 'given, or options.key instead (exactly one of them)', options.seed);
+  if (hasSeed) return within(where, () => 'options.seed', () => keyFromSeed(options.seed!));
   const key = options.key as unknown;
-  if (key === null || typeof key !== 'object') {
-    throw new InitError('invalid_key', 'key', `${where}: key must be a key {k0, k1}; got ${describe(key)}.`);
-  }
-  return keyFromWords((key as Key).k0, (key as Key).k1);
+  if (key === null || typeof key !== 'object') fail('invalid_key', where, 'options.key', 'a key {k0, k1}', key);
+  return within(where, (p) => `options.key.${p}`, () => keyFromWords((key as Key).k0, (key as Key).k1));
 }
 
 /** Path segments from a {@link WeightPath}: a string is split at `/`; every segment is checked. */
-export function normalizePath(path: unknown, where: string): readonly (string | number)[] {
+export function normalizePath(path: unknown, where: string, parameter: string): readonly (string | number)[] {
   const segments = typeof path === 'string' ? path.split('/') : path;
   if (!Array.isArray(segments) || segments.length === 0) {
-    throw new InitError('invalid_option', 'path', `${where}: path must be a non-empty array of names and indices, or a string 'layer/role'; got ${describe(path)}.`);
+    fail('invalid_option', where, parameter, "a non-empty array of names and indices, or a string 'layer/role'", path);
   }
-  for (const segment of segments as unknown[]) {
+  (segments as unknown[]).forEach((segment, i) => {
     const ok =
       (typeof segment === 'string' && segment.length > 0) ||
       (typeof segment === 'number' && Number.isInteger(segment) && segment >= 0 && segment <= 0xffffffff);
-    if (!ok) {
-      throw new InitError('invalid_option', 'path', `${where}: path segments must be non-empty names or integers in [0, 2^32); got ${describe(segment)} in ${describe(path)}.`);
-    }
-  }
+    if (!ok) fail('invalid_option', where, `${parameter}[${i}]`, 'a non-empty name or an integer in [0, 2^32)', segment);
+  });
   return Object.freeze([...(segments as (string | number)[])]);
 }
 
-/** Checks the block options; returns them with defaults. */
-export function checkBlocks(options: BlockOptions, where: string): { gates: number; perChannel: boolean } {
+/** Checks the block options `${prefix}.gates` and `${prefix}.perChannel`; returns them with defaults. */
+export function checkBlocks(options: BlockOptions, where: string, prefix: string): { gates: number; perChannel: boolean } {
   const gates = options.gates ?? 1;
   const perChannel = options.perChannel ?? false;
-  if (!Number.isSafeInteger(gates) || gates < 1) {
-    throw new InitError('invalid_option', 'gates', `${where}: gates must be a positive integer; got ${describe(gates)}.`);
-  }
-  if (typeof perChannel !== 'boolean') {
-    throw new InitError('invalid_option', 'perChannel', `${where}: perChannel must be a boolean; got ${describe(perChannel)}.`);
-  }
-  if (perChannel && gates !== 1) {
-    throw new InitError('invalid_option', 'gates', `${where}: gates must be 1 when perChannel is true; got ${gates}.`);
-  }
+  if (!Number.isSafeInteger(gates) || gates < 1) fail('invalid_option', where, `${prefix}.gates`, 'a positive integer', gates);
+  if (typeof perChannel !== 'boolean') fail('invalid_option', where, `${prefix}.perChannel`, 'a boolean', perChannel);
+  if (perChannel && gates !== 1) fail('invalid_option', where, `${prefix}.gates`, `1 when ${prefix}.perChannel is true`, gates);
   return { gates, perChannel };
 }
 
@@ -281,9 +359,7 @@ export function checkBlocks(options: BlockOptions, where: string): { gates: numb
  */
 export function weightValues(init: Initializer, shape: Shape, key: Key, blocks: { gates: number; perChannel: boolean }): Float32Array {
   if (blocks.perChannel) {
-    if (shape.length < 3) {
-      throw new InitError('invalid_shape', 'shape', `initlab>Initializer: perChannel needs a depthwise kernel [...k, in, m] of rank ≥ 3; got [${shape.join(', ')}].`);
-    }
+    if (shape.length < 3) fail('invalid_shape', CLASS_WHERE, 'shape', 'a depthwise kernel [...k, in, m] of rank ≥ 3 when perChannel is true', shape);
     const channels = shape[shape.length - 2]!;
     const m = shape[shape.length - 1]!;
     const taps = sizeOf(shape.slice(0, -2));
@@ -297,9 +373,7 @@ export function weightValues(init: Initializer, shape: Shape, key: Key, blocks: 
   }
   if (blocks.gates > 1) {
     const g = blocks.gates;
-    if (shape.length !== 2 || shape[1]! % g !== 0) {
-      throw new InitError('invalid_shape', 'shape', `initlab>Initializer: gates = ${g} needs a rank-2 weight [rows, ${g}·units]; got [${shape.join(', ')}].`);
-    }
+    if (shape.length !== 2 || shape[1]! % g !== 0) fail('invalid_shape', CLASS_WHERE, 'shape', `a rank-2 weight [rows, ${g}·units] when gates = ${g}`, shape);
     const rows = shape[0]!;
     const cols = shape[1]!;
     const u = cols / g;
@@ -322,73 +396,59 @@ export function blockShape(shape: Shape, blocks: { gates: number; perChannel: bo
 
 function checkDims(shape: readonly (number | null)[]): number[] {
   if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
-    throw new InitError('invalid_shape', 'shape', `initlab>Initializer: shape must be fully defined (non-negative integers); got ${describe(shape)}.`);
+    fail('invalid_shape', CLASS_WHERE, 'shape', 'fully defined (non-negative integers)', shape);
   }
   return shape as number[];
 }
 
 /** Wraps a string so TF.js's key/value case conversion leaves it alone (it skips values of `name` keys). */
-function wrap(value: string | number): tf.serialization.ConfigDictValue {
+function wrap(value: string | number): serialization.ConfigDictValue {
   return typeof value === 'string' ? { name: value } : value;
 }
 
 /** Reverses {@link wrap}; also accepts a bare number. */
-function unwrap(value: unknown, what: string): string | number {
+function unwrap(value: unknown, parameter: string): string | number {
   if (typeof value === 'number') return value;
   if (value !== null && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') {
     return (value as { name: string }).name;
   }
-  throw new InitError('invalid_option', 'config', `initlab>Initializer: ${what} must be a number or {name: string} in the config; got ${describe(value)}.`);
+  return fail('invalid_option', CLASS_WHERE, parameter, 'a number or {name: string}', value);
 }
 
-function encodeConfig(state: Resolved): tf.serialization.ConfigDict {
+function encodeConfig(state: InitlabInitializerState): serialization.ConfigDict {
   const { name, ...options } = state.init.spec;
-  const spec: tf.serialization.ConfigDict = { name };
+  const spec: serialization.ConfigDict = { name };
   for (const [option, value] of Object.entries(options)) spec[option] = wrap(value);
-  const root: tf.serialization.ConfigDict = state.seed !== undefined ? { seed: state.seed } : { k0: state.root.k0, k1: state.root.k1 };
+  const root: serialization.ConfigDict = state.seed !== undefined ? { seed: state.seed } : { k0: state.root.k0, k1: state.root.k1 };
   return { spec, ...root, path: state.path.map(wrap), gates: state.gates, perChannel: state.perChannel };
 }
 
-function decodeConfig(config: unknown): Resolved {
-  if (config === null || typeof config !== 'object') {
-    throw new InitError('invalid_option', 'config', `initlab>Initializer: config must be an object; got ${describe(config)}.`);
+function decodeConfig(config: unknown): InitlabInitializerState {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    fail('invalid_argument', CLASS_WHERE, 'config', 'an object {spec, seed | k0 + k1, path, gates, perChannel}', config);
   }
   const c = config as Record<string, unknown>;
   const rawSpec = c['spec'];
   if (rawSpec === null || typeof rawSpec !== 'object' || typeof (rawSpec as { name?: unknown }).name !== 'string') {
-    throw new InitError('invalid_option', 'config', `initlab>Initializer: config.spec must be {name, ...options}; got ${describe(rawSpec)}.`);
+    fail('invalid_option', CLASS_WHERE, 'config.spec', 'an object {name, ...options}', rawSpec);
   }
   const { name, ...wrapped } = rawSpec as Record<string, unknown>;
   const spec: Record<string, unknown> = { name };
-  for (const [option, value] of Object.entries(wrapped)) spec[option] = unwrap(value, `spec.${option}`);
-  const init = fromSpec(spec);
+  for (const [option, value] of Object.entries(wrapped)) spec[option] = unwrap(value, `config.spec.${option}`);
+  const init = toInitializer(spec, CLASS_WHERE, 'config.spec');
   let seed: number | undefined;
   let root: Key;
   if (c['seed'] !== undefined && c['seed'] !== null) {
-    if (typeof c['seed'] !== 'number') {
-      throw new InitError('invalid_seed', 'seed', `initlab>Initializer: config.seed must be a number (bigint seeds are stored as k0, k1); got ${describe(c['seed'])}.`);
-    }
-    seed = c['seed'];
-    root = keyFromSeed(seed);
+    const raw = c['seed'];
+    if (typeof raw !== 'number') fail('invalid_seed', CLASS_WHERE, 'config.seed', 'a number (bigint seeds are stored as k0, k1)', raw);
+    seed = raw;
+    root = within(CLASS_WHERE, () => 'config.seed', () => keyFromSeed(raw));
   } else {
-    root = keyFromWords(c['k0'] as number, c['k1'] as number);
+    root = within(CLASS_WHERE, (p) => `config.${p}`, () => keyFromWords(c['k0'] as number, c['k1'] as number));
   }
   const rawPath = c['path'];
-  if (!Array.isArray(rawPath)) {
-    throw new InitError('invalid_option', 'path', `initlab>Initializer: config.path must be an array; got ${describe(rawPath)}.`);
-  }
-  const path = normalizePath(rawPath.map((segment, i) => unwrap(segment, `path[${i}]`)), 'initlab>Initializer');
-  const blocks = checkBlocks({ gates: (c['gates'] ?? undefined) as number, perChannel: (c['perChannel'] ?? undefined) as boolean }, 'initlab>Initializer');
-  return { init, seed, root, path, ...blocks };
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  if (!Array.isArray(rawPath)) fail('invalid_option', CLASS_WHERE, 'config.path', 'an array', rawPath);
+  const path = normalizePath(rawPath.map((segment, i) => unwrap(segment, `config.path[${i}]`)), CLASS_WHERE, 'config.path');
+  const blocks = checkBlocks({ gates: (c['gates'] ?? undefined) as number, perChannel: (c['perChannel'] ?? undefined) as boolean }, CLASS_WHERE, 'config');
+  return makeState({ init, seed, root, path, ...blocks });
 }
