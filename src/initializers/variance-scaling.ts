@@ -5,12 +5,16 @@
  * the layer's fans in the chosen layout. The `*_normal` presets draw from an UNTRUNCATED normal, as PyTorch and
  * the formulas do; `variance_scaling` with `distribution: 'truncated_normal'` gives Keras/JAX's corrected
  * truncated normal with the same variance.
+ *
+ * One plan computes them all: a preset is a row of data (fan mode, distribution, variance scale as a function of
+ * its options) over the variance-scaling plan, as in JAX, so `heNormal()` and
+ * `varianceScaling({scale: 2, mode: 'fan_in', distribution: 'normal'})` give the same bits.
  */
 import { fail } from '../errors.ts';
-import { computeFans, type Fans } from '../fans.ts';
-import { gain, NONLINEARITIES, type Nonlinearity } from '../gain.ts';
+import { computeFans, type Fans, type Layout } from '../fans.ts';
+import { NONLINEARITIES, varianceGain, type Nonlinearity } from '../gain.ts';
 import type { Shape } from '../shape.ts';
-import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition } from './initializer.ts';
+import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
 import type { ChoiceOptionSchema, ResolvedOptions } from './options.ts';
 import { normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
@@ -54,6 +58,41 @@ function selectFan(where: string, fans: Fans, mode: FanMode, shape: Shape): numb
 
 const fanSymbol = (mode: FanMode): string => (mode === 'fan_in' ? 'fanIn' : mode === 'fan_out' ? 'fanOut' : 'fanAvg');
 
+/** What one variance-scaling draw needs: Var(w) = scale/n, with n the fan that `mode` selects. */
+interface VarianceScalingParameters {
+  readonly scale: number;
+  readonly mode: FanMode;
+  readonly distribution: Distribution;
+  /** How the formula names the scale: `scale` (variance_scaling), `gain²` (Glorot, He) or `1` (LeCun). */
+  readonly scaleSymbol: string;
+}
+
+/**
+ * The one plan of the variance-scaling family. With n the selected fan and Var = scale/n:
+ * normal: std = √(scale/n), untruncated; uniform: limit = √(3·scale/n);
+ * truncated_normal: σ' = √(scale/n)/0.87962566103423978, cut at ±2σ' (so the std after truncation is √(scale/n)).
+ */
+function varianceScalingPlan(where: string, p: VarianceScalingParameters, shape: Shape, layout: Layout): Plan {
+  const fans = computeFans(shape, layout);
+  const n = selectFan(where, fans, p.mode, shape);
+  const std = Math.sqrt(p.scale / n);
+  const ratio = `${p.scaleSymbol}/${fanSymbol(p.mode)}`;
+  const numbers = `${f(p.scale)}/${f(n)}`;
+  switch (p.distribution) {
+    case 'uniform': {
+      const limit = Math.sqrt((3 * p.scale) / n);
+      return uniformPlan(-limit, limit, `limit = √(3·${ratio}) = √(3·${numbers}) = ${f(limit)}`, fans);
+    }
+    case 'normal':
+      return normalPlan(0, std, `std = √(${ratio}) = √(${numbers}) = ${f(std)}`, fans);
+    case 'truncated_normal': {
+      const sigma = std / TRUNCATED_NORMAL_STD_AT_2;
+      const text = `σ' = √(${ratio})/0.879626 = √(${numbers})/0.879626 = ${f(sigma)}, cut at ±2σ', std ${f(std)}`;
+      return truncatedNormalPlan(0, sigma, -2 * sigma, 2 * sigma, text, fans);
+    }
+  }
+}
+
 /** Definition of {@link varianceScaling}. */
 export const varianceScalingDefinition: InitializerDefinition = {
   name: 'variance_scaling',
@@ -72,36 +111,20 @@ export const varianceScalingDefinition: InitializerDefinition = {
       aliases: { untruncated_normal: 'normal', truncatedNormal: 'truncated_normal' },
     },
   },
-  plan: (o, shape, layout) => {
-    const scale = o['scale'] as number;
-    const mode = o['mode'] as FanMode;
-    const fans = computeFans(shape, layout);
-    const n = selectFan('variance_scaling', fans, mode, shape);
-    const std = Math.sqrt(scale / n);
-    const fan = `${fanSymbol(mode)} = ${f(n)}`;
-    switch (o['distribution'] as Distribution) {
-      case 'uniform': {
-        const limit = Math.sqrt((3 * scale) / n);
-        return uniformPlan(-limit, limit, `limit = √(3·scale/n) = √(3·${f(scale)}/${f(n)}) = ${f(limit)} (${fan})`, fans);
-      }
-      case 'normal':
-        return normalPlan(0, std, `std = √(scale/n) = √(${f(scale)}/${f(n)}) = ${f(std)} (${fan})`, fans);
-      case 'truncated_normal': {
-        const sigma = std / TRUNCATED_NORMAL_STD_AT_2;
-        return truncatedNormalPlan(
-          0,
-          sigma,
-          -2 * sigma,
-          2 * sigma,
-          `σ' = √(scale/n)/0.879626 = √(${f(scale)}/${f(n)})/0.879626 = ${f(sigma)}, cut at ±2σ', std ${f(std)} (${fan})`,
-          fans,
-        );
-      }
-    }
-  },
+  plan: (o, shape, layout) =>
+    varianceScalingPlan(
+      'variance_scaling',
+      { scale: o['scale'] as number, mode: o['mode'] as FanMode, distribution: o['distribution'] as Distribution, scaleSymbol: 'scale' },
+      shape,
+      layout,
+    ),
 };
 
-/** What distinguishes the Glorot, He and LeCun presets: std = gain/√n, limit = gain·√(3/n). */
+/**
+ * A Glorot, He or LeCun preset as a row of data over {@link varianceScalingPlan}, as JAX defines them
+ * (`he_normal = variance_scaling(2.0, "fan_in", …)`): which fan, which distribution, and the variance scale as a
+ * function of the preset's options. The presets draw untruncated normals, as PyTorch does.
+ */
 interface Preset {
   readonly name: string;
   readonly aliases?: readonly string[];
@@ -113,17 +136,13 @@ interface Preset {
   readonly options: InitializerDefinition['options'];
   /** The fan n: fixed (fan_avg for Glorot, fan_in for LeCun) or the `mode` option (He). */
   readonly mode: (o: ResolvedOptions) => FanMode;
-  /** The gain: the `gain` option (Glorot), gain(nonlinearity, negativeSlope) (He) or 1 (LeCun). */
-  readonly gain: (o: ResolvedOptions) => number;
+  /** The variance scale: gain·gain (Glorot), varianceGain(nonlinearity, negativeSlope) (He) or 1 (LeCun). */
+  readonly scale: (o: ResolvedOptions) => number;
+  /** How the formula with numbers names the scale. */
+  readonly scaleSymbol: string;
 }
 
-/**
- * Defines a preset: with n the selected fan, normal presets draw 𝒩(0, std²) untruncated with std = gain/√n and
- * uniform presets 𝒰[−limit, limit) with limit = gain·√(3/n), the same variance. Glorot's n = (fanIn+fanOut)/2
- * gives std = gain·√(2/(fanIn+fanOut)) and limit = gain·√(6/(fanIn+fanOut)).
- */
 function presetDefinition(preset: Preset): InitializerDefinition {
-  const normal = preset.distribution === 'normal';
   return {
     name: preset.name,
     elementwise: true,
@@ -132,34 +151,19 @@ function presetDefinition(preset: Preset): InitializerDefinition {
     formula: preset.formula,
     reference: preset.reference,
     options: preset.options,
-    plan: (o, shape, layout) => {
-      const g = preset.gain(o);
-      const mode = preset.mode(o);
-      const fans = computeFans(shape, layout);
-      const n = selectFan(preset.name, fans, mode, shape);
-      // Computed as PyTorch writes each formula, so the values agree with it to the last bit of the scale.
-      let value: number;
-      let formula: string;
-      if (mode === 'fan_avg') {
-        const sum = 2 * n;
-        const numerator = normal ? 2 : 6;
-        value = g * Math.sqrt(numerator / sum);
-        formula = `gain·√(${numerator}/(fanIn+fanOut)) = ${f(g)}·√(${numerator}/${f(sum)})`;
-      } else if (normal) {
-        value = g / Math.sqrt(n);
-        formula = `gain/√${fanSymbol(mode)} = ${f(g)}/√${f(n)}`;
-      } else {
-        value = g * Math.sqrt(3 / n);
-        formula = `gain·√(3/${fanSymbol(mode)}) = ${f(g)}·√(3/${f(n)})`;
-      }
-      const text = `${normal ? 'std' : 'limit'} = ${formula} = ${f(value)}`;
-      return normal ? normalPlan(0, value, text, fans) : uniformPlan(-value, value, text, fans);
-    },
+    plan: (o, shape, layout) =>
+      varianceScalingPlan(
+        preset.name,
+        { scale: preset.scale(o), mode: preset.mode(o), distribution: preset.distribution, scaleSymbol: preset.scaleSymbol },
+        shape,
+        layout,
+      ),
   };
 }
 
-const glorotGain = (o: ResolvedOptions): number => o['gain'] as number;
-const heGain = (o: ResolvedOptions): number => gain(o['nonlinearity'] as Nonlinearity, o['negativeSlope'] as number);
+/** Glorot's variance scale: the square of its `gain` option. */
+const glorotScale = (o: ResolvedOptions): number => (o['gain'] as number) * (o['gain'] as number);
+const heScale = (o: ResolvedOptions): number => varianceGain(o['nonlinearity'] as Nonlinearity, o['negativeSlope'] as number);
 const heMode = (o: ResolvedOptions): FanMode => o['mode'] as FanMode;
 
 /** Definition of {@link glorotUniform}. */
@@ -172,7 +176,8 @@ export const glorotUniformDefinition: InitializerDefinition = presetDefinition({
   distribution: 'uniform',
   options: { gain: gainOption },
   mode: () => 'fan_avg',
-  gain: glorotGain,
+  scale: glorotScale,
+  scaleSymbol: 'gain²',
 });
 
 /** Definition of {@link glorotNormal}. */
@@ -185,14 +190,15 @@ export const glorotNormalDefinition: InitializerDefinition = presetDefinition({
   distribution: 'normal',
   options: { gain: gainOption },
   mode: () => 'fan_avg',
-  gain: glorotGain,
+  scale: glorotScale,
+  scaleSymbol: 'gain²',
 });
 
 const heOptions = {
   mode: modeOption(['fan_in', 'fan_out'], 'fan_in preserves activations (forward), fan_out preserves gradients (backward)'),
   nonlinearity: {
     type: 'choice',
-    doc: 'the nonlinearity that follows the layer; sets gain (relu: √2)',
+    doc: 'the nonlinearity that follows the layer; sets the variance gain (relu: 2)',
     values: NONLINEARITIES,
     default: 'relu',
   },
@@ -202,27 +208,29 @@ const heOptions = {
 /** Definition of {@link heNormal}. */
 export const heNormalDefinition: InitializerDefinition = presetDefinition({
   name: 'he_normal',
-  formula: 'std = gain/√fan, gain = gain(nonlinearity, negativeSlope) (relu: √2), w ~ 𝒩(0, std²) untruncated',
+  formula: 'std = √(gain²/fan), gain² = varianceGain(nonlinearity, negativeSlope) (relu: 2), w ~ 𝒩(0, std²) untruncated',
   aliases: ['kaiming_normal'],
   summary: 'For ReLU-family layers: twice the variance of LeCun/Xavier, so activations keep their scale even in deep ReLU nets.',
   reference: 'He, Zhang, Ren & Sun 2015, eq. 10; PyTorch kaiming_normal_',
   distribution: 'normal',
   options: heOptions,
   mode: heMode,
-  gain: heGain,
+  scale: heScale,
+  scaleSymbol: 'gain²',
 });
 
 /** Definition of {@link heUniform}. */
 export const heUniformDefinition: InitializerDefinition = presetDefinition({
   name: 'he_uniform',
-  formula: 'limit = gain·√(3/fan), w ~ 𝒰[−limit, limit)',
+  formula: 'limit = √(3·gain²/fan), gain² = varianceGain(nonlinearity, negativeSlope) (relu: 2), w ~ 𝒰[−limit, limit)',
   aliases: ['kaiming_uniform'],
   summary: 'For ReLU-family layers, uniform form of He: same variance 2/fanIn.',
   reference: 'He et al. 2015; PyTorch kaiming_uniform_',
   distribution: 'uniform',
   options: heOptions,
   mode: heMode,
-  gain: heGain,
+  scale: heScale,
+  scaleSymbol: 'gain²',
 });
 
 /** Definition of {@link lecunNormal}. */
@@ -234,7 +242,8 @@ export const lecunNormalDefinition: InitializerDefinition = presetDefinition({
   distribution: 'normal',
   options: {},
   mode: () => 'fan_in',
-  gain: () => 1,
+  scale: () => 1,
+  scaleSymbol: '1',
 });
 
 /** Definition of {@link lecunUniform}. */
@@ -246,7 +255,8 @@ export const lecunUniformDefinition: InitializerDefinition = presetDefinition({
   distribution: 'uniform',
   options: {},
   mode: () => 'fan_in',
-  gain: () => 1,
+  scale: () => 1,
+  scaleSymbol: '1',
 });
 
 /** Options of {@link varianceScaling}. */
@@ -281,7 +291,8 @@ export function varianceScaling(options: VarianceScalingOptions = {}): Initializ
 }
 
 /**
- * Glorot (Xavier) uniform: limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit).
+ * Glorot (Xavier) uniform: limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit). Computed as
+ * {@link varianceScaling} with scale = gain·gain, mode fan_avg, distribution uniform (the same bits).
  * @see Glorot, X. & Bengio, Y. (2010). Understanding the difficulty of training deep feedforward neural networks. AISTATS, PMLR 9:249–256.
  */
 export function glorotUniform(options: { readonly gain?: number } = {}): Initializer {
@@ -289,7 +300,8 @@ export function glorotUniform(options: { readonly gain?: number } = {}): Initial
 }
 
 /**
- * Glorot (Xavier) normal: std = gain·√(2/(fanIn + fanOut)), untruncated (PyTorch `xavier_normal_`).
+ * Glorot (Xavier) normal: std = gain·√(2/(fanIn + fanOut)), untruncated (PyTorch `xavier_normal_`). Computed as
+ * {@link varianceScaling} with scale = gain·gain, mode fan_avg, distribution normal (the same bits).
  * @see Glorot & Bengio (2010), AISTATS, PMLR 9:249–256.
  */
 export function glorotNormal(options: { readonly gain?: number } = {}): Initializer {
@@ -297,8 +309,9 @@ export function glorotNormal(options: { readonly gain?: number } = {}): Initiali
 }
 
 /**
- * He (Kaiming) normal: std = gain/√fan with gain from {@link gain}(nonlinearity, negativeSlope) (relu: √2, so
- * std = √(2/fanIn)), untruncated as PyTorch's `kaiming_normal_`.
+ * He (Kaiming) normal: std = √(gain²/fan) with gain² = {@link varianceGain}(nonlinearity, negativeSlope) (relu: 2,
+ * so std = √(2/fanIn)), untruncated as PyTorch's `kaiming_normal_`. Computed as {@link varianceScaling} with that
+ * scale, the chosen mode and distribution normal (the same bits).
  * @see He, K., Zhang, X., Ren, S. & Sun, J. (2015). Delving deep into rectifiers. ICCV. arXiv:1502.01852.
  */
 export function heNormal(options: HeOptions = {}): Initializer {
@@ -306,7 +319,8 @@ export function heNormal(options: HeOptions = {}): Initializer {
 }
 
 /**
- * He (Kaiming) uniform: limit = gain·√(3/fan) (relu: √(6/fanIn)).
+ * He (Kaiming) uniform: limit = √(3·gain²/fan) with gain² = {@link varianceGain}(nonlinearity, negativeSlope)
+ * (relu: √(6/fanIn)). Computed as {@link varianceScaling} with that scale and distribution uniform.
  * @see He et al. (2015), arXiv:1502.01852.
  */
 export function heUniform(options: HeOptions = {}): Initializer {
@@ -314,7 +328,8 @@ export function heUniform(options: HeOptions = {}): Initializer {
 }
 
 /**
- * LeCun normal: std = √(1/fanIn), untruncated. With SELU it gives self-normalizing networks.
+ * LeCun normal: std = √(1/fanIn), untruncated ({@link varianceScaling} with scale 1, fan_in, normal). With SELU it
+ * gives self-normalizing networks.
  * @see LeCun, Y., Bottou, L., Orr, G. & Müller, K.-R. (1998). Efficient BackProp. Neural Networks: Tricks of the Trade.
  * @see Klambauer, G. et al. (2017). Self-normalizing neural networks. NeurIPS. arXiv:1706.02515.
  */
@@ -323,7 +338,7 @@ export function lecunNormal(): Initializer {
 }
 
 /**
- * LeCun uniform: limit = √(3/fanIn).
+ * LeCun uniform: limit = √(3/fanIn) ({@link varianceScaling} with scale 1, fan_in, uniform).
  * @see LeCun et al. (1998), Efficient BackProp.
  */
 export function lecunUniform(): Initializer {
