@@ -93,7 +93,7 @@ function resolveChoice(where: string, name: string, schema: ChoiceOptionSchema, 
   if (typeof value === 'string') {
     if (schema.values.includes(value)) return value;
     const aliased = schema.aliases?.[value];
-    if (aliased !== undefined) return aliased;
+    if (aliased !== undefined && schema.values.includes(aliased)) return aliased;
   }
   const accepted = `one of ${schema.values.map((v) => `'${v}'`).join(', ')}${suggestion(value, schema.values)}`;
   return fail('invalid_option', where, name, accepted, value);

@@ -34,14 +34,15 @@ export const DISTRIBUTIONS = ['truncated_normal', 'normal', 'uniform'] as const;
 /** `truncated_normal` (corrected, cut at ±2σ'), `normal` (untruncated) or `uniform`. */
 export type Distribution = (typeof DISTRIBUTIONS)[number];
 
-const modeAliases = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' } as const;
+const MODE_ALIASES = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' } as const;
 
+/** The `mode` option over some of the fan modes, default `fan_in`; only the aliases of those modes are accepted. */
 const modeOption = (values: readonly FanMode[], doc: string): ChoiceOptionSchema => ({
   type: 'choice',
   doc,
   values,
   default: 'fan_in',
-  aliases: modeAliases,
+  aliases: Object.fromEntries(Object.entries(MODE_ALIASES).filter(([, mode]) => values.includes(mode))),
 });
 
 const gainOption = { type: 'number', doc: 'multiplier of the std (and of the bound)', default: 1, min: 0, minExclusive: true } as const;
