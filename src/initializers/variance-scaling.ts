@@ -14,8 +14,8 @@ import { fail } from '../errors.ts';
 import { computeFans, type Fans, type Layout } from '../fans.ts';
 import { NONLINEARITIES, varianceGain, type Nonlinearity } from '../gain.ts';
 import type { Shape } from '../shape.ts';
-import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
-import type { ChoiceOptionSchema, ResolvedOptions } from './options.ts';
+import { createInitializer, defineInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
+import type { ChoiceOptionSchema, OptionSchemas, ResolvedOptionsOf } from './options.ts';
 import { normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
 /**
@@ -36,14 +36,15 @@ export type Distribution = (typeof DISTRIBUTIONS)[number];
 
 const MODE_ALIASES = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' } as const;
 
-/** The `mode` option over some of the fan modes, default `fan_in`; only the aliases of those modes are accepted. */
-const modeOption = (values: readonly FanMode[], doc: string): ChoiceOptionSchema => ({
-  type: 'choice',
-  doc,
-  values,
-  default: 'fan_in',
-  aliases: Object.fromEntries(Object.entries(MODE_ALIASES).filter(([, mode]) => values.includes(mode))),
-});
+/** The `mode` option over some of the fan modes, the first being the default; only their aliases are accepted. */
+function modeOption<const M extends FanMode>(values: readonly [M, ...M[]], doc: string): ChoiceOptionSchema<M> {
+  const aliases: Record<string, M> = {};
+  for (const [alias, mode] of Object.entries(MODE_ALIASES)) {
+    const accepted = values.find((value) => value === mode);
+    if (accepted !== undefined) aliases[alias] = accepted;
+  }
+  return { type: 'choice', doc, values, default: values[0], aliases };
+}
 
 const gainOption = { type: 'number', doc: 'multiplier of the std (and of the bound)', default: 1, min: 0, minExclusive: true } as const;
 
@@ -95,7 +96,7 @@ function varianceScalingPlan(where: string, p: VarianceScalingParameters, shape:
 }
 
 /** Definition of {@link varianceScaling}. */
-export const varianceScalingDefinition: InitializerDefinition = {
+export const varianceScalingDefinition = defineInitializer({
   name: 'variance_scaling',
   elementwise: true,
   summary: 'The general form of Glorot, He and LeCun: variance scale/fan, with Keras semantics (corrected truncated normal by default).',
@@ -112,21 +113,16 @@ export const varianceScalingDefinition: InitializerDefinition = {
       aliases: { untruncated_normal: 'normal', truncatedNormal: 'truncated_normal' },
     },
   },
-  plan: (o, shape, layout) =>
-    varianceScalingPlan(
-      'variance_scaling',
-      { scale: o['scale'] as number, mode: o['mode'] as FanMode, distribution: o['distribution'] as Distribution, scaleSymbol: 'scale' },
-      shape,
-      layout,
-    ),
-};
+  plan: ({ scale, mode, distribution }, shape, layout) =>
+    varianceScalingPlan('variance_scaling', { scale, mode, distribution, scaleSymbol: 'scale' }, shape, layout),
+});
 
 /**
  * A Glorot, He or LeCun preset as a row of data over {@link varianceScalingPlan}, as JAX defines them
  * (`he_normal = variance_scaling(2.0, "fan_in", …)`): which fan, which distribution, and the variance scale as a
  * function of the preset's options. The presets draw untruncated normals, as PyTorch does.
  */
-interface Preset {
+interface Preset<S extends OptionSchemas> {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly summary: string;
@@ -134,16 +130,16 @@ interface Preset {
   readonly formula: string;
   readonly reference: string;
   readonly distribution: 'normal' | 'uniform';
-  readonly options: InitializerDefinition['options'];
+  readonly options: S;
   /** The fan n: fixed (fan_avg for Glorot, fan_in for LeCun) or the `mode` option (He). */
-  readonly mode: (o: ResolvedOptions) => FanMode;
+  readonly mode: (o: ResolvedOptionsOf<S>) => FanMode;
   /** The variance scale: gain·gain (Glorot), varianceGain(nonlinearity, negativeSlope) (He) or 1 (LeCun). */
-  readonly scale: (o: ResolvedOptions) => number;
+  readonly scale: (o: ResolvedOptionsOf<S>) => number;
   /** How the formula with numbers names the scale. */
   readonly scaleSymbol: string;
 }
 
-function presetDefinition(preset: Preset): InitializerDefinition {
+function presetDefinition<const S extends OptionSchemas>(preset: Preset<S>): InitializerDefinition<S> {
   return {
     name: preset.name,
     elementwise: true,
@@ -163,12 +159,14 @@ function presetDefinition(preset: Preset): InitializerDefinition {
 }
 
 /** Glorot's variance scale: the square of its `gain` option. */
-const glorotScale = (o: ResolvedOptions): number => (o['gain'] as number) * (o['gain'] as number);
-const heScale = (o: ResolvedOptions): number => varianceGain(o['nonlinearity'] as Nonlinearity, o['negativeSlope'] as number);
-const heMode = (o: ResolvedOptions): FanMode => o['mode'] as FanMode;
+const glorotScale = ({ gain }: { readonly gain: number }): number => gain * gain;
+/** He's variance scale: the variance gain of its nonlinearity. */
+const heScale = (o: { readonly nonlinearity: Nonlinearity; readonly negativeSlope: number }): number =>
+  varianceGain(o.nonlinearity, o.negativeSlope);
+const heMode = (o: { readonly mode: 'fan_in' | 'fan_out' }): FanMode => o.mode;
 
 /** Definition of {@link glorotUniform}. */
-export const glorotUniformDefinition: InitializerDefinition = presetDefinition({
+export const glorotUniformDefinition = presetDefinition({
   name: 'glorot_uniform',
   formula: 'limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit)',
   aliases: ['xavier_uniform'],
@@ -182,7 +180,7 @@ export const glorotUniformDefinition: InitializerDefinition = presetDefinition({
 });
 
 /** Definition of {@link glorotNormal}. */
-export const glorotNormalDefinition: InitializerDefinition = presetDefinition({
+export const glorotNormalDefinition = presetDefinition({
   name: 'glorot_normal',
   formula: 'std = gain·√(2/(fanIn + fanOut)), w ~ 𝒩(0, std²) untruncated',
   aliases: ['xavier_normal'],
@@ -207,7 +205,7 @@ const heOptions = {
 } as const;
 
 /** Definition of {@link heNormal}. */
-export const heNormalDefinition: InitializerDefinition = presetDefinition({
+export const heNormalDefinition = presetDefinition({
   name: 'he_normal',
   formula: 'std = √(gain²/fan), gain² = varianceGain(nonlinearity, negativeSlope) (relu: 2), w ~ 𝒩(0, std²) untruncated',
   aliases: ['kaiming_normal'],
@@ -221,7 +219,7 @@ export const heNormalDefinition: InitializerDefinition = presetDefinition({
 });
 
 /** Definition of {@link heUniform}. */
-export const heUniformDefinition: InitializerDefinition = presetDefinition({
+export const heUniformDefinition = presetDefinition({
   name: 'he_uniform',
   formula: 'limit = √(3·gain²/fan), gain² = varianceGain(nonlinearity, negativeSlope) (relu: 2), w ~ 𝒰[−limit, limit)',
   aliases: ['kaiming_uniform'],
@@ -235,7 +233,7 @@ export const heUniformDefinition: InitializerDefinition = presetDefinition({
 });
 
 /** Definition of {@link lecunNormal}. */
-export const lecunNormalDefinition: InitializerDefinition = presetDefinition({
+export const lecunNormalDefinition = presetDefinition({
   name: 'lecun_normal',
   formula: 'std = √(1/fanIn), w ~ 𝒩(0, std²) untruncated',
   summary: 'For SELU layers (self-normalizing networks) and linear layers: variance 1/fanIn.',
@@ -248,7 +246,7 @@ export const lecunNormalDefinition: InitializerDefinition = presetDefinition({
 });
 
 /** Definition of {@link lecunUniform}. */
-export const lecunUniformDefinition: InitializerDefinition = presetDefinition({
+export const lecunUniformDefinition = presetDefinition({
   name: 'lecun_uniform',
   formula: 'limit = √(3/fanIn), w ~ 𝒰[−limit, limit)',
   summary: 'Uniform form of LeCun: variance 1/fanIn.',
