@@ -38,6 +38,9 @@ export const DEFAULT_LEAKY_RELU_SLOPE = 0.01;
  *
  * @param param - The negative slope of leaky_relu; ignored for other nonlinearities.
  * @throws InitError `unknown_name` for an unknown nonlinearity, `invalid_option` for a non-finite slope.
+ * @example
+ * gain('relu'); // 1.4142135623730951 (√2)
+ * gain('leaky_relu', 0.2); // 1.3867504905630728, as torch.nn.init.calculate_gain
  */
 export function gain(nonlinearity: string, param?: number): number {
   switch (nonlinearity) {

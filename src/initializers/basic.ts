@@ -94,27 +94,47 @@ export const truncatedNormalDefinition = defineInitializer({
     truncatedNormalPlan(mean, std, low, high, `w ~ 𝒩(${f(mean)}, ${f(std)}²) restricted to [${f(low)}, ${f(high)}]`),
 });
 
-/** Zeros: w = 0. The standard bias initializer; for weights it leaves every neuron of a layer identical. */
+/**
+ * Zeros: w = 0. The standard bias initializer; for weights it leaves every neuron of a layer identical.
+ * @example
+ * const b = zeros()([256], 0); // Float32Array of 256 zeros; the key is ignored
+ */
 export function zeros(): Initializer {
   return createInitializer(zerosDefinition);
 }
 
-/** Ones: w = 1. */
+/**
+ * Ones: w = 1.
+ * @example
+ * const gamma = ones()([64], 0); // Float32Array of 64 ones, e.g. a batch-norm scale
+ */
 export function ones(): Initializer {
   return createInitializer(onesDefinition);
 }
 
-/** Constant: w = value (Keras Constant, PyTorch constant_). */
+/**
+ * Constant: w = value (Keras Constant, PyTorch constant_).
+ * @example
+ * const b = constant({ value: 0.1 })([128], 0); // every element fl32(0.1) = 0.10000000149011612
+ */
 export function constant(options: { readonly value: number }): Initializer {
   return createInitializer(constantDefinition, options);
 }
 
-/** Uniform: w ~ 𝒰[low, high). Both bounds are required, since PyTorch (0, 1) and Keras (±0.05) disagree. */
+/**
+ * Uniform: w ~ 𝒰[low, high). Both bounds are required, since PyTorch (0, 1) and Keras (±0.05) disagree.
+ * @example
+ * const w = uniform({ low: -0.05, high: 0.05 })([784, 256], keyFromSeed(1)); // Keras RandomUniform's default range
+ */
 export function uniform(options: { readonly low: number; readonly high: number }): Initializer {
   return createInitializer(uniformDefinition, options);
 }
 
-/** Normal: w ~ 𝒩(mean, std²), untruncated; std is required (PyTorch defaults to 1, Keras to 0.05). */
+/**
+ * Normal: w ~ 𝒩(mean, std²), untruncated; std is required (PyTorch defaults to 1, Keras to 0.05).
+ * @example
+ * const w = normal({ std: 0.02 })([768, 3072], keyFromSeed(1)); // Float32Array, 𝒩(0, 0.02²)
+ */
 export function normal(options: { readonly mean?: number; readonly std: number }): Initializer {
   return createInitializer(normalDefinition, options);
 }
@@ -122,6 +142,9 @@ export function normal(options: { readonly mean?: number; readonly std: number }
 /**
  * Truncated normal with absolute bounds, as PyTorch's `trunc_normal_`: w ~ 𝒩(mean, std²) restricted to
  * [low, high] (defaults mean ± 2·std), sampled exactly by inversion, without variance correction.
+ * @example
+ * const w = truncatedNormal({ std: 0.02 })([768, 768], keyFromSeed(1)); // every |w| ≤ 0.04
+ * truncatedNormal({ std: 0.02 }).describe([768, 768]).std; // 0.0175925…: 0.8796·0.02, no correction
  */
 export function truncatedNormal(
   options: { readonly mean?: number; readonly std?: number; readonly low?: number; readonly high?: number } = {},

@@ -189,6 +189,9 @@ export const deltaOrthogonalDefinition = defineInitializer({
  * @see Mezzadri, F. (2007). How to generate random matrices from the classical compact groups. Notices of the AMS
  *   54(5). arXiv:math-ph/0609050 (the sign(diag R) correction that makes Q Haar-distributed).
  * @throws InitError `invalid_shape` (at call time) for a shape of rank < 2.
+ * @example
+ * const w = orthogonal()([128, 128], keyFromSeed(1)); // wᵀw = I up to rounding
+ * const r = orthogonal({ gain: 2 })([64, 256], keyFromSeed(2)); // 64 orthogonal rows of norm 2
  */
 export function orthogonal(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(orthogonalDefinition, options);
@@ -210,6 +213,8 @@ export function orthogonal(options: { readonly gain?: number } = {}): Initialize
  *   mean field theory of CNNs: how to train 10,000-layer vanilla convolutional neural networks. ICML.
  *   arXiv:1806.05393.
  * @throws InitError `invalid_shape` (at call time) for a rank other than 3–5 or in channels > out channels.
+ * @example
+ * const w = deltaOrthogonal()([3, 3, 64, 128], keyFromSeed(1)); // zero except the centre tap w[1, 1, :, :]
  */
 export function deltaOrthogonal(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(deltaOrthogonalDefinition, options);

@@ -208,6 +208,9 @@ function fillSparse(
  * @see Keras `Identity`; PyTorch `eye_`; Le, Q. V., Jaitly, N. & Hinton, G. E. (2015). A simple way to initialize
  *   recurrent networks of rectified linear units. arXiv:1504.00941.
  * @throws InitError `invalid_shape` (at call time) for a shape that is not 2-D.
+ * @example
+ * identity()([3, 3], 0); // Float32Array [1, 0, 0, 0, 1, 0, 0, 0, 1]
+ * identity({ gain: 0.5 })([2, 4], 0); // [0.5, 0, 0, 0, 0, 0.5, 0, 0]
  */
 export function identity(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(identityDefinition, options);
@@ -226,6 +229,8 @@ export function identity(options: { readonly gain?: number } = {}): Initializer 
  *   skip-connections. arXiv:1706.00388.
  * @throws InitError `invalid_option` when out channels are not a multiple of groups; `invalid_shape` for ranks
  *   other than 3–5.
+ * @example
+ * const w = dirac()([16, 16, 3, 3], 0, { layout: 'torch' }); // PyTorch dirac_: a 3×3 convolution that copies its input
  */
 export function dirac(options: { readonly groups?: number } = {}): Initializer {
   return createInitializer(diracDefinition, options);
@@ -241,6 +246,8 @@ export function dirac(options: { readonly groups?: number } = {}): Initializer {
  * @see PyTorch `sparse_`.
  * @throws InitError `invalid_option` for sparsity outside [0, 1] or a negative std; `invalid_shape` (at call time)
  *   for a shape that is not 2-D.
+ * @example
+ * const w = sparse({ sparsity: 0.25 })([100, 50], keyFromSeed(1), { layout: 'torch' }); // 25 zeros in each of the 50 columns
  */
 export function sparse(options: { readonly sparsity: number; readonly std?: number }): Initializer {
   return createInitializer(sparseDefinition, options);

@@ -284,6 +284,9 @@ export interface HeOptions {
  * normal: std = √(scale/n), untruncated (Keras treats 'normal' as truncated; initlab, like JAX, does not);
  * uniform: limit = √(3·scale/n).
  * @see Keras `VarianceScaling`; He et al. 2015 and Glorot & Bengio 2010 for the presets.
+ * @example
+ * const w = varianceScaling({ scale: 2 })([3, 3, 64, 128], keyFromSeed(1)); // Keras he_normal: corrected truncated normal
+ * varianceScaling({ scale: 2 }).describe([3, 3, 64, 128]).std; // √(2/576) = 0.05892556509887896
  */
 export function varianceScaling(options: VarianceScalingOptions = {}): Initializer {
   return createInitializer(varianceScalingDefinition, options);
@@ -293,6 +296,8 @@ export function varianceScaling(options: VarianceScalingOptions = {}): Initializ
  * Glorot (Xavier) uniform: limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit). Computed as
  * {@link varianceScaling} with scale = gain·gain, mode fan_avg, distribution uniform (the same bits).
  * @see Glorot, X. & Bengio, Y. (2010). Understanding the difficulty of training deep feedforward neural networks. AISTATS, PMLR 9:249–256.
+ * @example
+ * const w = glorotUniform()([784, 256], keyFromSeed(1)); // Float32Array, limit √(6/1040) ≈ 0.0760 (Keras Dense default)
  */
 export function glorotUniform(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(glorotUniformDefinition, options);
@@ -302,6 +307,8 @@ export function glorotUniform(options: { readonly gain?: number } = {}): Initial
  * Glorot (Xavier) normal: std = gain·√(2/(fanIn + fanOut)), untruncated (PyTorch `xavier_normal_`). Computed as
  * {@link varianceScaling} with scale = gain·gain, mode fan_avg, distribution normal (the same bits).
  * @see Glorot & Bengio (2010), AISTATS, PMLR 9:249–256.
+ * @example
+ * const w = glorotNormal({ gain: 5 / 3 })([256, 256], keyFromSeed(1)); // for tanh: std (5/3)·√(2/512) ≈ 0.104
  */
 export function glorotNormal(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(glorotNormalDefinition, options);
@@ -312,6 +319,9 @@ export function glorotNormal(options: { readonly gain?: number } = {}): Initiali
  * so std = √(2/fanIn)), untruncated as PyTorch's `kaiming_normal_`. Computed as {@link varianceScaling} with that
  * scale, the chosen mode and distribution normal (the same bits).
  * @see He, K., Zhang, X., Ren, S. & Sun, J. (2015). Delving deep into rectifiers. ICCV. arXiv:1502.01852.
+ * @example
+ * const w = heNormal()([784, 256], keyFromSeed(1)); // Float32Array, std √(2/784)
+ * const v = heNormal({ mode: 'fan_out' })([256, 784], keyFromSeed(2), { layout: 'torch' }); // kaiming_normal_(mode='fan_out')
  */
 export function heNormal(options: HeOptions = {}): Initializer {
   return createInitializer(heNormalDefinition, options);
@@ -321,6 +331,9 @@ export function heNormal(options: HeOptions = {}): Initializer {
  * He (Kaiming) uniform: limit = √(3·gain²/fan) with gain² = {@link varianceGain}(nonlinearity, negativeSlope)
  * (relu: √(6/fanIn)). Computed as {@link varianceScaling} with that scale and distribution uniform.
  * @see He et al. (2015), arXiv:1502.01852.
+ * @example
+ * // PyTorch's nn.Linear(784, 256) default, kaiming_uniform_(a=√5): limit 1/√784
+ * const w = heUniform({ nonlinearity: 'leaky_relu', negativeSlope: Math.sqrt(5) })([256, 784], keyFromSeed(1), { layout: 'torch' });
  */
 export function heUniform(options: HeOptions = {}): Initializer {
   return createInitializer(heUniformDefinition, options);
@@ -331,6 +344,8 @@ export function heUniform(options: HeOptions = {}): Initializer {
  * gives self-normalizing networks.
  * @see LeCun, Y., Bottou, L., Orr, G. & Müller, K.-R. (1998). Efficient BackProp. Neural Networks: Tricks of the Trade.
  * @see Klambauer, G. et al. (2017). Self-normalizing neural networks. NeurIPS. arXiv:1706.02515.
+ * @example
+ * const w = lecunNormal()([512, 512], keyFromSeed(1)); // std √(1/512), for SELU networks
  */
 export function lecunNormal(): Initializer {
   return createInitializer(lecunNormalDefinition);
@@ -339,6 +354,8 @@ export function lecunNormal(): Initializer {
 /**
  * LeCun uniform: limit = √(3/fanIn) ({@link varianceScaling} with scale 1, fan_in, uniform).
  * @see LeCun et al. (1998), Efficient BackProp.
+ * @example
+ * const w = lecunUniform()([512, 512], keyFromSeed(1)); // limit √(3/512) ≈ 0.0765
  */
 export function lecunUniform(): Initializer {
   return createInitializer(lecunUniformDefinition);
