@@ -44,6 +44,9 @@ export function checkLayout(layout: unknown, where: string): Layout {
  *   `_calculate_fan_in_and_fan_out`). Rank < 2 is an error there, and here.
  *
  * @throws InitError `invalid_shape` for a bad shape, or rank < 2 in the torch layout.
+ * @example
+ * computeFans([3, 3, 64, 128]); // { fanIn: 576, fanOut: 1152, receptiveField: 9 }
+ * computeFans([128, 64, 3, 3], 'torch'); // the same kernel as PyTorch stores it: the same fans
  */
 export function computeFans(shape: Shape, layout: Layout = 'tf'): Fans {
   checkShape(shape, 'fans');

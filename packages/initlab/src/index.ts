@@ -22,7 +22,7 @@ export {
 } from './random/samplers.ts';
 export { normalCdf, normalQuantile } from './random/special.ts';
 export { type Fans, type Layout, LAYOUTS, computeFans } from './fans.ts';
-export { type Nonlinearity, NONLINEARITIES, gain } from './gain.ts';
+export { type Nonlinearity, NONLINEARITIES, gain, varianceGain } from './gain.ts';
 export {
   type Initializer,
   type InitializerSpec,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InitError } from '../src/errors.ts';
 import { computeFans } from '../src/fans.ts';
-import { gain } from '../src/gain.ts';
+import { gain, NONLINEARITIES, varianceGain } from '../src/gain.ts';
 
 test('fans of dense and conv kernels in the tf layout [...kernel, in, out]', () => {
   assert.deepEqual(computeFans([784, 256]), { fanIn: 784, fanOut: 256, receptiveField: 1 });
@@ -49,4 +49,27 @@ test('gain rejects unknown names with a suggestion', () => {
   assert.throws(() => gain('rleu'), (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /did you mean 'relu'/.test(e.message));
   assert.throws(() => gain('gelu'), /nonlinearity must be one of linear/);
   assert.throws(() => gain('leaky_relu', Number.NaN), /param/);
+});
+
+test('varianceGain: the squares of the gain table as exact fractions, not gain(…)²', () => {
+  for (const name of ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid']) {
+    assert.equal(varianceGain(name), 1);
+  }
+  assert.equal(varianceGain('relu'), 2);
+  assert.equal(varianceGain('tanh'), 25 / 9);
+  assert.equal(varianceGain('selu'), 9 / 16);
+  assert.equal(varianceGain('leaky_relu'), 2 / (1 + 0.01 * 0.01));
+  assert.equal(varianceGain('leaky_relu', 0.2), 2 / 1.04);
+  assert.equal(varianceGain('leaky_relu', Math.sqrt(5)), 2 / (1 + 5.000000000000001)); // (√5)² rounds up
+  // Why a table of its own: squaring the gain is off in the last bit for relu and tanh.
+  assert.notEqual(gain('relu') ** 2, 2);
+  assert.notEqual(gain('tanh') ** 2, 25 / 9);
+  for (const name of NONLINEARITIES) {
+    for (const slope of [undefined, 0, 0.2, 3]) {
+      const relative = Math.abs(gain(name, slope) ** 2 / varianceGain(name, slope) - 1);
+      assert.ok(relative < 4 * Number.EPSILON, `${name} ${slope}: gain² ${gain(name, slope) ** 2}, varianceGain ${varianceGain(name, slope)}`);
+    }
+  }
+  assert.throws(() => varianceGain('gelu'), (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /varianceGain: nonlinearity/.test(e.message));
+  assert.throws(() => varianceGain('leaky_relu', Number.POSITIVE_INFINITY), /varianceGain: param/);
 });

@@ -1,14 +1,14 @@
 /** Initializers with fixed parameters: zeros, ones, constant, uniform, normal and truncated normal. */
 import { fail } from '../errors.ts';
 import { checkTruncationBounds } from '../random/samplers.ts';
-import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition } from './initializer.ts';
+import { createInitializer, defineInitializer, formatNumber as f, type Initializer } from './initializer.ts';
 import { constantPlan, normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
 const CONSTANT_SUMMARY =
   'Every weight equal: fine for biases, but for weights every neuron of a layer computes the same thing and receives the same update (the symmetry problem).';
 
 /** Definition of {@link zeros}. */
-export const zerosDefinition: InitializerDefinition = {
+export const zerosDefinition = defineInitializer({
   name: 'zeros',
   elementwise: true,
   aliases: ['zero'],
@@ -17,10 +17,10 @@ export const zerosDefinition: InitializerDefinition = {
   reference: 'PyTorch zeros_, Keras Zeros',
   options: {},
   plan: () => constantPlan(0, 'w = 0'),
-};
+});
 
 /** Definition of {@link ones}. */
-export const onesDefinition: InitializerDefinition = {
+export const onesDefinition = defineInitializer({
   name: 'ones',
   elementwise: true,
   aliases: ['one'],
@@ -29,21 +29,21 @@ export const onesDefinition: InitializerDefinition = {
   reference: 'PyTorch ones_, Keras Ones',
   options: {},
   plan: () => constantPlan(1, 'w = 1'),
-};
+});
 
 /** Definition of {@link constant}. */
-export const constantDefinition: InitializerDefinition = {
+export const constantDefinition = defineInitializer({
   name: 'constant',
   elementwise: true,
   summary: CONSTANT_SUMMARY,
   formula: 'w = value',
   reference: 'PyTorch constant_, Keras Constant',
   options: { value: { type: 'number', doc: 'the value of every element' } },
-  plan: (o) => constantPlan(o['value'] as number, `w = ${f(o['value'] as number)}`),
-};
+  plan: (o) => constantPlan(o.value, `w = ${f(o.value)}`),
+});
 
 /** Definition of {@link uniform}. */
-export const uniformDefinition: InitializerDefinition = {
+export const uniformDefinition = defineInitializer({
   name: 'uniform',
   elementwise: true,
   aliases: ['random_uniform'],
@@ -55,13 +55,13 @@ export const uniformDefinition: InitializerDefinition = {
     high: { type: 'number', doc: 'exclusive upper bound' },
   },
   check: (o) => {
-    if (!((o['low'] as number) < (o['high'] as number))) fail('invalid_option', 'uniform', 'low', `less than high (${o['high']})`, o['low']);
+    if (!(o.low < o.high)) fail('invalid_option', 'uniform', 'low', `less than high (${o.high})`, o.low);
   },
-  plan: (o) => uniformPlan(o['low'] as number, o['high'] as number, `w ~ 𝒰[${f(o['low'] as number)}, ${f(o['high'] as number)})`),
-};
+  plan: (o) => uniformPlan(o.low, o.high, `w ~ 𝒰[${f(o.low)}, ${f(o.high)})`),
+});
 
 /** Definition of {@link normal}. */
-export const normalDefinition: InitializerDefinition = {
+export const normalDefinition = defineInitializer({
   name: 'normal',
   elementwise: true,
   aliases: ['random_normal'],
@@ -72,12 +72,11 @@ export const normalDefinition: InitializerDefinition = {
     mean: { type: 'number', doc: 'mean', default: 0 },
     std: { type: 'number', doc: 'standard deviation', min: 0 },
   },
-  plan: (o) =>
-    normalPlan(o['mean'] as number, o['std'] as number, `w ~ 𝒩(${f(o['mean'] as number)}, ${f(o['std'] as number)}²)`),
-};
+  plan: (o) => normalPlan(o.mean, o.std, `w ~ 𝒩(${f(o.mean)}, ${f(o.std)}²)`),
+});
 
 /** Definition of {@link truncatedNormal}. */
-export const truncatedNormalDefinition: InitializerDefinition = {
+export const truncatedNormalDefinition = defineInitializer({
   name: 'truncated_normal',
   elementwise: true,
   aliases: ['trunc_normal'],
@@ -87,40 +86,55 @@ export const truncatedNormalDefinition: InitializerDefinition = {
   options: {
     mean: { type: 'number', doc: 'mean of the normal before truncation', default: 0 },
     std: { type: 'number', doc: 'std of the normal before truncation', default: 1, min: 0, minExclusive: true },
-    low: { type: 'number', doc: 'absolute lower bound (default mean − 2·std)', default: (o) => (o['mean'] as number) - 2 * (o['std'] as number) },
-    high: { type: 'number', doc: 'absolute upper bound (default mean + 2·std)', default: (o) => (o['mean'] as number) + 2 * (o['std'] as number) },
+    low: { type: 'number', doc: 'absolute lower bound (default mean − 2·std)', default: (o) => o['mean']! - 2 * o['std']! },
+    high: { type: 'number', doc: 'absolute upper bound (default mean + 2·std)', default: (o) => o['mean']! + 2 * o['std']! },
   },
-  check: (o) => {
-    const [mean, std, low, high] = [o['mean'], o['std'], o['low'], o['high']] as number[] as [number, number, number, number];
-    checkTruncationBounds(mean, std, low, high);
-  },
-  plan: (o) => {
-    const [mean, std, low, high] = [o['mean'], o['std'], o['low'], o['high']] as number[] as [number, number, number, number];
-    return truncatedNormalPlan(mean, std, low, high, `w ~ 𝒩(${f(mean)}, ${f(std)}²) restricted to [${f(low)}, ${f(high)}]`);
-  },
-};
+  check: ({ mean, std, low, high }) => checkTruncationBounds(mean, std, low, high),
+  plan: ({ mean, std, low, high }) =>
+    truncatedNormalPlan(mean, std, low, high, `w ~ 𝒩(${f(mean)}, ${f(std)}²) restricted to [${f(low)}, ${f(high)}]`),
+});
 
-/** Zeros: w = 0. The standard bias initializer; for weights it leaves every neuron of a layer identical. */
+/**
+ * Zeros: w = 0. The standard bias initializer; for weights it leaves every neuron of a layer identical.
+ * @example
+ * const b = zeros()([256], 0); // Float32Array of 256 zeros; the key is ignored
+ */
 export function zeros(): Initializer {
   return createInitializer(zerosDefinition);
 }
 
-/** Ones: w = 1. */
+/**
+ * Ones: w = 1.
+ * @example
+ * const gamma = ones()([64], 0); // Float32Array of 64 ones, e.g. a batch-norm scale
+ */
 export function ones(): Initializer {
   return createInitializer(onesDefinition);
 }
 
-/** Constant: w = value (Keras Constant, PyTorch constant_). */
+/**
+ * Constant: w = value (Keras Constant, PyTorch constant_).
+ * @example
+ * const b = constant({ value: 0.1 })([128], 0); // every element fl32(0.1) = 0.10000000149011612
+ */
 export function constant(options: { readonly value: number }): Initializer {
   return createInitializer(constantDefinition, options);
 }
 
-/** Uniform: w ~ 𝒰[low, high). Both bounds are required, since PyTorch (0, 1) and Keras (±0.05) disagree. */
+/**
+ * Uniform: w ~ 𝒰[low, high). Both bounds are required, since PyTorch (0, 1) and Keras (±0.05) disagree.
+ * @example
+ * const w = uniform({ low: -0.05, high: 0.05 })([784, 256], keyFromSeed(1)); // Keras RandomUniform's default range
+ */
 export function uniform(options: { readonly low: number; readonly high: number }): Initializer {
   return createInitializer(uniformDefinition, options);
 }
 
-/** Normal: w ~ 𝒩(mean, std²), untruncated; std is required (PyTorch defaults to 1, Keras to 0.05). */
+/**
+ * Normal: w ~ 𝒩(mean, std²), untruncated; std is required (PyTorch defaults to 1, Keras to 0.05).
+ * @example
+ * const w = normal({ std: 0.02 })([768, 3072], keyFromSeed(1)); // Float32Array, 𝒩(0, 0.02²)
+ */
 export function normal(options: { readonly mean?: number; readonly std: number }): Initializer {
   return createInitializer(normalDefinition, options);
 }
@@ -128,6 +142,9 @@ export function normal(options: { readonly mean?: number; readonly std: number }
 /**
  * Truncated normal with absolute bounds, as PyTorch's `trunc_normal_`: w ~ 𝒩(mean, std²) restricted to
  * [low, high] (defaults mean ± 2·std), sampled exactly by inversion, without variance correction.
+ * @example
+ * const w = truncatedNormal({ std: 0.02 })([768, 768], keyFromSeed(1)); // every |w| ≤ 0.04
+ * truncatedNormal({ std: 0.02 }).describe([768, 768]).std; // 0.0175925…: 0.8796·0.02, no correction
  */
 export function truncatedNormal(
   options: { readonly mean?: number; readonly std?: number; readonly low?: number; readonly high?: number } = {},

@@ -8,7 +8,7 @@ import { checkLayout, type Fans, type Layout } from '../fans.ts';
 import { toKey, type Key, type KeyLike } from '../random/key.ts';
 import type { FloatArray } from '../random/samplers.ts';
 import { checkShape, sizeOf, type Shape } from '../shape.ts';
-import { resolveOptions, type OptionSchema, type OptionValue, type ResolvedOptions } from './options.ts';
+import { resolveOptions, type OptionSchemas, type OptionValue, type ResolvedOptionsOf } from './options.ts';
 
 /** A JSON-serializable description of an initializer: its canonical name and every option's value. */
 export type InitializerSpec = { readonly name: string } & Readonly<Record<string, OptionValue>>;
@@ -52,8 +52,11 @@ export interface Plan extends Description {
   fill(key: Key, out: FloatArray, offset: number): void;
 }
 
-/** The definition of an initializer family member: data about it plus its planner. */
-export interface InitializerDefinition {
+/**
+ * The definition of an initializer family member: data about it plus its planner. `S` is its option schema;
+ * `check` and `plan` receive the options typed by it (see {@link defineInitializer}).
+ */
+export interface InitializerDefinition<S extends OptionSchemas = OptionSchemas> {
   /** Canonical id, snake_case (`he_normal`). */
   readonly name: string;
   /** Other accepted ids (`kaiming_normal`). */
@@ -65,16 +68,24 @@ export interface InitializerDefinition {
   /** The paper or library it comes from. */
   readonly reference: string;
   /** Its options, in order. */
-  readonly options: Readonly<Record<string, OptionSchema>>;
+  readonly options: S;
   /**
    * True when every element is an independent draw (or a constant), so any slice of a tensor can be computed alone
    * and in parallel; structured initializers (orthogonal, identity, dirac, sparse…) leave it unset.
    */
   readonly elementwise?: boolean;
   /** Checks between options, after each was validated alone. */
-  readonly check?: (options: ResolvedOptions) => void;
+  check?(options: ResolvedOptionsOf<S>): void;
   /** Plans the fill of a (checked) shape. */
-  plan(options: ResolvedOptions, shape: Shape, layout: Layout): Plan;
+  plan(options: ResolvedOptionsOf<S>, shape: Shape, layout: Layout): Plan;
+}
+
+/**
+ * Returns `definition` as it is, with its option types inferred from its `options` literal, so that `check` and
+ * `plan` read `o.gain` as a number and `o.mode` as the union of the mode's values, without casts.
+ */
+export function defineInitializer<const S extends OptionSchemas>(definition: InitializerDefinition<S>): InitializerDefinition<S> {
+  return definition;
 }
 
 /**
@@ -100,8 +111,8 @@ export interface Initializer {
  *
  * @throws InitError `invalid_option` for unknown, missing or out-of-range options.
  */
-export function createInitializer(
-  definition: InitializerDefinition,
+export function createInitializer<S extends OptionSchemas>(
+  definition: InitializerDefinition<S>,
   given: object = {},
 ): Initializer {
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {

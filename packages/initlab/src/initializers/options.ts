@@ -8,16 +8,16 @@ import { suggestion } from '../suggest.ts';
 /** A resolved option value. */
 export type OptionValue = number | string;
 
-/** Resolved options of an initializer: every declared option with its value (defaults filled in). */
-export type ResolvedOptions = Readonly<Record<string, OptionValue>>;
+/** The numeric options resolved so far, by name: what a derived default reads. */
+export type NumericOptions = Readonly<Record<string, number>>;
 
 /** A numeric option. */
 export interface NumberOptionSchema {
   readonly type: 'number';
   /** What it means, with its symbol in the formula. */
   readonly doc: string;
-  /** The default, or a function of the options declared before it; absent = required. */
-  readonly default?: number | ((resolved: ResolvedOptions) => number);
+  /** The default, or a function of the numeric options declared before it; absent = required. */
+  readonly default?: number | ((earlier: NumericOptions) => number);
   /** Smallest accepted value. */
   readonly min?: number;
   /** When true, `min` itself is rejected. */
@@ -28,18 +28,30 @@ export interface NumberOptionSchema {
   readonly integer?: boolean;
 }
 
-/** An option with a fixed set of string values. */
-export interface ChoiceOptionSchema {
+/** An option with a fixed set of string values `V`. */
+export interface ChoiceOptionSchema<V extends string = string> {
   readonly type: 'choice';
   readonly doc: string;
-  readonly values: readonly string[];
-  readonly default: string;
+  readonly values: readonly V[];
+  readonly default: V;
   /** Other accepted spellings and what they mean, e.g. `{ fanIn: 'fan_in' }`. */
-  readonly aliases?: Readonly<Record<string, string>>;
+  readonly aliases?: Readonly<Record<string, V>>;
 }
 
 /** The schema of one option. */
 export type OptionSchema = NumberOptionSchema | ChoiceOptionSchema;
+
+/** The options of an initializer, by name, in order. */
+export type OptionSchemas = Readonly<Record<string, OptionSchema>>;
+
+/** The type of a resolved option: `number`, or the union of a choice's values. */
+export type OptionValueOf<S extends OptionSchema> = S extends ChoiceOptionSchema<infer V> ? V : number;
+
+/**
+ * Resolved options typed by their schema: `{ gain: number }` for `{ gain: { type: 'number', … } }`,
+ * `{ mode: 'fan_in' | 'fan_out' }` for a choice with those values.
+ */
+export type ResolvedOptionsOf<S extends OptionSchemas> = { readonly [K in keyof S]: OptionValueOf<S[K]> };
 
 /** Describes the accepted range of a numeric option, e.g. "a number > 0". */
 export function describeNumberRange(schema: NumberOptionSchema): string {
@@ -57,11 +69,11 @@ export function describeNumberRange(schema: NumberOptionSchema): string {
  * @throws InitError `invalid_option` for an unknown option (listing the accepted ones), a missing required one,
  *   a wrong type, NaN, or a value out of range.
  */
-export function resolveOptions(
+export function resolveOptions<S extends OptionSchemas>(
   where: string,
-  schemas: Readonly<Record<string, OptionSchema>>,
+  schemas: S,
   given: Readonly<Record<string, unknown>>,
-): ResolvedOptions {
+): ResolvedOptionsOf<S> {
   const names = Object.keys(schemas);
   for (const key of Object.keys(given)) {
     if (key === 'name' || given[key] === undefined) continue;
@@ -71,21 +83,23 @@ export function resolveOptions(
     }
   }
   const resolved: Record<string, OptionValue> = {};
+  const numeric: Record<string, number> = {};
   for (const name of names) {
-    const schema = schemas[name]!;
-    const value = given[name];
+    const schema: OptionSchema = schemas[name]!;
     if (schema.type === 'choice') {
-      resolved[name] = resolveChoice(where, name, schema, value);
-      continue;
+      resolved[name] = resolveChoice(where, name, schema, given[name]);
+    } else {
+      resolved[name] = numeric[name] = resolveNumber(where, name, schema, given[name], numeric);
     }
-    if (value === undefined) {
-      if (schema.default === undefined) fail('invalid_option', where, name, `given (${describeNumberRange(schema)})`, value);
-      resolved[name] = typeof schema.default === 'function' ? schema.default(resolved) : schema.default;
-      continue;
-    }
-    resolved[name] = checkNumber(where, name, schema, value);
   }
-  return resolved;
+  // Each value was checked against its schema above: this is where the schema's types become true.
+  return resolved as ResolvedOptionsOf<S>;
+}
+
+function resolveNumber(where: string, name: string, schema: NumberOptionSchema, value: unknown, earlier: NumericOptions): number {
+  if (value !== undefined) return checkNumber(where, name, schema, value);
+  if (schema.default === undefined) fail('invalid_option', where, name, `given (${describeNumberRange(schema)})`, value);
+  return typeof schema.default === 'function' ? schema.default(earlier) : schema.default;
 }
 
 function resolveChoice(where: string, name: string, schema: ChoiceOptionSchema, value: unknown): string {
@@ -93,19 +107,23 @@ function resolveChoice(where: string, name: string, schema: ChoiceOptionSchema, 
   if (typeof value === 'string') {
     if (schema.values.includes(value)) return value;
     const aliased = schema.aliases?.[value];
-    if (aliased !== undefined) return aliased;
+    if (aliased !== undefined && schema.values.includes(aliased)) return aliased;
   }
   const accepted = `one of ${schema.values.map((v) => `'${v}'`).join(', ')}${suggestion(value, schema.values)}`;
   return fail('invalid_option', where, name, accepted, value);
 }
 
 function checkNumber(where: string, name: string, schema: NumberOptionSchema, value: unknown): number {
-  const ok =
+  if (!isAccepted(schema, value)) fail('invalid_option', where, name, describeNumberRange(schema), value);
+  return value;
+}
+
+function isAccepted(schema: NumberOptionSchema, value: unknown): value is number {
+  return (
     typeof value === 'number' &&
     Number.isFinite(value) &&
     (!schema.integer || Number.isInteger(value)) &&
     (schema.min === undefined || (schema.minExclusive ? value > schema.min : value >= schema.min)) &&
-    (schema.max === undefined || value <= schema.max);
-  if (!ok) fail('invalid_option', where, name, describeNumberRange(schema), value);
-  return value as number;
+    (schema.max === undefined || value <= schema.max)
+  );
 }

@@ -18,7 +18,7 @@ import { orthonormalize } from '../linalg/qr.ts';
 import type { Key } from '../random/key.ts';
 import { fillNormal, type FloatArray } from '../random/samplers.ts';
 import { sizeOf, type Shape } from '../shape.ts';
-import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition } from './initializer.ts';
+import { createInitializer, defineInitializer, formatNumber as f, type Initializer } from './initializer.ts';
 
 const gainOption = { type: 'number', doc: 'multiplier of the orthogonal matrix', default: 1, min: 0, minExclusive: true } as const;
 
@@ -61,15 +61,14 @@ function copySlice(whole: Float64Array, out: FloatArray, offset: number): void {
 }
 
 /** Definition of {@link orthogonal}. */
-export const orthogonalDefinition: InitializerDefinition = {
+export const orthogonalDefinition = defineInitializer({
   name: 'orthogonal',
   summary:
     'For deep linear and recurrent nets (RNN/LSTM recurrent kernels): all singular values equal gain, so signals and gradients keep their norm through many layers (dynamical isometry).',
   formula: 'W = gain·Q (rows ≥ cols) or gain·Qᵀ (rows < cols), Q·diag(sign(diag R)) from the thin QR of a max(rows, cols) × min(rows, cols) standard normal matrix',
   reference: 'Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120); Mezzadri 2007 for the sign correction; PyTorch orthogonal_, Keras Orthogonal',
   options: { gain: gainOption },
-  plan: (o, shape, layout) => {
-    const g = o['gain'] as number;
+  plan: ({ gain: g }, shape, layout) => {
     if (shape.length < 2) fail('invalid_shape', 'orthogonal', 'shape', 'of rank ≥ 2', shape);
     const { rows, cols } = orthogonalMatrixShape(shape, layout);
     const big = Math.max(rows, cols);
@@ -90,7 +89,7 @@ export const orthogonalDefinition: InitializerDefinition = {
       fill: (key, out, offset) => copySlice(orthogonalMatrix(key, rows, cols, g), out, offset),
     };
   },
-};
+});
 
 /** Channel counts, kernel dims and the flat index of the centre tap of a conv kernel, per layout. */
 interface ConvKernel {
@@ -115,15 +114,14 @@ export function kernelIndex(kernel: readonly number[], at: readonly number[]): n
 }
 
 /** Definition of {@link deltaOrthogonal}. */
-export const deltaOrthogonalDefinition: InitializerDefinition = {
+export const deltaOrthogonalDefinition = defineInitializer({
   name: 'delta_orthogonal',
   summary:
     'For very deep plain CNNs (thousands of layers, tanh): a convolution that is an orthogonal map between channels at the centre tap and zero elsewhere, so the network starts dynamically isometric.',
   formula: 'W = 0 except the spatial centre tap ((k−1)//2 per dim), which is gain·(an orthogonal in×out matrix); requires in ≤ out',
   reference: 'Xiao, Bahri, Sohl-Dickstein, Schoenholz & Pennington 2018 (arXiv:1806.05393); JAX delta_orthogonal',
   options: { gain: gainOption },
-  plan: (o, shape, layout) => {
-    const g = o['gain'] as number;
+  plan: ({ gain: g }, shape, layout) => {
     if (shape.length < 3 || shape.length > 5) {
       const form = layout === 'torch' ? '[out, in, ...kernel]' : '[...kernel, in, out]';
       fail('invalid_shape', 'delta_orthogonal', 'shape', `a 3-D, 4-D or 5-D convolution kernel ${form}`, shape);
@@ -172,7 +170,7 @@ export const deltaOrthogonalDefinition: InitializerDefinition = {
       },
     };
   },
-};
+});
 
 /**
  * Orthogonal: W = gain·Q, where Q has orthonormal columns (rows ≥ cols) or rows (rows < cols) and is Haar-random:
@@ -191,6 +189,9 @@ export const deltaOrthogonalDefinition: InitializerDefinition = {
  * @see Mezzadri, F. (2007). How to generate random matrices from the classical compact groups. Notices of the AMS
  *   54(5). arXiv:math-ph/0609050 (the sign(diag R) correction that makes Q Haar-distributed).
  * @throws InitError `invalid_shape` (at call time) for a shape of rank < 2.
+ * @example
+ * const w = orthogonal()([128, 128], keyFromSeed(1)); // wᵀw = I up to rounding
+ * const r = orthogonal({ gain: 2 })([64, 256], keyFromSeed(2)); // 64 orthogonal rows of norm 2
  */
 export function orthogonal(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(orthogonalDefinition, options);
@@ -212,6 +213,8 @@ export function orthogonal(options: { readonly gain?: number } = {}): Initialize
  *   mean field theory of CNNs: how to train 10,000-layer vanilla convolutional neural networks. ICML.
  *   arXiv:1806.05393.
  * @throws InitError `invalid_shape` (at call time) for a rank other than 3–5 or in channels > out channels.
+ * @example
+ * const w = deltaOrthogonal()([3, 3, 64, 128], keyFromSeed(1)); // zero except the centre tap w[1, 1, :, :]
  */
 export function deltaOrthogonal(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(deltaOrthogonalDefinition, options);

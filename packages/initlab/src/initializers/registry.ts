@@ -59,6 +59,9 @@ export const INITIALIZER_NAMES: readonly string[] = [...byName.keys()];
  * Finds a definition by canonical name or alias (`xavier_uniform` → `glorot_uniform`).
  *
  * @throws InitError `unknown_name` listing the accepted names, with a suggestion when one is close.
+ * @example
+ * findDefinition('xavier_uniform').name; // 'glorot_uniform'
+ * Object.keys(findDefinition('he_normal').options); // ['mode', 'nonlinearity', 'negativeSlope']
  */
 export function findDefinition(name: unknown): InitializerDefinition {
   const definition = typeof name === 'string' ? byName.get(name) : undefined;
@@ -74,6 +77,10 @@ export function findDefinition(name: unknown): InitializerDefinition {
  * `fromSpec(init.spec)` rebuilds an initializer that gives the same bits as `init`.
  *
  * @throws InitError `unknown_name` for an unknown name, `invalid_option` for unknown or invalid options.
+ * @example
+ * const init = fromSpec({ name: 'kaiming_normal', mode: 'fan_out' });
+ * init.spec; // { name: 'he_normal', mode: 'fan_out', nonlinearity: 'relu', negativeSlope: 0 }
+ * fromSpec(JSON.parse(JSON.stringify(init.spec)))([64, 32], 7); // the same bits as init([64, 32], 7)
  */
 export function fromSpec(spec: unknown): Initializer {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {

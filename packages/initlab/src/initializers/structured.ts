@@ -11,7 +11,7 @@ import { fold, type Key } from '../random/key.ts';
 import { permutation, uniformAt } from '../random/samplers.ts';
 import { normalQuantile } from '../random/special.ts';
 import { sizeOf, type Shape } from '../shape.ts';
-import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
+import { createInitializer, defineInitializer, formatNumber as f, type Initializer, type Plan } from './initializer.ts';
 import { convKernel, kernelIndex } from './orthogonal.ts';
 
 /**
@@ -38,7 +38,7 @@ function positionsPlan(positions: readonly number[], value: number, size: number
 }
 
 /** Definition of {@link identity}. */
-export const identityDefinition: InitializerDefinition = {
+export const identityDefinition = defineInitializer({
   name: 'identity',
   aliases: ['eye'],
   summary:
@@ -46,8 +46,7 @@ export const identityDefinition: InitializerDefinition = {
   formula: 'W = gain·I (rectangular: W[i][j] = gain if i = j, else 0)',
   reference: 'Keras Identity (with gain); PyTorch eye_ (no gain); Le, Jaitly & Hinton 2015 (IRNN)',
   options: { gain: { type: 'number', doc: 'value of the diagonal', default: 1, min: 0, minExclusive: true } },
-  plan: (o, shape) => {
-    const g = o['gain'] as number;
+  plan: ({ gain: g }, shape) => {
     if (shape.length !== 2) fail('invalid_shape', 'identity', 'shape', '2-D (rank 2)', shape);
     const [rows, cols] = shape as [number, number];
     const diagonal = Math.min(rows, cols);
@@ -68,7 +67,7 @@ export const identityDefinition: InitializerDefinition = {
       },
     };
   },
-};
+});
 
 /**
  * The flat indices of the ones of `dirac` with `groups` groups, sorted. torch `[out, in, ...k]`:
@@ -93,15 +92,14 @@ function diracPositions(shape: Shape, layout: Layout, groups: number): number[] 
 }
 
 /** Definition of {@link dirac}. */
-export const diracDefinition: InitializerDefinition = {
+export const diracDefinition = defineInitializer({
   name: 'dirac',
   summary:
     'For convolutions that should start as the identity (residual-free deep CNNs, DiracNets): output channel d of each group copies input channel d at the kernel centre.',
   formula: 'W = 0, then W[g·(out/groups) + d, d, k1//2, …] = 1 for g < groups, d < min(out/groups, in) (torch layout [out, in, ...k])',
   reference: 'PyTorch dirac_; Zagoruyko & Komodakis 2017, DiracNets (arXiv:1706.00388)',
   options: { groups: { type: 'number', doc: 'number of convolution groups; out channels must be a multiple of it', default: 1, min: 1, integer: true } },
-  plan: (o, shape, layout) => {
-    const groups = o['groups'] as number;
+  plan: ({ groups }, shape, layout) => {
     const form = layout === 'torch' ? '[out, in, ...kernel]' : '[...kernel, in, out]';
     if (shape.length < 3 || shape.length > 5) {
       fail('invalid_shape', 'dirac', 'shape', `a 3-D, 4-D or 5-D convolution kernel ${form}`, shape);
@@ -120,7 +118,7 @@ export const diracDefinition: InitializerDefinition = {
       `${where} = 1 for g < ${groups}, d < ${Math.min(outChannels / groups, inChannels)}, 0 elsewhere (${positions.length} ones)`,
     );
   },
-};
+});
 
 /** The sparse matrix in its torch orientation: `length` rows (out units) per column (in unit), `columns` columns. */
 function sparseGeometry(shape: Shape, layout: Layout): { length: number; columns: number } {
@@ -130,7 +128,7 @@ function sparseGeometry(shape: Shape, layout: Layout): { length: number; columns
 }
 
 /** Definition of {@link sparse}. */
-export const sparseDefinition: InitializerDefinition = {
+export const sparseDefinition = defineInitializer({
   name: 'sparse',
   summary:
     'For deep or recurrent nets trained with second-order methods (Martens 2010): each input unit connects to only a fraction of the output units, so units start diverse without large weights.',
@@ -140,9 +138,7 @@ export const sparseDefinition: InitializerDefinition = {
     sparsity: { type: 'number', doc: 'fraction of each column (input unit) set to zero', min: 0, max: 1 },
     std: { type: 'number', doc: 'std of the non-zero values', default: 0.01, min: 0 },
   },
-  plan: (o, shape, layout) => {
-    const sparsity = o['sparsity'] as number;
-    const std = o['std'] as number;
+  plan: ({ sparsity, std }, shape, layout) => {
     if (shape.length !== 2) fail('invalid_shape', 'sparse', 'shape', '2-D (rank 2)', shape);
     const { length, columns } = sparseGeometry(shape, layout);
     // Math.ceil of the same double product as PyTorch's math.ceil(sparsity * rows), so e.g. 0.07·100 = 7.000000000000001 → 8 as there.
@@ -156,7 +152,7 @@ export const sparseDefinition: InitializerDefinition = {
       fill: (key, out, offset) => fillSparse(key, out, offset, layout, length, columns, zeros, std),
     };
   },
-};
+});
 
 /**
  * Fills elements [offset, offset + out.length) of the sparse tensor. Element (r, j) of the torch-oriented
@@ -212,6 +208,9 @@ function fillSparse(
  * @see Keras `Identity`; PyTorch `eye_`; Le, Q. V., Jaitly, N. & Hinton, G. E. (2015). A simple way to initialize
  *   recurrent networks of rectified linear units. arXiv:1504.00941.
  * @throws InitError `invalid_shape` (at call time) for a shape that is not 2-D.
+ * @example
+ * identity()([3, 3], 0); // Float32Array [1, 0, 0, 0, 1, 0, 0, 0, 1]
+ * identity({ gain: 0.5 })([2, 4], 0); // [0.5, 0, 0, 0, 0, 0.5, 0, 0]
  */
 export function identity(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(identityDefinition, options);
@@ -230,6 +229,8 @@ export function identity(options: { readonly gain?: number } = {}): Initializer 
  *   skip-connections. arXiv:1706.00388.
  * @throws InitError `invalid_option` when out channels are not a multiple of groups; `invalid_shape` for ranks
  *   other than 3–5.
+ * @example
+ * const w = dirac()([16, 16, 3, 3], 0, { layout: 'torch' }); // PyTorch dirac_: a 3×3 convolution that copies its input
  */
 export function dirac(options: { readonly groups?: number } = {}): Initializer {
   return createInitializer(diracDefinition, options);
@@ -245,6 +246,8 @@ export function dirac(options: { readonly groups?: number } = {}): Initializer {
  * @see PyTorch `sparse_`.
  * @throws InitError `invalid_option` for sparsity outside [0, 1] or a negative std; `invalid_shape` (at call time)
  *   for a shape that is not 2-D.
+ * @example
+ * const w = sparse({ sparsity: 0.25 })([100, 50], keyFromSeed(1), { layout: 'torch' }); // 25 zeros in each of the 50 columns
  */
 export function sparse(options: { readonly sparsity: number; readonly std?: number }): Initializer {
   return createInitializer(sparseDefinition, options);

@@ -5,13 +5,17 @@
  * the layer's fans in the chosen layout. The `*_normal` presets draw from an UNTRUNCATED normal, as PyTorch and
  * the formulas do; `variance_scaling` with `distribution: 'truncated_normal'` gives Keras/JAX's corrected
  * truncated normal with the same variance.
+ *
+ * One plan computes them all: a preset is a row of data (fan mode, distribution, variance scale as a function of
+ * its options) over the variance-scaling plan, as in JAX, so `heNormal()` and
+ * `varianceScaling({scale: 2, mode: 'fan_in', distribution: 'normal'})` give the same bits.
  */
 import { fail } from '../errors.ts';
-import { computeFans, type Fans } from '../fans.ts';
-import { gain, NONLINEARITIES, type Nonlinearity } from '../gain.ts';
+import { computeFans, type Fans, type Layout } from '../fans.ts';
+import { NONLINEARITIES, varianceGain, type Nonlinearity } from '../gain.ts';
 import type { Shape } from '../shape.ts';
-import { createInitializer, formatNumber as f, type Initializer, type InitializerDefinition } from './initializer.ts';
-import type { ChoiceOptionSchema, ResolvedOptions } from './options.ts';
+import { createInitializer, defineInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
+import type { ChoiceOptionSchema, OptionSchemas, ResolvedOptionsOf } from './options.ts';
 import { normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
 /**
@@ -30,15 +34,17 @@ export const DISTRIBUTIONS = ['truncated_normal', 'normal', 'uniform'] as const;
 /** `truncated_normal` (corrected, cut at ±2σ'), `normal` (untruncated) or `uniform`. */
 export type Distribution = (typeof DISTRIBUTIONS)[number];
 
-const modeAliases = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' } as const;
+const MODE_ALIASES = { fanIn: 'fan_in', fanOut: 'fan_out', fanAvg: 'fan_avg' } as const;
 
-const modeOption = (values: readonly FanMode[], doc: string): ChoiceOptionSchema => ({
-  type: 'choice',
-  doc,
-  values,
-  default: 'fan_in',
-  aliases: modeAliases,
-});
+/** The `mode` option over some of the fan modes, the first being the default; only their aliases are accepted. */
+function modeOption<const M extends FanMode>(values: readonly [M, ...M[]], doc: string): ChoiceOptionSchema<M> {
+  const aliases: Record<string, M> = {};
+  for (const [alias, mode] of Object.entries(MODE_ALIASES)) {
+    const accepted = values.find((value) => value === mode);
+    if (accepted !== undefined) aliases[alias] = accepted;
+  }
+  return { type: 'choice', doc, values, default: values[0], aliases };
+}
 
 const gainOption = { type: 'number', doc: 'multiplier of the std (and of the bound)', default: 1, min: 0, minExclusive: true } as const;
 
@@ -54,8 +60,43 @@ function selectFan(where: string, fans: Fans, mode: FanMode, shape: Shape): numb
 
 const fanSymbol = (mode: FanMode): string => (mode === 'fan_in' ? 'fanIn' : mode === 'fan_out' ? 'fanOut' : 'fanAvg');
 
+/** What one variance-scaling draw needs: Var(w) = scale/n, with n the fan that `mode` selects. */
+interface VarianceScalingParameters {
+  readonly scale: number;
+  readonly mode: FanMode;
+  readonly distribution: Distribution;
+  /** How the formula names the scale: `scale` (variance_scaling), `gain²` (Glorot, He) or `1` (LeCun). */
+  readonly scaleSymbol: string;
+}
+
+/**
+ * The one plan of the variance-scaling family. With n the selected fan and Var = scale/n:
+ * normal: std = √(scale/n), untruncated; uniform: limit = √(3·scale/n);
+ * truncated_normal: σ' = √(scale/n)/0.87962566103423978, cut at ±2σ' (so the std after truncation is √(scale/n)).
+ */
+function varianceScalingPlan(where: string, p: VarianceScalingParameters, shape: Shape, layout: Layout): Plan {
+  const fans = computeFans(shape, layout);
+  const n = selectFan(where, fans, p.mode, shape);
+  const std = Math.sqrt(p.scale / n);
+  const ratio = `${p.scaleSymbol}/${fanSymbol(p.mode)}`;
+  const numbers = `${f(p.scale)}/${f(n)}`;
+  switch (p.distribution) {
+    case 'uniform': {
+      const limit = Math.sqrt((3 * p.scale) / n);
+      return uniformPlan(-limit, limit, `limit = √(3·${ratio}) = √(3·${numbers}) = ${f(limit)}`, fans);
+    }
+    case 'normal':
+      return normalPlan(0, std, `std = √(${ratio}) = √(${numbers}) = ${f(std)}`, fans);
+    case 'truncated_normal': {
+      const sigma = std / TRUNCATED_NORMAL_STD_AT_2;
+      const text = `σ' = √(${ratio})/0.879626 = √(${numbers})/0.879626 = ${f(sigma)}, cut at ±2σ', std ${f(std)}`;
+      return truncatedNormalPlan(0, sigma, -2 * sigma, 2 * sigma, text, fans);
+    }
+  }
+}
+
 /** Definition of {@link varianceScaling}. */
-export const varianceScalingDefinition: InitializerDefinition = {
+export const varianceScalingDefinition = defineInitializer({
   name: 'variance_scaling',
   elementwise: true,
   summary: 'The general form of Glorot, He and LeCun: variance scale/fan, with Keras semantics (corrected truncated normal by default).',
@@ -72,37 +113,16 @@ export const varianceScalingDefinition: InitializerDefinition = {
       aliases: { untruncated_normal: 'normal', truncatedNormal: 'truncated_normal' },
     },
   },
-  plan: (o, shape, layout) => {
-    const scale = o['scale'] as number;
-    const mode = o['mode'] as FanMode;
-    const fans = computeFans(shape, layout);
-    const n = selectFan('variance_scaling', fans, mode, shape);
-    const std = Math.sqrt(scale / n);
-    const fan = `${fanSymbol(mode)} = ${f(n)}`;
-    switch (o['distribution'] as Distribution) {
-      case 'uniform': {
-        const limit = Math.sqrt((3 * scale) / n);
-        return uniformPlan(-limit, limit, `limit = √(3·scale/n) = √(3·${f(scale)}/${f(n)}) = ${f(limit)} (${fan})`, fans);
-      }
-      case 'normal':
-        return normalPlan(0, std, `std = √(scale/n) = √(${f(scale)}/${f(n)}) = ${f(std)} (${fan})`, fans);
-      case 'truncated_normal': {
-        const sigma = std / TRUNCATED_NORMAL_STD_AT_2;
-        return truncatedNormalPlan(
-          0,
-          sigma,
-          -2 * sigma,
-          2 * sigma,
-          `σ' = √(scale/n)/0.879626 = √(${f(scale)}/${f(n)})/0.879626 = ${f(sigma)}, cut at ±2σ', std ${f(std)} (${fan})`,
-          fans,
-        );
-      }
-    }
-  },
-};
+  plan: ({ scale, mode, distribution }, shape, layout) =>
+    varianceScalingPlan('variance_scaling', { scale, mode, distribution, scaleSymbol: 'scale' }, shape, layout),
+});
 
-/** What distinguishes the Glorot, He and LeCun presets: std = gain/√n, limit = gain·√(3/n). */
-interface Preset {
+/**
+ * A Glorot, He or LeCun preset as a row of data over {@link varianceScalingPlan}, as JAX defines them
+ * (`he_normal = variance_scaling(2.0, "fan_in", …)`): which fan, which distribution, and the variance scale as a
+ * function of the preset's options. The presets draw untruncated normals, as PyTorch does.
+ */
+interface Preset<S extends OptionSchemas> {
   readonly name: string;
   readonly aliases?: readonly string[];
   readonly summary: string;
@@ -110,20 +130,16 @@ interface Preset {
   readonly formula: string;
   readonly reference: string;
   readonly distribution: 'normal' | 'uniform';
-  readonly options: InitializerDefinition['options'];
+  readonly options: S;
   /** The fan n: fixed (fan_avg for Glorot, fan_in for LeCun) or the `mode` option (He). */
-  readonly mode: (o: ResolvedOptions) => FanMode;
-  /** The gain: the `gain` option (Glorot), gain(nonlinearity, negativeSlope) (He) or 1 (LeCun). */
-  readonly gain: (o: ResolvedOptions) => number;
+  readonly mode: (o: ResolvedOptionsOf<S>) => FanMode;
+  /** The variance scale: gain·gain (Glorot), varianceGain(nonlinearity, negativeSlope) (He) or 1 (LeCun). */
+  readonly scale: (o: ResolvedOptionsOf<S>) => number;
+  /** How the formula with numbers names the scale. */
+  readonly scaleSymbol: string;
 }
 
-/**
- * Defines a preset: with n the selected fan, normal presets draw 𝒩(0, std²) untruncated with std = gain/√n and
- * uniform presets 𝒰[−limit, limit) with limit = gain·√(3/n), the same variance. Glorot's n = (fanIn+fanOut)/2
- * gives std = gain·√(2/(fanIn+fanOut)) and limit = gain·√(6/(fanIn+fanOut)).
- */
-function presetDefinition(preset: Preset): InitializerDefinition {
-  const normal = preset.distribution === 'normal';
+function presetDefinition<const S extends OptionSchemas>(preset: Preset<S>): InitializerDefinition<S> {
   return {
     name: preset.name,
     elementwise: true,
@@ -132,38 +148,25 @@ function presetDefinition(preset: Preset): InitializerDefinition {
     formula: preset.formula,
     reference: preset.reference,
     options: preset.options,
-    plan: (o, shape, layout) => {
-      const g = preset.gain(o);
-      const mode = preset.mode(o);
-      const fans = computeFans(shape, layout);
-      const n = selectFan(preset.name, fans, mode, shape);
-      // Computed as PyTorch writes each formula, so the values agree with it to the last bit of the scale.
-      let value: number;
-      let formula: string;
-      if (mode === 'fan_avg') {
-        const sum = 2 * n;
-        const numerator = normal ? 2 : 6;
-        value = g * Math.sqrt(numerator / sum);
-        formula = `gain·√(${numerator}/(fanIn+fanOut)) = ${f(g)}·√(${numerator}/${f(sum)})`;
-      } else if (normal) {
-        value = g / Math.sqrt(n);
-        formula = `gain/√${fanSymbol(mode)} = ${f(g)}/√${f(n)}`;
-      } else {
-        value = g * Math.sqrt(3 / n);
-        formula = `gain·√(3/${fanSymbol(mode)}) = ${f(g)}·√(3/${f(n)})`;
-      }
-      const text = `${normal ? 'std' : 'limit'} = ${formula} = ${f(value)}`;
-      return normal ? normalPlan(0, value, text, fans) : uniformPlan(-value, value, text, fans);
-    },
+    plan: (o, shape, layout) =>
+      varianceScalingPlan(
+        preset.name,
+        { scale: preset.scale(o), mode: preset.mode(o), distribution: preset.distribution, scaleSymbol: preset.scaleSymbol },
+        shape,
+        layout,
+      ),
   };
 }
 
-const glorotGain = (o: ResolvedOptions): number => o['gain'] as number;
-const heGain = (o: ResolvedOptions): number => gain(o['nonlinearity'] as Nonlinearity, o['negativeSlope'] as number);
-const heMode = (o: ResolvedOptions): FanMode => o['mode'] as FanMode;
+/** Glorot's variance scale: the square of its `gain` option. */
+const glorotScale = ({ gain }: { readonly gain: number }): number => gain * gain;
+/** He's variance scale: the variance gain of its nonlinearity. */
+const heScale = (o: { readonly nonlinearity: Nonlinearity; readonly negativeSlope: number }): number =>
+  varianceGain(o.nonlinearity, o.negativeSlope);
+const heMode = (o: { readonly mode: 'fan_in' | 'fan_out' }): FanMode => o.mode;
 
 /** Definition of {@link glorotUniform}. */
-export const glorotUniformDefinition: InitializerDefinition = presetDefinition({
+export const glorotUniformDefinition = presetDefinition({
   name: 'glorot_uniform',
   formula: 'limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit)',
   aliases: ['xavier_uniform'],
@@ -172,11 +175,12 @@ export const glorotUniformDefinition: InitializerDefinition = presetDefinition({
   distribution: 'uniform',
   options: { gain: gainOption },
   mode: () => 'fan_avg',
-  gain: glorotGain,
+  scale: glorotScale,
+  scaleSymbol: 'gain²',
 });
 
 /** Definition of {@link glorotNormal}. */
-export const glorotNormalDefinition: InitializerDefinition = presetDefinition({
+export const glorotNormalDefinition = presetDefinition({
   name: 'glorot_normal',
   formula: 'std = gain·√(2/(fanIn + fanOut)), w ~ 𝒩(0, std²) untruncated',
   aliases: ['xavier_normal'],
@@ -185,14 +189,15 @@ export const glorotNormalDefinition: InitializerDefinition = presetDefinition({
   distribution: 'normal',
   options: { gain: gainOption },
   mode: () => 'fan_avg',
-  gain: glorotGain,
+  scale: glorotScale,
+  scaleSymbol: 'gain²',
 });
 
 const heOptions = {
   mode: modeOption(['fan_in', 'fan_out'], 'fan_in preserves activations (forward), fan_out preserves gradients (backward)'),
   nonlinearity: {
     type: 'choice',
-    doc: 'the nonlinearity that follows the layer; sets gain (relu: √2)',
+    doc: 'the nonlinearity that follows the layer; sets the variance gain (relu: 2)',
     values: NONLINEARITIES,
     default: 'relu',
   },
@@ -200,33 +205,35 @@ const heOptions = {
 } as const;
 
 /** Definition of {@link heNormal}. */
-export const heNormalDefinition: InitializerDefinition = presetDefinition({
+export const heNormalDefinition = presetDefinition({
   name: 'he_normal',
-  formula: 'std = gain/√fan, gain = gain(nonlinearity, negativeSlope) (relu: √2), w ~ 𝒩(0, std²) untruncated',
+  formula: 'std = √(gain²/fan), gain² = varianceGain(nonlinearity, negativeSlope) (relu: 2), w ~ 𝒩(0, std²) untruncated',
   aliases: ['kaiming_normal'],
   summary: 'For ReLU-family layers: twice the variance of LeCun/Xavier, so activations keep their scale even in deep ReLU nets.',
   reference: 'He, Zhang, Ren & Sun 2015, eq. 10; PyTorch kaiming_normal_',
   distribution: 'normal',
   options: heOptions,
   mode: heMode,
-  gain: heGain,
+  scale: heScale,
+  scaleSymbol: 'gain²',
 });
 
 /** Definition of {@link heUniform}. */
-export const heUniformDefinition: InitializerDefinition = presetDefinition({
+export const heUniformDefinition = presetDefinition({
   name: 'he_uniform',
-  formula: 'limit = gain·√(3/fan), w ~ 𝒰[−limit, limit)',
+  formula: 'limit = √(3·gain²/fan), gain² = varianceGain(nonlinearity, negativeSlope) (relu: 2), w ~ 𝒰[−limit, limit)',
   aliases: ['kaiming_uniform'],
   summary: 'For ReLU-family layers, uniform form of He: same variance 2/fanIn.',
   reference: 'He et al. 2015; PyTorch kaiming_uniform_',
   distribution: 'uniform',
   options: heOptions,
   mode: heMode,
-  gain: heGain,
+  scale: heScale,
+  scaleSymbol: 'gain²',
 });
 
 /** Definition of {@link lecunNormal}. */
-export const lecunNormalDefinition: InitializerDefinition = presetDefinition({
+export const lecunNormalDefinition = presetDefinition({
   name: 'lecun_normal',
   formula: 'std = √(1/fanIn), w ~ 𝒩(0, std²) untruncated',
   summary: 'For SELU layers (self-normalizing networks) and linear layers: variance 1/fanIn.',
@@ -234,11 +241,12 @@ export const lecunNormalDefinition: InitializerDefinition = presetDefinition({
   distribution: 'normal',
   options: {},
   mode: () => 'fan_in',
-  gain: () => 1,
+  scale: () => 1,
+  scaleSymbol: '1',
 });
 
 /** Definition of {@link lecunUniform}. */
-export const lecunUniformDefinition: InitializerDefinition = presetDefinition({
+export const lecunUniformDefinition = presetDefinition({
   name: 'lecun_uniform',
   formula: 'limit = √(3/fanIn), w ~ 𝒰[−limit, limit)',
   summary: 'Uniform form of LeCun: variance 1/fanIn.',
@@ -246,7 +254,8 @@ export const lecunUniformDefinition: InitializerDefinition = presetDefinition({
   distribution: 'uniform',
   options: {},
   mode: () => 'fan_in',
-  gain: () => 1,
+  scale: () => 1,
+  scaleSymbol: '1',
 });
 
 /** Options of {@link varianceScaling}. */
@@ -275,56 +284,78 @@ export interface HeOptions {
  * normal: std = √(scale/n), untruncated (Keras treats 'normal' as truncated; initlab, like JAX, does not);
  * uniform: limit = √(3·scale/n).
  * @see Keras `VarianceScaling`; He et al. 2015 and Glorot & Bengio 2010 for the presets.
+ * @example
+ * const w = varianceScaling({ scale: 2 })([3, 3, 64, 128], keyFromSeed(1)); // Keras he_normal: corrected truncated normal
+ * varianceScaling({ scale: 2 }).describe([3, 3, 64, 128]).std; // √(2/576) = 0.05892556509887896
  */
 export function varianceScaling(options: VarianceScalingOptions = {}): Initializer {
   return createInitializer(varianceScalingDefinition, options);
 }
 
 /**
- * Glorot (Xavier) uniform: limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit).
+ * Glorot (Xavier) uniform: limit = gain·√(6/(fanIn + fanOut)), w ~ 𝒰[−limit, limit). Computed as
+ * {@link varianceScaling} with scale = gain·gain, mode fan_avg, distribution uniform (the same bits).
  * @see Glorot, X. & Bengio, Y. (2010). Understanding the difficulty of training deep feedforward neural networks. AISTATS, PMLR 9:249–256.
+ * @example
+ * const w = glorotUniform()([784, 256], keyFromSeed(1)); // Float32Array, limit √(6/1040) ≈ 0.0760 (Keras Dense default)
  */
 export function glorotUniform(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(glorotUniformDefinition, options);
 }
 
 /**
- * Glorot (Xavier) normal: std = gain·√(2/(fanIn + fanOut)), untruncated (PyTorch `xavier_normal_`).
+ * Glorot (Xavier) normal: std = gain·√(2/(fanIn + fanOut)), untruncated (PyTorch `xavier_normal_`). Computed as
+ * {@link varianceScaling} with scale = gain·gain, mode fan_avg, distribution normal (the same bits).
  * @see Glorot & Bengio (2010), AISTATS, PMLR 9:249–256.
+ * @example
+ * const w = glorotNormal({ gain: 5 / 3 })([256, 256], keyFromSeed(1)); // for tanh: std (5/3)·√(2/512) ≈ 0.104
  */
 export function glorotNormal(options: { readonly gain?: number } = {}): Initializer {
   return createInitializer(glorotNormalDefinition, options);
 }
 
 /**
- * He (Kaiming) normal: std = gain/√fan with gain from {@link gain}(nonlinearity, negativeSlope) (relu: √2, so
- * std = √(2/fanIn)), untruncated as PyTorch's `kaiming_normal_`.
+ * He (Kaiming) normal: std = √(gain²/fan) with gain² = {@link varianceGain}(nonlinearity, negativeSlope) (relu: 2,
+ * so std = √(2/fanIn)), untruncated as PyTorch's `kaiming_normal_`. Computed as {@link varianceScaling} with that
+ * scale, the chosen mode and distribution normal (the same bits).
  * @see He, K., Zhang, X., Ren, S. & Sun, J. (2015). Delving deep into rectifiers. ICCV. arXiv:1502.01852.
+ * @example
+ * const w = heNormal()([784, 256], keyFromSeed(1)); // Float32Array, std √(2/784)
+ * const v = heNormal({ mode: 'fan_out' })([256, 784], keyFromSeed(2), { layout: 'torch' }); // kaiming_normal_(mode='fan_out')
  */
 export function heNormal(options: HeOptions = {}): Initializer {
   return createInitializer(heNormalDefinition, options);
 }
 
 /**
- * He (Kaiming) uniform: limit = gain·√(3/fan) (relu: √(6/fanIn)).
+ * He (Kaiming) uniform: limit = √(3·gain²/fan) with gain² = {@link varianceGain}(nonlinearity, negativeSlope)
+ * (relu: √(6/fanIn)). Computed as {@link varianceScaling} with that scale and distribution uniform.
  * @see He et al. (2015), arXiv:1502.01852.
+ * @example
+ * // PyTorch's nn.Linear(784, 256) default, kaiming_uniform_(a=√5): limit 1/√784
+ * const w = heUniform({ nonlinearity: 'leaky_relu', negativeSlope: Math.sqrt(5) })([256, 784], keyFromSeed(1), { layout: 'torch' });
  */
 export function heUniform(options: HeOptions = {}): Initializer {
   return createInitializer(heUniformDefinition, options);
 }
 
 /**
- * LeCun normal: std = √(1/fanIn), untruncated. With SELU it gives self-normalizing networks.
+ * LeCun normal: std = √(1/fanIn), untruncated ({@link varianceScaling} with scale 1, fan_in, normal). With SELU it
+ * gives self-normalizing networks.
  * @see LeCun, Y., Bottou, L., Orr, G. & Müller, K.-R. (1998). Efficient BackProp. Neural Networks: Tricks of the Trade.
  * @see Klambauer, G. et al. (2017). Self-normalizing neural networks. NeurIPS. arXiv:1706.02515.
+ * @example
+ * const w = lecunNormal()([512, 512], keyFromSeed(1)); // std √(1/512), for SELU networks
  */
 export function lecunNormal(): Initializer {
   return createInitializer(lecunNormalDefinition);
 }
 
 /**
- * LeCun uniform: limit = √(3/fanIn).
+ * LeCun uniform: limit = √(3/fanIn) ({@link varianceScaling} with scale 1, fan_in, uniform).
  * @see LeCun et al. (1998), Efficient BackProp.
+ * @example
+ * const w = lecunUniform()([512, 512], keyFromSeed(1)); // limit √(3/512) ≈ 0.0765
  */
 export function lecunUniform(): Initializer {
   return createInitializer(lecunUniformDefinition);

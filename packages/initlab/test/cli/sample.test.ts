@@ -26,7 +26,7 @@ test('sample he_normal prints the spec, shape, layout, fans, formula and a measu
   assert.match(out, /^shape +\[256, 128\]/m);
   assert.match(out, /^layout +tf$/m);
   assert.match(out, /^fans +fanIn 256, fanOut 128, receptiveField 1$/m);
-  assert.match(out, /^formula +std = gain\/√fanIn = 1\.41421\/√256 = 0\.0883883$/m);
+  assert.match(out, /^formula +std = √\(gain²\/fanIn\) = √\(2\/256\) = 0\.0883883$/m);
   assert.match(out, /^min +-?\d/m);
   assert.match(out, /^max +-?\d/m);
   const [, target, measured] = /^std +(\S+) +(\S+)$/m.exec(out) ?? [];

@@ -129,6 +129,7 @@ test('specs: canonical names, aliases, defaults filled in, JSON round trip', () 
   assert.deepEqual(truncatedNormal({ mean: 1, std: 0.5 }).spec, { name: 'truncated_normal', mean: 1, std: 0.5, low: 0, high: 2 });
   assert.deepEqual(fromSpec(JSON.parse(JSON.stringify(varianceScaling({ scale: 2 }).spec))).spec, varianceScaling({ scale: 2 }).spec);
   assert.equal(fromSpec({ name: 'variance_scaling', mode: 'fanAvg' }).spec['mode'], 'fan_avg');
+  assert.equal(fromSpec({ name: 'he_uniform', mode: 'fanOut' }).spec['mode'], 'fan_out');
 });
 
 test('validation: each bad input gets a one-line error naming the parameter and the accepted values', () => {
@@ -137,6 +138,7 @@ test('validation: each bad input gets a one-line error naming the parameter and 
     [() => fromSpec({ name: 'foo' }), 'name', /name must be one of zeros, ones/],
     [() => fromSpec('he_normal'), 'spec', /spec must be an object/],
     [() => heNormal({ mode: 'fan_avg' as 'fan_in' }), 'mode', /mode must be one of 'fan_in', 'fan_out'; got 'fan_avg'/],
+    [() => heNormal({ mode: 'fanAvg' as 'fan_in' }), 'mode', /mode must be one of 'fan_in', 'fan_out'; got 'fanAvg'/],
     [() => heNormal({ nonlinearity: 'gelu' as 'relu' }), 'nonlinearity', /nonlinearity must be one of/],
     [() => fromSpec({ name: 'he_normal', gain: 2 }), 'option', /option must be one of mode, nonlinearity, negativeSlope; got 'gain'/],
     [() => normal({ std: Number.NaN }), 'std', /std must be a finite number ≥ 0; got NaN/],
