@@ -6,7 +6,7 @@
  *
  * Importing it loads TensorFlow.js (`@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm`).
  */
-export type { Claim, Experiment, ExperimentOption, Figure, ProgressCallback } from './experiments/experiment.ts';
+export type { Claim, Experiment, ExperimentOption, Figure, NumbersTable, ProgressCallback } from './experiments/experiment.ts';
 export { EXPERIMENTS, EXPERIMENT_NAMES, findExperiment, type AnyExperiment } from './experiments/index.ts';
 
 export { activationsExperiment, type ActivationsConfig, type ActivationsResult, type ActivationsRun, type LayerStats } from './experiments/activations.ts';
@@ -43,7 +43,7 @@ export {
   type FigureFiles,
 } from './report/report.ts';
 export { renderHtml, scopeSvgIds, escapeHtml, type PageMeta, type PageExperiment, type PageFigure } from './report/html.ts';
-export { numbersTable, type NumbersTable } from './report/tables.ts';
+export { cell, percentCell } from './analysis/cells.ts';
 
 export { parseInitArgument, type InitArgument } from './init-arg.ts';
 export { setupBackend, type BackendInfo, type BackendName } from './engine/backend.ts';

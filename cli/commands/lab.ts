@@ -14,7 +14,6 @@ import { editDistance } from '../../src/suggest.ts';
 import type { AnyExperiment } from '../../lab/experiments/index.ts';
 import type { ExperimentOption } from '../../lab/experiments/experiment.ts';
 import { parseInitArgument } from '../../lab/init-arg.ts';
-import { numbersTable } from '../../lab/report/tables.ts';
 import { UsageError, usageFail } from '../errors.ts';
 import { isSystemError, outputError, writeFileAtomic } from '../io.ts';
 import { columns, print, terminalWidth, wrap } from '../output.ts';
@@ -305,12 +304,12 @@ export function configText(config: object): string {
 }
 
 /** Prints the claims, the numbers and the reading of a result. */
-function printSummary(experiment: AnyExperiment, result: object, run: { seconds: number; backend: string; quick: boolean }): void {
+function printSummary(experiment: AnyExperiment, result: { readonly config: object }, run: { seconds: number; backend: string; quick: boolean }): void {
   const width = terminalWidth();
   const claims = experiment.claims(result);
   const held = claims.filter((c) => c.held).length;
   print(`${experiment.name}: ${experiment.title}`);
-  print(wrap(`settings: ${configText((result as { config: object }).config)}${run.quick ? ' (quick)' : ''}`, width, '  ').trimStart());
+  print(wrap(`settings: ${configText(result.config)}${run.quick ? ' (quick)' : ''}`, width, '  ').trimStart());
   print(`ran in ${run.seconds.toFixed(1)} s on the ${run.backend} backend`);
   print();
   print(`Claims (${held} of ${claims.length} held)`);
@@ -318,7 +317,7 @@ function printSummary(experiment: AnyExperiment, result: object, run: { seconds:
     print(`  ${claim.held ? '✓' : '✗'} ${wrap(claim.claim, width, '    ').trimStart()}`);
     print(wrap(claim.measurement, width, '      '));
   }
-  const table = numbersTable(experiment, result);
+  const table = experiment.table?.(result);
   if (table) {
     print();
     print('Numbers');

@@ -5,7 +5,7 @@
  */
 import { CLASS_COUNT } from '../data/mnist.ts';
 import type { TrainingRun } from '../engine/training-jobs.ts';
-import type { NumbersTable } from '../report/tables.ts';
+import type { NumbersTable } from '../experiments/experiment.ts';
 import { formatPercent } from './statistics.ts';
 
 /** ln 10: the cross-entropy of a uniform guess over 10 classes (chance). */

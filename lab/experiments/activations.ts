@@ -27,7 +27,8 @@ import { parseInitArgument } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
 import { formatPercent, formatValue, fraction, histogram, moments, type Histogram } from '../analysis/statistics.ts';
 import { denseKernels, normalData } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell, percentCell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Number of equal histogram bins over the activation's range. */
 export const HISTOGRAM_BINS = 30;
@@ -383,6 +384,19 @@ function reading(result: ActivationsResult): string {
   return sentences.join(' ');
 }
 
+/** Per run: the std of every layer, and the last layer's mean, saturated and dead fractions. */
+function table(result: ActivationsResult): NumbersTable {
+  const runs = runsOf(result);
+  const depth = Math.max(...runs.map((r) => r.layers.length));
+  return {
+    columns: ['activation', 'initializer', ...Array.from({ length: depth }, (_, l) => `std L${l + 1}`), `mean L${depth}`, `saturated L${depth}`, `dead L${depth}`],
+    rows: runs.map((r) => {
+      const z = last(r);
+      return [r.activation, r.init, ...Array.from({ length: depth }, (_, l) => cell(r.layers[l]?.std)), cell(z.mean), percentCell(z.saturated), percentCell(z.dead)];
+    }),
+  };
+}
+
 /** Experiment 1: activation histograms through 5 layers for several initializers (Saito §6.2). */
 export const activationsExperiment: Experiment<ActivationsConfig, ActivationsResult> = {
   name: NAME,
@@ -408,4 +422,5 @@ export const activationsExperiment: Experiment<ActivationsConfig, ActivationsRes
   figures,
   claims,
   reading,
+  table,
 };

@@ -23,7 +23,6 @@ import {
   type InitSummary,
 } from '../analysis/training-summary.ts';
 import { accuracyFigureSpec, lossBandRows, lossFigureSpec } from '../plot/training-figures.ts';
-import type { NumbersTable } from '../report/tables.ts';
 import type { Claim, Experiment } from './experiment.ts';
 import {
   checkTrainingActivation,
@@ -140,7 +139,7 @@ function depthReading(result: DepthResult): string {
 }
 
 /** Experiment 5: He vs variance-1/fan_in ("Xavier") on a 30-layer plain ReLU net. */
-export const depthExperiment: Experiment<DepthConfig, DepthResult> & { table(result: DepthResult): NumbersTable } = {
+export const depthExperiment: Experiment<DepthConfig, DepthResult> = {
   name: 'depth',
   title: 'Depth: a 30-layer ReLU net trains with He, not with variance 1/fan_in',
   options: trainingOptions(DEPTH_DEFAULTS, [

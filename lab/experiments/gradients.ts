@@ -24,7 +24,8 @@ import { parseInitArgument } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
 import { finiteOrNull, formatValue, log10OrNull, norm2, ratioOrNull } from '../analysis/statistics.ts';
 import { denseKernels, normalData, uniformLabels } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Configuration of {@link gradientsExperiment}: the grid is activations × inits × depths. */
 export interface GradientsConfig {
@@ -316,6 +317,14 @@ function reading(result: GradientsResult): string {
     .join(' ');
 }
 
+/** Per run: the weight-gradient norms of the first and the output layer, and their ratio. */
+function table(result: GradientsResult): NumbersTable {
+  return {
+    columns: ['activation', 'initializer', 'depth', '‖∂L/∂W‖ first layer', '‖∂L/∂W‖ output layer', 'first / output'],
+    rows: result.runs.map((r) => [r.activation, r.init, cell(r.depth), cell(r.weightGradNorms[0]), cell(r.weightGradNorms[r.weightGradNorms.length - 1]), cell(r.ratio)]),
+  };
+}
+
 /** Experiment 2: gradient norms per layer at initialization in deep nets, activation × initializer × depth. */
 export const gradientsExperiment: Experiment<GradientsConfig, GradientsResult> = {
   name: NAME,
@@ -342,4 +351,5 @@ export const gradientsExperiment: Experiment<GradientsConfig, GradientsResult> =
   figures,
   claims,
   reading,
+  table,
 };

@@ -23,7 +23,6 @@ import {
   type InitSummary,
 } from '../analysis/training-summary.ts';
 import { accuracyFigureSpec, lossBandRows, lossFigureSpec } from '../plot/training-figures.ts';
-import type { NumbersTable } from '../report/tables.ts';
 import type { Claim, Experiment } from './experiment.ts';
 import {
   checkTrainingActivation,
@@ -144,7 +143,7 @@ function mnistReading(result: MnistResult): string {
 }
 
 /** Experiment 4: std 0.01 vs Xavier vs He on the book's 5-layer ReLU net, several seeds. */
-export const mnistExperiment: Experiment<MnistConfig, MnistResult> & { table(result: MnistResult): NumbersTable } = {
+export const mnistExperiment: Experiment<MnistConfig, MnistResult> = {
   name: 'mnist',
   title: 'MNIST: std 0.01 vs Xavier vs He on a 5-layer ReLU net',
   options: trainingOptions(MNIST_DEFAULTS, [

@@ -30,7 +30,8 @@ import { withDefaults } from '../analysis/figures.ts';
 import { jacobiSvd, maxAbs, productSingularValues, spectralNorm, transpose, type MatrixProduct } from '../analysis/linalg.ts';
 import { finiteOrNull, formatValue, log10OrNull, norm2 } from '../analysis/statistics.ts';
 import { kernel64, normalData64 } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Nonlinearities of the recurrent experiment. */
 export type RecurrentNonlinearity = 'linear' | 'tanh' | 'relu';
@@ -491,6 +492,17 @@ function reading(result: RecurrentResult): string {
   return `${first} ${second}`;
 }
 
+/** Per (nonlinearity, init): ‖∂h_T/∂h_0‖₂ at T = 1, 10, 100 and the last step, and the final state's RMS. */
+function table(result: RecurrentResult): NumbersTable {
+  const steps = Math.max(...result.runs.map((r) => r.log10SpectralNorm.length));
+  const picks = [1, 10, 100, steps].filter((t, i, a) => t <= steps && a.indexOf(t) === i);
+  const norm = (log10: number | null | undefined): string => (log10 === null ? '0' : log10 === undefined ? '–' : cell(10 ** log10));
+  return {
+    columns: ['nonlinearity', 'initializer', ...picks.map((t) => `‖∂h_${t}/∂h_0‖`), 'final state RMS'],
+    rows: result.runs.map((r) => [r.nonlinearity, r.init, ...picks.map((t) => norm(r.log10SpectralNorm[t - 1])), cell(r.finalStateRms)]),
+  };
+}
+
 /** Experiment 7: orthogonal vs Gaussian vs identity recurrent weights, norms and spectra of T-step Jacobians. */
 export const recurrentExperiment: Experiment<RecurrentConfig, RecurrentResult> = {
   name: NAME,
@@ -517,4 +529,5 @@ export const recurrentExperiment: Experiment<RecurrentConfig, RecurrentResult> =
   figures,
   claims,
   reading,
+  table,
 };

@@ -14,7 +14,8 @@ import { parseInitArgument } from '../init-arg.ts';
 import { withDefaults } from '../analysis/figures.ts';
 import { formatValue, moments } from '../analysis/statistics.ts';
 import { denseKernels, normalData } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Configuration of {@link seluExperiment}. */
 export interface SeluConfig {
@@ -176,6 +177,16 @@ function reading(result: SeluResult): string {
   return `${first} ${second}`;
 }
 
+/** Per initializer: mean and variance at the first layer, a quarter and half way through, and the last layer. */
+function table(result: SeluResult): NumbersTable {
+  const depth = Math.max(...result.runs.map((r) => r.mean.length));
+  const picks = [...new Set([1, Math.ceil(depth / 4), Math.ceil(depth / 2), depth])].filter((l) => l >= 1);
+  return {
+    columns: ['initializer', ...picks.flatMap((l) => [`mean L${l}`, `variance L${l}`])],
+    rows: result.runs.map((r) => [r.init, ...picks.flatMap((l) => [cell(r.mean[l - 1]), cell(r.variance[l - 1])])]),
+  };
+}
+
 /** Experiment 6: self-normalizing SELU networks need LeCun initialization. */
 export const seluExperiment: Experiment<SeluConfig, SeluResult> = {
   name: NAME,
@@ -192,4 +203,5 @@ export const seluExperiment: Experiment<SeluConfig, SeluResult> = {
   figures,
   claims,
   reading,
+  table,
 };

@@ -18,7 +18,6 @@ import { runTrainingJobs, type DistinctNeurons, type TrainingRun } from '../engi
 import { withDefaults } from '../analysis/figures.ts';
 import { formatPercent } from '../analysis/statistics.ts';
 import { count, finalLoss, lossText } from '../analysis/training-summary.ts';
-import type { NumbersTable } from '../report/tables.ts';
 import type { Claim, Experiment } from './experiment.ts';
 import { checkTrainingActivation, checkTrainingConfig, initName, layerSizes, trainingJobs, trainingOptions, TRAINING_ACTIVATIONS, type TrainingConfig } from './training-config.ts';
 
@@ -147,7 +146,7 @@ function symmetryReading(result: SymmetryResult): string {
 }
 
 /** Experiment 3: constant initialization keeps every neuron of a layer identical. */
-export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> & { table(result: SymmetryResult): NumbersTable } = {
+export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> = {
   name: 'symmetry',
   title: 'Symmetry: constant initialization leaves one distinct neuron per layer',
   options: trainingOptions(SYMMETRY_DEFAULTS, [
