@@ -50,4 +50,5 @@ export {
 export { orthogonal, deltaOrthogonal } from './initializers/orthogonal.ts';
 export { identity, dirac, sparse } from './initializers/structured.ts';
 export { DEFINITIONS, INITIALIZER_NAMES, findDefinition, fromSpec } from './initializers/registry.ts';
+export { parseInitializerText, formatInitializerText, canonicalJson, parseDecimal } from './initializers/spec-text.ts';
 export { orthonormalize, householderQr } from './linalg/qr.ts';

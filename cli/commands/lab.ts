@@ -13,7 +13,8 @@ import { describeValue } from '../../src/errors.ts';
 import { editDistance } from '../../src/suggest.ts';
 import type { AnyExperiment } from '../../lab/experiments/index.ts';
 import type { ExperimentOption } from '../../lab/experiments/experiment.ts';
-import { parseInitArgument } from '../../lab/init-arg.ts';
+import { initLabel, parseInitArgument } from '../../lab/init-arg.ts';
+import type { InitializerSpec } from '../../src/index.ts';
 import { UsageError, usageFail } from '../errors.ts';
 import { isSystemError, outputError, writeFileAtomic } from '../io.ts';
 import { columns, print, terminalWidth, wrap } from '../output.ts';
@@ -234,11 +235,10 @@ export function parseExperimentOptions(experiment: AnyExperiment, flags: readonl
   return values;
 }
 
-/** Validates an initializer argument now (InitError names --init) and returns it as written. */
-function checkInit(text: string, where: string): string {
+/** Parses an initializer argument (InitError names --init or the option) into the canonical spec the config holds. */
+function checkInit(text: string, where: string): InitializerSpec {
   if (text === '') throw new UsageError(`${where}: --init must be an initializer such as he_normal or normal:std=0.01; got ''.`);
-  parseInitArgument(text);
-  return text;
+  return parseInitArgument(text, `${where} --init`).spec;
 }
 
 /** A safe integer, written in decimal. */
@@ -296,10 +296,16 @@ export function progressBar(label: string): { update(done: number, total: number
   };
 }
 
-/** `init normal:std=0.01, he_normal; seeds 3; iterations 2000` from a config. */
-export function configText(config: object): string {
+/**
+ * `init normal:std=0.01, he_normal; seeds 3; iterations 2000` from a config; the values of the experiment's
+ * initializer options (`init`, `init-list`) are canonical specs, shown by their labels.
+ */
+export function configText(config: object, options: readonly ExperimentOption[] = []): string {
+  const inits = new Set(options.filter((o) => o.kind === 'init' || o.kind === 'init-list').map((o) => o.key));
+  const text = (key: string, v: unknown): string =>
+    inits.has(key) && v !== null && typeof v === 'object' ? initLabel(v as InitializerSpec) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
   return Object.entries(config)
-    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ') : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.map((v) => text(key, v)).join(', ') : text(key, value)}`)
     .join('; ');
 }
 
@@ -309,7 +315,7 @@ function printSummary(experiment: AnyExperiment, result: { readonly config: obje
   const claims = experiment.claims(result);
   const held = claims.filter((c) => c.held).length;
   print(`${experiment.name}: ${experiment.title}`);
-  print(wrap(`settings: ${configText(result.config)}${run.quick ? ' (quick)' : ''}`, width, '  ').trimStart());
+  print(wrap(`settings: ${configText(result.config, experiment.options)}${run.quick ? ' (quick)' : ''}`, width, '  ').trimStart());
   print(`ran in ${run.seconds.toFixed(1)} s on the ${run.backend} backend`);
   print();
   print(`Claims (${held} of ${claims.length} held)`);

@@ -14,7 +14,10 @@ export interface ExperimentOption {
   readonly key: string;
   /** One-line description with the default. */
   readonly description: string;
-  /** How to parse the flag's value. `init` = an initializer argument (see init-arg.ts); `list` = comma-separated. */
+  /**
+   * How to parse the flag's value. `init` = an initializer argument, which the config holds as its canonical spec
+   * (see init-arg.ts); `list` = comma-separated.
+   */
   readonly kind: 'integer' | 'number' | 'string' | 'init' | 'init-list' | 'list' | 'integer-list';
   /** Accepted values, for string options. */
   readonly choices?: readonly string[];

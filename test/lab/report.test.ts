@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { InitError } from '../../src/index.ts';
+import { InitError, type InitializerSpec } from '../../src/index.ts';
+import { initLabel } from '../../lab/init-arg.ts';
 import type { ActivationsGridResult, ActivationsRun } from '../../lab/experiments/activations.ts';
 import type { DepthResult } from '../../lab/experiments/depth.ts';
 import { EXPERIMENT_NAMES } from '../../lab/experiments/index.ts';
@@ -43,7 +44,7 @@ function resultOf<T>(name: string): T {
 }
 
 function activationRun(activation: string, init: string): ActivationsRun {
-  const run = resultOf<ActivationsGridResult>('activations').runs.find((r) => r.activation === activation && r.init === init);
+  const run = resultOf<ActivationsGridResult>('activations').runs.find((r) => r.activation === activation && initLabel(r.init) === init);
   assert.ok(run, `activations ran ${activation} with ${init}`);
   return run;
 }
@@ -86,10 +87,10 @@ test('ReLU with He: the std stays roughly constant over depth (within a factor 2
 
 test('symmetry: constant init leaves exactly 1 distinct neuron per hidden layer, before and after training', () => {
   const result = resultOf<SymmetryResult>('symmetry');
-  const constant = result.runs.filter((r) => r.init === 'zeros' || r.init === 'constant:value=0.5');
+  const constant = result.runs.filter((r) => initLabel(r.init) === 'zeros' || initLabel(r.init) === 'constant:value=0.5');
   assert.equal(constant.length, 4);
   for (const run of constant) assert.deepEqual(run.distinctNeurons, { before: [1, 1], after: [1, 1] }, `${run.activation} ${run.init}`);
-  for (const run of result.runs.filter((r) => r.init === 'he_normal')) {
+  for (const run of result.runs.filter((r) => initLabel(r.init) === 'he_normal')) {
     assert.deepEqual(run.distinctNeurons, { before: [50, 50], after: [50, 50] });
     // and the random init learns, the constant ones do not (by a wide margin)
     const best = Math.max(...constant.filter((r) => r.activation === run.activation).map((r) => r.testAccuracy));
@@ -100,22 +101,22 @@ test('symmetry: constant init leaves exactly 1 distinct neuron per hidden layer,
 test('mnist: he and xavier beat std 0.01 by at least 20 points of test accuracy, and std 0.01 stays at the chance loss', () => {
   const result = resultOf<MnistResult>('mnist');
   const acc = (init: string): number => {
-    const runs = result.runs.filter((r) => r.init === init);
+    const runs = result.runs.filter((r) => initLabel(r.init) === init);
     assert.ok(runs.length > 0, init);
     return Math.min(...runs.map((r) => r.testAccuracy));
   };
-  const small = Math.max(...result.runs.filter((r) => r.init === 'normal:std=0.01').map((r) => r.testAccuracy));
+  const small = Math.max(...result.runs.filter((r) => initLabel(r.init) === 'normal:std=0.01').map((r) => r.testAccuracy));
   assert.ok(acc('he_normal') - small >= 0.2, `he ${acc('he_normal')} vs std 0.01 ${small}`);
   assert.ok(acc('glorot_normal') - small >= 0.2, `xavier ${acc('glorot_normal')} vs std 0.01 ${small}`);
-  for (const run of result.runs.filter((r) => r.init === 'normal:std=0.01')) assert.ok(finalLoss(run.loss) > CHANCE_LOSS - 0.05);
+  for (const run of result.runs.filter((r) => initLabel(r.init) === 'normal:std=0.01')) assert.ok(finalLoss(run.loss) > CHANCE_LOSS - 0.05);
   for (const run of result.runs) assert.equal(run.loss.length, result.config.iterations);
 });
 
 test('depth: 30 ReLU layers, he goes well below the chance loss while xavier (variance 1/fan_in) stays at it', () => {
   const result = resultOf<DepthResult>('depth');
   assert.equal(result.config.depth, 30);
-  const he = result.runs.find((r) => r.init === 'he_normal')!;
-  const xavier = result.runs.find((r) => r.init === 'lecun_normal')!;
+  const he = result.runs.find((r) => initLabel(r.init) === 'he_normal')!;
+  const xavier = result.runs.find((r) => initLabel(r.init) === 'lecun_normal')!;
   assert.ok(finalLoss(he.loss) < CHANCE_LOSS - 1, `he final loss ${finalLoss(he.loss)}`);
   assert.ok(he.testAccuracy > 0.5, `he accuracy ${he.testAccuracy}`);
   assert.ok(finalLoss(xavier.loss) > CHANCE_LOSS - 0.05, `xavier final loss ${finalLoss(xavier.loss)}`);
@@ -224,12 +225,12 @@ test('initlab lab mnist --iterations 50 --seeds 1 --json f: prints claims and re
   assert.match(stdout, /^Reading$/m);
   assert.match(stdout, new RegExp(`wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`));
   const result = JSON.parse(readFileSync(file, 'utf8')) as {
-    config: { init: string[]; seeds: number; iterations: number; lr: number; batch: number; depth: number; width: number; seed: number };
-    runs: { init: string; seed: number; loss: number[]; testAccuracy: number }[];
+    config: { init: InitializerSpec[]; seeds: number; iterations: number; lr: number; batch: number; depth: number; width: number; seed: number };
+    runs: { init: InitializerSpec; seed: number; loss: number[]; testAccuracy: number }[];
   };
-  assert.deepEqual(result.config.init, ['normal:std=0.01', 'glorot_normal', 'he_normal']);
+  assert.deepEqual(result.config.init, [{ name: 'normal', mean: 0, std: 0.01 }, { name: 'glorot_normal', gain: 1 }, { name: 'he_normal', mode: 'fan_in', nonlinearity: 'relu', negativeSlope: 0 }]);
   assert.deepEqual([result.config.seeds, result.config.iterations, result.config.lr, result.config.batch, result.config.depth, result.config.width, result.config.seed], [1, 50, 0.01, 128, 4, 100, 0]);
-  assert.deepEqual(result.runs.map((r) => [r.init, r.seed]), [['normal:std=0.01', 0], ['glorot_normal', 0], ['he_normal', 0]]);
+  assert.deepEqual(result.runs.map((r) => [initLabel(r.init), r.seed]), [['normal:std=0.01', 0], ['glorot_normal', 0], ['he_normal', 0]]);
   for (const run of result.runs) {
     assert.equal(run.loss.length, 50);
     assert.ok(run.loss.every((v) => typeof v === 'number' && v > 0));
@@ -245,6 +246,9 @@ test('initlab lab: unknown experiment, unknown option and bad values are one-lin
   assert.match(usageError(['lab', 'mnist', '--iterations', '0']), /iterations must be an integer in \[1,/);
   assert.match(usageError(['report', '--quick', '--out', join(dir, 'missing', 'report')]), /^initlab: report: --out must be .*parent directory is not writable: ENOENT/);
   assert.match(usageError(['lab', 'mnist', '--init', 'he_nromal']), /he_normal/);
+  // Numbers in --init follow the CLI's one rule (strict decimals): 0x10 is rejected naming the option, as `sample --std 0x10`.
+  assert.match(usageError(['lab', 'activations', '--init', 'normal:std=0x10']), /^initlab: normal: std must be a finite decimal number.*got '0x10'\.$/);
+  assert.match(usageError(['lab', 'mnist', '--init', 'normal:std=1e-2,std=0.01']), /std must be given once/);
   assert.match(usageError(['lab', 'symmetry', '--activation', 'relu,gelu']), /--activation must be a comma-separated list of sigmoid, tanh, relu/);
   assert.match(usageError(['lab', 'mnist', '--seeds', '1', '--seeds', '2']), /--seeds must be given once/);
   assert.match(usageError(['lab', 'mnist', '--json', join(dir, 'missing', 'f.json')]), /--json must be a writable file path/);
