@@ -13,4 +13,4 @@ export { type CommandSpec, type CommandInput, type FlagSpec, type RawFlag, FLAG_
 export { UsageError, usageFail } from './errors.ts';
 export { isSystemError, outputError } from './io.ts';
 export { columns, print, printJson, terminalWidth, wrap } from './output.ts';
-export { kebabCase, parseNumber, withFlags } from './parse.ts';
+export { parseNumber, withFlags } from './parse.ts';

@@ -10,13 +10,6 @@ export function printJson(value: unknown, pretty = false): void {
   print(JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), pretty ? 2 : undefined));
 }
 
-/** A number for humans: integers as they are, others with 6 significant digits; `–` for NaN/absent. */
-export function formatNumber(value: number | undefined): string {
-  if (value === undefined || Number.isNaN(value)) return '–';
-  if (Number.isInteger(value)) return String(value);
-  return String(Number(value.toPrecision(6)));
-}
-
 /** Rows of cells as left-aligned columns separated by two spaces (trailing spaces trimmed). */
 export function columns(rows: readonly (readonly string[])[], indent = ''): string {
   const widths: number[] = [];

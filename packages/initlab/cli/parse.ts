@@ -2,7 +2,7 @@
  * Strict parsers for command-line values. Each rejects anything that is not exactly what it accepts (`1.5x`, ``,
  * `NaN`, `-3` in a shape) with a one-line {@link UsageError} naming the flag and what it accepts.
  */
-import { describeNumberRange, describeValue, InitError, type InitializerDefinition, keyFromSeed, type Key, suggestion } from '../src/index.ts';
+import { camelCase, describeNumberRange, describeValue, InitError, type InitializerDefinition, kebabCase, keyFromSeed, type Key, parseDecimal, suggestion } from '../src/index.ts';
 import { FLAG_SUGGESTION, type FlagSpec, type RawFlag } from './command.ts';
 import { usageFail, UsageError } from './errors.ts';
 
@@ -14,16 +14,20 @@ export const LAYOUT_FLAG: FlagSpec = {
   default: 'tf',
 };
 
-/** A decimal number: optional sign, digits with an optional fraction (or a fraction alone), optional exponent. */
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** A decimal integer with an optional sign. */
 const INTEGER = /^[+-]?\d+$/;
 
-/** Parses a finite decimal number (`1.5`, `-2`, `1e-3`); rejects `1.5x`, ``, `NaN`, `Infinity`, `0x10`. */
+/**
+ * Parses a finite decimal number (`1.5`, `-2`, `1e-3`) by the library's one rule, `parseDecimal` (which rejects
+ * `1.5x`, ``, `NaN`, `Infinity`, `0x10`), saying in the error what the flag accepts.
+ */
 export function parseNumber(text: string, where: string, flag: string, accepted = 'a finite decimal number'): number {
-  const value = NUMBER.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(value)) usageFail(where, flag, accepted, text);
-  return value;
+  try {
+    return parseDecimal(text, where, flag);
+  } catch (error) {
+    if (error instanceof InitError) usageFail(where, flag, accepted, text);
+    throw error;
+  }
 }
 
 /** Parses `--shape 64,3,3,3`: comma-separated non-negative integers (at least one, none empty). */
@@ -79,16 +83,6 @@ export function asFlagError(error: unknown, where: string, flags: Readonly<Recor
   const at = error.message.indexOf(marker);
   if (at < 0) return error;
   return new UsageError(`${where}: ${flags[error.parameter]} must ${error.message.slice(at + marker.length)}`);
-}
-
-/** `negativeSlope` → `negative-slope`. */
-export function kebabCase(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-/** `negative-slope` → `negativeSlope`. */
-export function camelCase(kebab: string): string {
-  return kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** The flags of an initializer's options: `['--mode', '--nonlinearity', '--negative-slope']`. */

@@ -4,6 +4,7 @@
  */
 export { InitError, type InitErrorCode, fail, describeValue } from './errors.ts';
 export { suggestion, type SuggestionStyle } from './suggest.ts';
+export { camelCase, kebabCase } from './names.ts';
 export { type Shape, sizeOf } from './shape.ts';
 export { type Moments, moments } from './statistics.ts';
 export { formatNumber } from './format.ts';
@@ -54,4 +55,5 @@ export { orthogonal, deltaOrthogonal } from './initializers/orthogonal.ts';
 export { identity, dirac, sparse } from './initializers/structured.ts';
 export { DEFINITIONS, INITIALIZER_NAMES, findDefinition, fromSpec } from './initializers/registry.ts';
 export { type OptionSchema, type NumberOptionSchema, type ChoiceOptionSchema, describeNumberRange } from './initializers/options.ts';
+export { parseInitializerText, formatInitializerText, canonicalJson, parseDecimal } from './initializers/spec-text.ts';
 export { orthonormalize, householderQr } from './linalg/qr.ts';

@@ -1,12 +1,12 @@
 /**
  * `initlab/lab`: the lab's public entry. The experiments (each an {@link Experiment}: defaults, a seeded `run`,
  * figures, checked claims and a reading), the registry the CLI and the report use, the report itself, and the
- * pieces they are built from: initializer arguments, the TF.js backend and MLP engine, the MNIST split and the
- * Vega-Lite renderer.
+ * pieces they are built from: initializer arguments (parsed once into canonical specs), the TF.js backend and MLP
+ * engine, the MNIST split and the Vega-Lite renderer.
  *
  * Importing it loads TensorFlow.js (`@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm`).
  */
-export type { Claim, Experiment, ExperimentOption, Figure, ProgressCallback } from './experiments/experiment.ts';
+export type { Claim, Experiment, ExperimentOption, Figure, NumbersTable, ProgressCallback } from './experiments/experiment.ts';
 export { EXPERIMENTS, EXPERIMENT_NAMES, findExperiment, type AnyExperiment } from './experiments/index.ts';
 
 export { activationsExperiment, type ActivationsConfig, type ActivationsResult, type ActivationsRun, type LayerStats } from './experiments/activations.ts';
@@ -43,9 +43,9 @@ export {
   type FigureFiles,
 } from './report/report.ts';
 export { renderHtml, scopeSvgIds, escapeHtml, type PageMeta, type PageExperiment, type PageFigure } from './report/html.ts';
-export { numbersTable, type NumbersTable } from './report/tables.ts';
+export { cell, percentCell } from './analysis/cells.ts';
 
-export { parseInitArgument, type InitArgument } from './init-arg.ts';
+export { parseInitArgument, initSpec, initLabel, initKey, sameInit, type InitArgument } from './init-arg.ts';
 export { setupBackend, type BackendInfo, type BackendName } from './engine/backend.ts';
 export {
   ACTIVATIONS,

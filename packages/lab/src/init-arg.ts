@@ -1,51 +1,88 @@
 /**
- * Parses initializer arguments as written on the command line: `name:key=value,...` (`normal:std=0.01`,
- * `he_normal:mode=fan_out`) or a JSON spec (`{"name":"normal","std":1}`). Values that look like numbers become
- * numbers; everything is then validated by the core's `fromSpec`, so errors name the option and accepted values.
+ * Initializers in the lab: parsed once at the edge, held as canonical specs inside.
+ *
+ * The CLI (`--init normal:std=0.01`) and the experiments' defaults turn text into an {@link InitArgument} with the
+ * core's `parseInitializerText`; configs, training jobs and results then hold the canonical
+ * {@link InitializerSpec}, random streams are keyed on its {@link initKey} and claims find runs with
+ * {@link sameInit}, so `normal:std=0.01` and `normal:std=1e-2` give the same weights and the same report.
  */
-import { fromSpec, InitError, type Initializer } from 'initlab';
+import {
+  canonicalJson,
+  formatInitializerText,
+  fromSpec,
+  parseInitializerText,
+  type Initializer,
+  type InitializerSpec,
+} from 'initlab';
 
-/** A parsed initializer argument: the text as written (the label in results) and the initializer. */
+/** A parsed initializer argument: its canonical spec and the text to show for it. */
 export interface InitArgument {
-  /** The argument as written, e.g. `normal:std=0.01`. */
+  /** The shortest text of the spec ({@link initLabel}), e.g. `normal:std=0.01` for `normal:std=1e-2`. */
   readonly label: string;
-  readonly initializer: Initializer;
+  /** The canonical spec (`fromSpec(...).spec`). */
+  readonly spec: InitializerSpec;
 }
 
 /**
- * Parses one initializer argument.
+ * Parses one initializer argument as written on the command line: `name`, `name:key=value,...` or a JSON spec
+ * (see `parseInitializerText`).
  *
- * @throws InitError for malformed text (naming `--init`), unknown names or invalid options.
+ * @param where - Where the text comes from, for messages (default `--init`).
+ * @throws InitError for malformed text, a number that is not a strict decimal, unknown names or invalid options.
+ * @example
+ * parseInitArgument('normal:std=1e-2'); // { label: 'normal:std=0.01', spec: { name: 'normal', mean: 0, std: 0.01 } }
  */
-export function parseInitArgument(text: string): InitArgument {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    let spec: unknown;
-    try {
-      spec = JSON.parse(trimmed);
-    } catch {
-      throw new InitError('invalid_option', '--init', `--init must be valid JSON or name:key=value,...; got '${text}'.`);
-    }
-    return { label: trimmed, initializer: fromSpec(spec) };
-  }
-  const colon = trimmed.indexOf(':');
-  const name = colon < 0 ? trimmed : trimmed.slice(0, colon);
-  const options: Record<string, string | number> = {};
-  if (colon >= 0) {
-    for (const pair of trimmed.slice(colon + 1).split(',')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) {
-        throw new InitError('invalid_option', '--init', `--init options must be key=value pairs separated by commas; got '${pair}' in '${text}'.`);
-      }
-      const key = kebabToCamel(pair.slice(0, eq).trim());
-      const raw = pair.slice(eq + 1).trim();
-      options[key] = raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw === 'NaN' ? Number.NaN : raw;
-    }
-  }
-  return { label: trimmed, initializer: fromSpec({ name, ...options }) };
+export function parseInitArgument(text: string, where = '--init'): InitArgument {
+  const spec = parseInitializerText(text, where);
+  return { label: initLabel(spec), spec };
 }
 
-/** `negative-slope` → `negativeSlope`; camelCase passes through. */
-export function kebabToCamel(text: string): string {
-  return text.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/**
+ * The canonical spec of initializer text, for the lab's own defaults written as text.
+ *
+ * @example
+ * initSpec('he_normal'); // { name: 'he_normal', mode: 'fan_in', nonlinearity: 'relu', negativeSlope: 0 }
+ */
+export function initSpec(text: string): InitializerSpec {
+  return parseInitializerText(text, 'lab');
+}
+
+/**
+ * The text shown for an initializer in figures, tables, claims and readings: the shortest text that parses back
+ * to the same spec (`formatInitializerText`).
+ *
+ * @example
+ * initLabel({ name: 'normal', mean: 0, std: 1e-2 }); // 'normal:std=0.01'
+ */
+export function initLabel(spec: InitializerSpec): string {
+  return formatInitializerText(spec);
+}
+
+/**
+ * The key of an initializer in random streams and lookups: its canonical JSON with sorted keys.
+ *
+ * @example
+ * initKey({ name: 'normal', std: 0.01 }); // '{"mean":0,"name":"normal","std":0.01}'
+ */
+export function initKey(spec: InitializerSpec): string {
+  return canonicalJson(spec);
+}
+
+/**
+ * Whether two specs describe the same initializer (equal canonical JSON).
+ *
+ * @example
+ * sameInit({ name: 'kaiming_normal' }, initSpec('he_normal')); // true
+ */
+export function sameInit(a: InitializerSpec, b: InitializerSpec): boolean {
+  return initKey(a) === initKey(b);
+}
+
+/**
+ * The initializer of a spec (`fromSpec`).
+ *
+ * @throws InitError for an invalid spec.
+ */
+export function initializerOf(spec: InitializerSpec): Initializer {
+  return fromSpec(spec);
 }

@@ -15,6 +15,7 @@ import { mnistExperiment, type MnistConfig, type MnistResult } from '../src/expe
 import { describeInit, layerSizes, reluRole } from '../src/experiments/training-config.ts';
 import { isConstantInit, symmetryExperiment, type SymmetryResult } from '../src/experiments/symmetry.ts';
 import { EXPERIMENT_NAMES } from '../src/experiments/index.ts';
+import { initLabel, initSpec } from '../src/init-arg.ts';
 
 before(async () => {
   await setupBackend();
@@ -71,19 +72,18 @@ test('movingAverage, median, finalLoss and firstBelow', () => {
   assert.equal(firstBelow([3, 2.5], 1), null);
 });
 
-test('reluRole and isConstantInit classify initializer arguments by what they draw', () => {
-  assert.equal(reluRole('he_normal', 100), 'he');
-  assert.equal(reluRole('kaiming_uniform', 100), 'he');
-  assert.equal(reluRole('lecun_normal', 100), 'xavier');
-  assert.equal(reluRole('variance_scaling:scale=1,distribution=normal', 100), 'xavier');
-  assert.equal(reluRole('glorot_normal', 100), 'xavier'); // 2/(100 + 100) = 1/100 for square layers
-  assert.equal(reluRole('normal:std=0.01', 100), 'small');
-  assert.equal(reluRole('normal:std=1', 100), 'other');
-  assert.equal(reluRole('nonsense', 100), 'other');
-  assert.ok(isConstantInit('zeros') && isConstantInit('constant:value=0.5') && isConstantInit('ones'));
-  assert.ok(!isConstantInit('he_normal') && !isConstantInit('normal:std=0.01'));
-  assert.match(describeInit('lecun_normal', 100), /variance 1\/fan_in, std 0\.1 at 100×100/);
-  assert.match(describeInit('he_normal', 100), /He, std 0\.141/);
+test('reluRole and isConstantInit classify initializers by what they draw', () => {
+  assert.equal(reluRole(initSpec('he_normal'), 100), 'he');
+  assert.equal(reluRole(initSpec('kaiming_uniform'), 100), 'he');
+  assert.equal(reluRole(initSpec('lecun_normal'), 100), 'xavier');
+  assert.equal(reluRole(initSpec('variance_scaling:scale=1,distribution=normal'), 100), 'xavier');
+  assert.equal(reluRole(initSpec('glorot_normal'), 100), 'xavier'); // 2/(100 + 100) = 1/100 for square layers
+  assert.equal(reluRole(initSpec('normal:std=0.01'), 100), 'small');
+  assert.equal(reluRole(initSpec('normal:std=1'), 100), 'other');
+    assert.ok(isConstantInit(initSpec('zeros')) && isConstantInit(initSpec('constant:value=0.5')) && isConstantInit(initSpec('ones')));
+  assert.ok(!isConstantInit(initSpec('he_normal')) && !isConstantInit(initSpec('normal:std=0.01')));
+  assert.match(describeInit(initSpec('lecun_normal'), 100), /variance 1\/fan_in, std 0\.1 at 100×100/);
+  assert.match(describeInit(initSpec('he_normal'), 100), /He, std 0\.141/);
 });
 
 test('layerSizes: 784 inputs, depth hidden layers of width, 10 outputs', () => {
@@ -93,13 +93,13 @@ test('layerSizes: 784 inputs, depth hidden layers of width, 10 outputs', () => {
 
 test('defaults reproduce the issue: mnist 3 inits × 3 seeds × 2,000 SGD steps at lr 0.01, depth 30 layers, symmetry zeros/constant/he', () => {
   const m = mnistExperiment.defaults(false, 5);
-  assert.deepEqual(m.init, ['normal:std=0.01', 'glorot_normal', 'he_normal']);
+  assert.deepEqual(m.init.map(initLabel), ['normal:std=0.01', 'glorot_normal', 'he_normal']);
   assert.deepEqual([m.seeds, m.iterations, m.lr, m.batch, m.depth, m.width, m.activation, m.seed], [3, 2000, 0.01, 128, 4, 100, 'relu', 5]);
   const d = depthExperiment.defaults(false, 0);
-  assert.deepEqual(d.init, ['he_normal', 'lecun_normal']);
+  assert.deepEqual(d.init.map(initLabel), ['he_normal', 'lecun_normal']);
   assert.deepEqual([d.iterations, d.lr, d.batch, d.depth, d.width], [2000, 0.01, 128, 30, 100]);
   const s = symmetryExperiment.defaults(false, 0);
-  assert.deepEqual(s.init, ['zeros', 'constant:value=0.5', 'he_normal']);
+  assert.deepEqual(s.init.map(initLabel), ['zeros', 'constant:value=0.5', 'he_normal']);
   assert.deepEqual([s.depth, s.width], [2, 50]);
   for (const e of [mnistExperiment, depthExperiment, symmetryExperiment]) {
     const quick = e.defaults(true, 0) as { iterations: number };
@@ -115,7 +115,8 @@ test('run rejects bad configs with an InitError naming the field, before trainin
   const base: MnistConfig = { ...mnistExperiment.defaults(true, 0), iterations: 1 };
   await assert.rejects(mnistExperiment.run({ ...base, iterations: 0 }), (e: unknown) => e instanceof InitError && /iterations/.test(e.message));
   await assert.rejects(mnistExperiment.run({ ...base, lr: -1 }), (e: unknown) => e instanceof InitError && /lr/.test(e.message));
-  await assert.rejects(mnistExperiment.run({ ...base, init: ['he_nromal'] }), InitError);
+  await assert.rejects(mnistExperiment.run({ ...base, init: [{ name: 'he_nromal' }] }), InitError);
+  await assert.rejects(mnistExperiment.run({ ...base, init: [initSpec('normal:std=1e-2'), initSpec('normal:std=0.01')] }), (e: unknown) => e instanceof InitError && /without repeats/.test(e.message));
   await assert.rejects(mnistExperiment.run({ ...base, init: [] }), InitError);
   await assert.rejects(mnistExperiment.run({ ...base, activation: 'swish' as never }), (e: unknown) => e instanceof InitError && /activation/.test(e.message));
   await assert.rejects(
@@ -124,7 +125,7 @@ test('run rejects bad configs with an InitError naming the field, before trainin
   );
 });
 
-const tinyJob: TrainingJob = { sizes: [784, 16, 16, 10], activation: 'relu', init: 'he_normal', seed: 3, lr: 0.05, batch: 32, iterations: 25 };
+const tinyJob: TrainingJob = { sizes: [784, 16, 16, 10], activation: 'relu', init: initSpec('he_normal'), seed: 3, lr: 0.05, batch: 32, iterations: 25 };
 
 test('trainRun is deterministic: same job, same loss curve and accuracy; another seed differs', () => {
   const a = trainRun(tinyJob);
@@ -135,17 +136,17 @@ test('trainRun is deterministic: same job, same loss curve and accuracy; another
   assert.ok(a.loss.every(Number.isFinite));
   const c = trainRun({ ...tinyJob, seed: 4 });
   assert.notDeepEqual(c.loss, a.loss);
-  assert.equal(a.init, 'he_normal');
+  assert.deepEqual(a.init, initSpec('he_normal'));
   assert.equal(a.seed, 3);
 });
 
 test('runTrainingJobs gives the same results on worker threads as in this thread, in job order, with progress', async () => {
-  const jobs: TrainingJob[] = [tinyJob, { ...tinyJob, init: 'glorot_normal' }, { ...tinyJob, seed: 9, iterations: 12 }];
+  const jobs: TrainingJob[] = [tinyJob, { ...tinyJob, init: initSpec('glorot_normal') }, { ...tinyJob, seed: 9, iterations: 12 }];
   const progress: [number, number][] = [];
   const inline = await withWorkers('1', () => runTrainingJobs(jobs, (done, total) => progress.push([done, total])));
   const threaded = await withWorkers('2', () => runTrainingJobs(jobs));
   assert.deepEqual(threaded, inline);
-  assert.deepEqual(inline.map((r) => [r.init, r.seed, r.loss.length]), [['he_normal', 3, 25], ['glorot_normal', 3, 25], ['he_normal', 9, 12]]);
+  assert.deepEqual(inline.map((r) => [initLabel(r.init), r.seed, r.loss.length]), [['he_normal', 3, 25], ['glorot_normal', 3, 25], ['he_normal', 9, 12]]);
   assert.deepEqual(progress[0], [0, 62]);
   assert.deepEqual(progress[progress.length - 1], [62, 62]);
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] >= progress[i - 1]![0], 'progress never goes back');
@@ -167,9 +168,9 @@ test('symmetry: constant init keeps 1 distinct neuron per layer through training
     assert.deepEqual(Object.keys(run).sort(), ['activation', 'distinctNeurons', 'init', 'loss', 'seed', 'testAccuracy', 'weightChange']);
     assert.equal(run.loss.length, 40);
     const expected = isConstantInit(run.init) ? 1 : 12;
-    assert.deepEqual(run.distinctNeurons, { before: [expected, expected], after: [expected, expected] }, `${run.activation} ${run.init}`);
+    assert.deepEqual(run.distinctNeurons, { before: [expected, expected], after: [expected, expected] }, `${run.activation} ${initLabel(run.init)}`);
   }
-  const find = (activation: string, init: string): SymmetryResult['runs'][number] => result.runs.find((r) => r.activation === activation && r.init === init)!;
+  const find = (activation: string, init: string): SymmetryResult['runs'][number] => result.runs.find((r) => r.activation === activation && initLabel(r.init) === init)!;
   // sigmoid + zeros: the hidden weights do move (identically); relu + zeros: not at all (zero gradients).
   assert.ok(Math.max(...find('sigmoid', 'zeros').weightChange) > 0);
   assert.deepEqual(find('relu', 'zeros').weightChange, [0, 0]);
@@ -184,7 +185,7 @@ test('symmetry: constant init keeps 1 distinct neuron per layer through training
 
 /** A training run with a given loss curve and accuracy. */
 function fakeRun(init: string, seed: number, loss: number[], testAccuracy: number): TrainingRun {
-  return { init, seed, loss, testAccuracy };
+  return { init: initSpec(init), seed, loss, testAccuracy };
 }
 
 test('mnist claims: held on a wide gap, not held when the gap is under 20 points', () => {
@@ -210,8 +211,8 @@ test('mnist claims: held on a wide gap, not held when the gap is under 20 points
 test('depth: iterationsAtChance from a real (short) 30-layer run, and the claims on constructed curves', async () => {
   const config = { ...depthExperiment.defaults(true, 0), iterations: 15 };
   const result = await depthExperiment.run(config);
-  assert.deepEqual(result.runs.map((r) => [r.init, r.loss.length]), [['he_normal', 15], ['lecun_normal', 15]]);
-  const lecun = result.runs.find((r) => r.init === 'lecun_normal')!;
+  assert.deepEqual(result.runs.map((r) => [initLabel(r.init), r.loss.length]), [['he_normal', 15], ['lecun_normal', 15]]);
+  const lecun = result.runs.find((r) => initLabel(r.init) === 'lecun_normal')!;
   assert.equal(lecun.iterationsAtChance, 15, 'the variance-1/fan_in net does not move in 15 steps');
   assert.ok(lecun.loss.every((v) => Math.abs(v - CHANCE_LOSS) < 0.01), `lecun_normal loss ${lecun.loss.slice(0, 3)}`);
 
@@ -222,7 +223,7 @@ test('depth: iterationsAtChance from a real (short) 30-layer run, and the claims
   const learns = Array.from({ length: iterations }, (_, i) => Math.max(0.2, CHANCE_LOSS - i / 300));
   const leavesEarly = Array.from({ length: iterations }, (_, i) => (i < 600 ? CHANCE_LOSS : 1.5));
   const run = (init: string, loss: number[], acc: number): DepthRun => ({
-    init,
+    init: initSpec(init),
     seed: 0,
     loss,
     testAccuracy: acc,
@@ -230,7 +231,7 @@ test('depth: iterationsAtChance from a real (short) 30-layer run, and the claims
   });
   const fake = (xavierLoss: number[]): DepthResult => {
     const runs = [run('he_normal', learns, 0.93), run('lecun_normal', xavierLoss, 0.11)];
-    return { config: { ...config, iterations, seeds: 1 }, runs, summary: summarize(runs, ['he_normal', 'lecun_normal'], iterations) };
+    return { config: { ...config, iterations, seeds: 1 }, runs, summary: summarize(runs, ['he_normal', 'lecun_normal'].map(initSpec), iterations) };
   };
   assert.deepEqual(depthExperiment.claims(fake(stuck)).map((c) => c.held), [true, true]);
   const early = depthExperiment.claims(fake(leavesEarly));

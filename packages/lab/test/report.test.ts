@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { InitError } from 'initlab';
+import { InitError, type InitializerSpec } from 'initlab';
+import { initLabel } from '../src/init-arg.ts';
 import type { ActivationsGridResult, ActivationsRun } from '../src/experiments/activations.ts';
 import type { DepthResult } from '../src/experiments/depth.ts';
 import { EXPERIMENT_NAMES } from '../src/experiments/index.ts';
@@ -42,7 +43,7 @@ function resultOf<T>(name: string): T {
 }
 
 function activationRun(activation: string, init: string): ActivationsRun {
-  const run = resultOf<ActivationsGridResult>('activations').runs.find((r) => r.activation === activation && r.init === init);
+  const run = resultOf<ActivationsGridResult>('activations').runs.find((r) => r.activation === activation && initLabel(r.init) === init);
   assert.ok(run, `activations ran ${activation} with ${init}`);
   return run;
 }
@@ -85,10 +86,10 @@ test('ReLU with He: the std stays roughly constant over depth (within a factor 2
 
 test('symmetry: constant init leaves exactly 1 distinct neuron per hidden layer, before and after training', () => {
   const result = resultOf<SymmetryResult>('symmetry');
-  const constant = result.runs.filter((r) => r.init === 'zeros' || r.init === 'constant:value=0.5');
+  const constant = result.runs.filter((r) => initLabel(r.init) === 'zeros' || initLabel(r.init) === 'constant:value=0.5');
   assert.equal(constant.length, 4);
   for (const run of constant) assert.deepEqual(run.distinctNeurons, { before: [1, 1], after: [1, 1] }, `${run.activation} ${run.init}`);
-  for (const run of result.runs.filter((r) => r.init === 'he_normal')) {
+  for (const run of result.runs.filter((r) => initLabel(r.init) === 'he_normal')) {
     assert.deepEqual(run.distinctNeurons, { before: [50, 50], after: [50, 50] });
     // and the random init learns, the constant ones do not (by a wide margin)
     const best = Math.max(...constant.filter((r) => r.activation === run.activation).map((r) => r.testAccuracy));
@@ -99,22 +100,22 @@ test('symmetry: constant init leaves exactly 1 distinct neuron per hidden layer,
 test('mnist: he and xavier beat std 0.01 by at least 20 points of test accuracy, and std 0.01 stays at the chance loss', () => {
   const result = resultOf<MnistResult>('mnist');
   const acc = (init: string): number => {
-    const runs = result.runs.filter((r) => r.init === init);
+    const runs = result.runs.filter((r) => initLabel(r.init) === init);
     assert.ok(runs.length > 0, init);
     return Math.min(...runs.map((r) => r.testAccuracy));
   };
-  const small = Math.max(...result.runs.filter((r) => r.init === 'normal:std=0.01').map((r) => r.testAccuracy));
+  const small = Math.max(...result.runs.filter((r) => initLabel(r.init) === 'normal:std=0.01').map((r) => r.testAccuracy));
   assert.ok(acc('he_normal') - small >= 0.2, `he ${acc('he_normal')} vs std 0.01 ${small}`);
   assert.ok(acc('glorot_normal') - small >= 0.2, `xavier ${acc('glorot_normal')} vs std 0.01 ${small}`);
-  for (const run of result.runs.filter((r) => r.init === 'normal:std=0.01')) assert.ok(finalLoss(run.loss) > CHANCE_LOSS - 0.05);
+  for (const run of result.runs.filter((r) => initLabel(r.init) === 'normal:std=0.01')) assert.ok(finalLoss(run.loss) > CHANCE_LOSS - 0.05);
   for (const run of result.runs) assert.equal(run.loss.length, result.config.iterations);
 });
 
 test('depth: 30 ReLU layers, he goes well below the chance loss while xavier (variance 1/fan_in) stays at it', () => {
   const result = resultOf<DepthResult>('depth');
   assert.equal(result.config.depth, 30);
-  const he = result.runs.find((r) => r.init === 'he_normal')!;
-  const xavier = result.runs.find((r) => r.init === 'lecun_normal')!;
+  const he = result.runs.find((r) => initLabel(r.init) === 'he_normal')!;
+  const xavier = result.runs.find((r) => initLabel(r.init) === 'lecun_normal')!;
   assert.ok(finalLoss(he.loss) < CHANCE_LOSS - 1, `he final loss ${finalLoss(he.loss)}`);
   assert.ok(he.testAccuracy > 0.5, `he accuracy ${he.testAccuracy}`);
   assert.ok(finalLoss(xavier.loss) > CHANCE_LOSS - 0.05, `xavier final loss ${finalLoss(xavier.loss)}`);

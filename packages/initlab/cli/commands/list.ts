@@ -1,8 +1,7 @@
 /** `initlab list [--json]`: every initializer with its aliases, formula, options and when to use it. */
-import { DEFINITIONS, type InitializerDefinition, type OptionSchema } from '../../src/index.ts';
+import { DEFINITIONS, type InitializerDefinition, kebabCase, type OptionSchema, formatNumber } from '../../src/index.ts';
 import type { CommandSpec } from '../command.ts';
-import { formatNumber, print, printJson, terminalWidth, wrap } from '../output.ts';
-import { kebabCase } from '../parse.ts';
+import { print, printJson, terminalWidth, wrap } from '../output.ts';
 
 /** One option as `list --json` shows it. */
 export interface OptionInfo {

@@ -4,13 +4,13 @@
  * formula, target mean and std) next to what it is (measured mean, std, min, max), or writes it as a NumPy file.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { DEFINITIONS, type Dtype, findDefinition, fromSpec, type Initializer, type Key, type Layout, type Shape, sizeOf } from '../../src/index.ts';
+import { DEFINITIONS, type Dtype, findDefinition, fromSpec, type Initializer, type Key, type Layout, type Shape, sizeOf, formatNumber, moments } from '../../src/index.ts';
 import { type CommandSpec, declaredFlags } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { writeFileAtomic } from '../../src/node/index.ts';
 import { isSystemError, outputError } from '../io.ts';
 import { encodeNpy, npyDescr, pythonTuple } from '../npy.ts';
-import { columns, formatNumber, print, printJson } from '../output.ts';
+import { columns, print, printJson } from '../output.ts';
 import { initializerOptions, LAYOUT_FLAG, optionFlags, parseSeed, parseShape, withFlags } from '../parse.ts';
 
 const WHERE = 'sample';
@@ -23,22 +23,17 @@ export interface Statistics {
   readonly max?: number;
 }
 
-/** Mean, population standard deviation (two-pass), min and max. */
+/** Mean and population standard deviation (the library's `moments`), min and max. */
 export function statistics(values: Float32Array | Float64Array): Statistics {
-  const n = values.length;
-  if (n === 0) return {};
-  let sum = 0;
+  if (values.length === 0) return {};
   let min = Infinity;
   let max = -Infinity;
   for (const v of values) {
-    sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const mean = sum / n;
-  let squares = 0;
-  for (const v of values) squares += (v - mean) * (v - mean);
-  return { mean, std: Math.sqrt(squares / n), min, max };
+  const { mean, std } = moments(values);
+  return { mean, std, min, max };
 }
 
 /** `initlab sample`. */

@@ -1,7 +1,8 @@
 /** Initializers with fixed parameters: zeros, ones, constant, uniform, normal and truncated normal. */
 import { fail } from '../errors.ts';
 import { checkTruncationBounds } from '../random/samplers.ts';
-import { createInitializer, defineInitializer, formatNumber as f, type Initializer } from './initializer.ts';
+import { formatNumber as f } from '../format.ts';
+import { createInitializer, defineInitializer, type Initializer } from './initializer.ts';
 import { constantPlan, normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
 const CONSTANT_SUMMARY =

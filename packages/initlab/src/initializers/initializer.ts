@@ -153,8 +153,3 @@ export function createInitializer<S extends OptionSchemas>(
   };
   return Object.freeze(Object.assign(call, { spec, definition, fill, describe })) as Initializer;
 }
-
-/** Formats a number for formulas: 6 significant digits. */
-export function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-}

@@ -18,7 +18,8 @@ import { orthonormalize } from '../linalg/qr.ts';
 import type { Key } from '../random/key.ts';
 import { fillNormal, type FloatArray } from '../random/samplers.ts';
 import { sizeOf, type Shape } from '../shape.ts';
-import { createInitializer, defineInitializer, formatNumber as f, type Initializer } from './initializer.ts';
+import { formatNumber as f } from '../format.ts';
+import { createInitializer, defineInitializer, type Initializer } from './initializer.ts';
 
 const gainOption = { type: 'number', doc: 'multiplier of the orthogonal matrix', default: 1, min: 0, minExclusive: true } as const;
 

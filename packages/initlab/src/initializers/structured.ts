@@ -11,7 +11,8 @@ import { fold, type Key } from '../random/key.ts';
 import { permutation, uniformAt } from '../random/samplers.ts';
 import { normalQuantile } from '../random/special.ts';
 import { sizeOf, type Shape } from '../shape.ts';
-import { createInitializer, defineInitializer, formatNumber as f, type Initializer, type Plan } from './initializer.ts';
+import { formatNumber as f } from '../format.ts';
+import { createInitializer, defineInitializer, type Initializer, type Plan } from './initializer.ts';
 import { convKernel, kernelIndex } from './orthogonal.ts';
 
 /**

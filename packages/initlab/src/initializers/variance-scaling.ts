@@ -14,7 +14,8 @@ import { fail } from '../errors.ts';
 import { computeFans, type Fans, type Layout } from '../fans.ts';
 import { NONLINEARITIES, varianceGain, type Nonlinearity } from '../gain.ts';
 import type { Shape } from '../shape.ts';
-import { createInitializer, defineInitializer, formatNumber as f, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
+import { formatNumber as f } from '../format.ts';
+import { createInitializer, defineInitializer, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
 import type { ChoiceOptionSchema, OptionSchemas, ResolvedOptionsOf } from './options.ts';
 import { normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 

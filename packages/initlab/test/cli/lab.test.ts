@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { EXPERIMENT_NAMES } from '@initlab/lab';
+import { formatInitializerText, type InitializerSpec } from '../../src/index.ts';
 import { LAB_EXPERIMENTS } from '@initlab/lab/cli';
 import { initlab, ok, usageError } from './run.ts';
 
@@ -34,12 +35,12 @@ test('initlab lab mnist --iterations 50 --seeds 1 --json f: prints claims and re
   assert.match(stdout, /^Reading$/m);
   assert.match(stdout, new RegExp(`wrote ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`));
   const result = JSON.parse(readFileSync(file, 'utf8')) as {
-    config: { init: string[]; seeds: number; iterations: number; lr: number; batch: number; depth: number; width: number; seed: number };
-    runs: { init: string; seed: number; loss: number[]; testAccuracy: number }[];
+    config: { init: InitializerSpec[]; seeds: number; iterations: number; lr: number; batch: number; depth: number; width: number; seed: number };
+    runs: { init: InitializerSpec; seed: number; loss: number[]; testAccuracy: number }[];
   };
-  assert.deepEqual(result.config.init, ['normal:std=0.01', 'glorot_normal', 'he_normal']);
+  assert.deepEqual(result.config.init, [{ name: 'normal', mean: 0, std: 0.01 }, { name: 'glorot_normal', gain: 1 }, { name: 'he_normal', mode: 'fan_in', nonlinearity: 'relu', negativeSlope: 0 }]);
   assert.deepEqual([result.config.seeds, result.config.iterations, result.config.lr, result.config.batch, result.config.depth, result.config.width, result.config.seed], [1, 50, 0.01, 128, 4, 100, 0]);
-  assert.deepEqual(result.runs.map((r) => [r.init, r.seed]), [['normal:std=0.01', 0], ['glorot_normal', 0], ['he_normal', 0]]);
+  assert.deepEqual(result.runs.map((r) => [formatInitializerText(r.init), r.seed]), [['normal:std=0.01', 0], ['glorot_normal', 0], ['he_normal', 0]]);
   for (const run of result.runs) {
     assert.equal(run.loss.length, 50);
     assert.ok(run.loss.every((v) => typeof v === 'number' && v > 0));
@@ -58,6 +59,9 @@ test('initlab lab: unknown experiment, unknown option and bad values are one-lin
   assert.match(usageError(['lab', 'symmetry', '--activation', 'relu,gelu']), /--activation must be a comma-separated list of sigmoid, tanh, relu/);
   assert.match(usageError(['lab', 'mnist', '--seeds', '1', '--seeds', '2']), /--seeds must be given once/);
   assert.match(usageError(['lab', 'mnist', '--json', join(dir, 'missing', 'f.json')]), /--json must be a writable file path/);
+  // Numbers in --init follow the CLI's one rule (strict decimals): 0x10 is rejected naming the option, as `sample --std 0x10`.
+  assert.match(usageError(['lab', 'activations', '--init', 'normal:std=0x10']), /^initlab: normal: std must be a finite decimal number.*got '0x10'\.$/);
+  assert.match(usageError(['lab', 'mnist', '--init', 'normal:std=1e-2,std=0.01']), /std must be given once/);
 });
 
 test('initlab report refuses an --out directory holding other files, before running anything', () => {

@@ -1,15 +1,8 @@
 /**
- * Summary statistics of the lab's measurements: moments, fixed-bin histograms, fractions and logarithms that
+ * Summary statistics of the lab's measurements (moments are the library's `moments`): fixed-bin histograms, fractions and logarithms that
  * survive JSON. Everything is accumulated in float64, whatever the input array type, and is a pure function of
  * its input (so results are bit-for-bit reproducible).
  */
-
-/** Mean, population variance and population standard deviation. */
-export interface Moments {
-  readonly mean: number;
-  readonly variance: number;
-  readonly std: number;
-}
 
 /** A histogram with fixed bins: `counts[i]` values fell in [edges[i], edges[i + 1]). */
 export interface Histogram {
@@ -17,25 +10,6 @@ export interface Histogram {
   readonly edges: number[];
   /** One count per bin. */
   readonly counts: number[];
-}
-
-/**
- * Mean and population variance/std (divisor n) of `values`, two-pass in float64. NaN for an empty array; NaN or
- * ±Infinity in the input propagate.
- */
-export function moments(values: ArrayLike<number>): Moments {
-  const n = values.length;
-  if (n === 0) return { mean: Number.NaN, variance: Number.NaN, std: Number.NaN };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]!;
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const d = values[i]! - mean;
-    squares += d * d;
-  }
-  const variance = squares / n;
-  return { mean, variance, std: Math.sqrt(variance) };
 }
 
 /**

@@ -1,15 +1,15 @@
 /**
  * Named random streams of the lab's experiments, so that every number is reproducible from (seed, names):
  *
- * - weights of layer i under initializer argument `label`: `fold(keyFromSeed(seed), [experiment, label, i])`;
+ * - weights of layer i under initializer `spec`: `fold(keyFromSeed(seed), [experiment, initKey(spec), i])`;
  * - data (inputs, labels, initial states): `fold(keyFromSeed(seed), [experiment, 'data', name])`.
  *
- * The label is the initializer argument as written (`normal:std=0.01`), so two inits never share a stream and
- * the same init gets the same weights whatever else the grid contains (common random numbers across activations
- * and depths).
+ * `initKey(spec)` is the canonical JSON of the spec with sorted keys, so two initializers never share a stream,
+ * two spellings of one initializer (`normal:std=0.01`, `normal:std=1e-2`) share it, and the same initializer gets
+ * the same weights whatever else the grid contains (common random numbers across activations and depths).
  */
-import { fillNormal, fillUniform, fold, keyFromSeed, type Key } from 'initlab';
-import { parseInitArgument } from '../init-arg.ts';
+import { fillNormal, fillUniform, fold, keyFromSeed, type InitializerSpec, type Key } from 'initlab';
+import { initializerOf, initKey } from '../init-arg.ts';
 
 /** The key of a named stream: `fold(keyFromSeed(seed), [experiment, ...path])`. */
 export function streamKey(seed: number, experiment: string, ...path: readonly (string | number)[]): Key {
@@ -36,21 +36,21 @@ export function uniformLabels(seed: number, experiment: string, name: string, co
 
 /**
  * Kernels of a dense network: layer i maps sizes[i] → sizes[i + 1] with a [fanIn, fanOut] kernel drawn by the
- * initializer argument `label` from `fold(keyFromSeed(seed), [experiment, label, i])`.
+ * initializer `spec` from `fold(keyFromSeed(seed), [experiment, initKey(spec), i])`.
  *
- * @throws InitError for a malformed or unknown initializer argument.
+ * @throws InitError for an invalid spec.
  */
-export function denseKernels(label: string, seed: number, experiment: string, sizes: readonly number[]): Float32Array[] {
-  const { initializer } = parseInitArgument(label);
+export function denseKernels(spec: InitializerSpec, seed: number, experiment: string, sizes: readonly number[]): Float32Array[] {
+  const initializer = initializerOf(spec);
+  const key = initKey(spec);
   const kernels: Float32Array[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
-    kernels.push(initializer([sizes[i]!, sizes[i + 1]!], streamKey(seed, experiment, label, i)));
+    kernels.push(initializer([sizes[i]!, sizes[i + 1]!], streamKey(seed, experiment, key, i)));
   }
   return kernels;
 }
 
-/** One [rows, cols] kernel of initializer argument `label`, in float64, from `fold(keyFromSeed(seed), [experiment, label, index])`. */
-export function kernel64(label: string, seed: number, experiment: string, index: number, rows: number, cols: number): Float64Array {
-  const { initializer } = parseInitArgument(label);
-  return initializer([rows, cols], streamKey(seed, experiment, label, index), { dtype: 'float64' });
+/** One [rows, cols] kernel of initializer `spec`, in float64, from `fold(keyFromSeed(seed), [experiment, initKey(spec), index])`. */
+export function kernel64(spec: InitializerSpec, seed: number, experiment: string, index: number, rows: number, cols: number): Float64Array {
+  return initializerOf(spec)([rows, cols], streamKey(seed, experiment, initKey(spec), index), { dtype: 'float64' });
 }

@@ -3,9 +3,11 @@
  * claims, readings and tables: the chance loss, medians and spreads over seeds, smoothed loss curves, the final
  * loss, and per-initializer summaries.
  */
+import type { InitializerSpec } from 'initlab';
 import { CLASS_COUNT } from '../data/mnist.ts';
 import type { TrainingRun } from '../engine/training-jobs.ts';
-import type { NumbersTable } from '../report/tables.ts';
+import type { NumbersTable } from '../experiments/experiment.ts';
+import { initLabel, sameInit } from '../init-arg.ts';
 import { formatPercent } from './statistics.ts';
 
 /** ln 10: the cross-entropy of a uniform guess over 10 classes (chance). */
@@ -85,7 +87,7 @@ export function count(value: number): string {
 
 /** Per-initializer summary of `mnist` (and `depth`). */
 export interface InitSummary {
-  readonly init: string;
+  readonly init: InitializerSpec;
   /** Test accuracy over seeds. */
   readonly testAccuracy: Spread;
   /** Mean loss of the last 100 iterations, over seeds. */
@@ -95,10 +97,10 @@ export interface InitSummary {
 }
 
 /** Summaries per initializer, in config order. */
-export function summarize(runs: readonly TrainingRun[], inits: readonly string[], iterations: number): InitSummary[] {
+export function summarize(runs: readonly TrainingRun[], inits: readonly InitializerSpec[], iterations: number): InitSummary[] {
   const window = smoothingWindow(iterations);
   return inits.map((init) => {
-    const mine = runs.filter((r) => r.init === init);
+    const mine = runs.filter((r) => sameInit(r.init, init));
     return {
       init,
       testAccuracy: spread(mine.map((r) => r.testAccuracy)),
@@ -116,7 +118,7 @@ export function trainingTable(summary: readonly InitSummary[]): NumbersTable {
   return {
     columns: ['initializer', 'test accuracy: median', 'min–max', 'final loss (last 100): median', 'iterations to loss < 1.0'],
     rows: summary.map((s) => [
-      s.init,
+      initLabel(s.init),
       formatPercent(s.testAccuracy.median),
       `${formatPercent(s.testAccuracy.min)}–${formatPercent(s.testAccuracy.max)}`,
       lossText(s.finalLoss.median),

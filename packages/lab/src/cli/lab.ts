@@ -8,7 +8,7 @@
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { describeValue, suggestion } from 'initlab';
+import { describeValue, type InitializerSpec, kebabCase, suggestion } from 'initlab';
 import {
   type CommandInput,
   type CommandSpec,
@@ -16,7 +16,6 @@ import {
   declaredFlags,
   FLAG_SUGGESTION,
   isSystemError,
-  kebabCase,
   outputError,
   parseNumber,
   print,
@@ -29,8 +28,7 @@ import {
 import { writeFileAtomic } from 'initlab/node';
 import type { AnyExperiment } from '../experiments/index.ts';
 import type { ExperimentOption } from '../experiments/experiment.ts';
-import { parseInitArgument } from '../init-arg.ts';
-import { numbersTable } from '../report/tables.ts';
+import { initLabel, parseInitArgument } from '../init-arg.ts';
 
 /** The experiments, in registry order (for the help text, which must not load the registry; a test keeps them equal). */
 export const LAB_EXPERIMENTS: readonly string[] = ['activations', 'gradients', 'symmetry', 'mnist', 'depth', 'selu', 'recurrent'];
@@ -227,11 +225,10 @@ export function parseExperimentOptions(experiment: AnyExperiment, flags: readonl
   return values;
 }
 
-/** Validates an initializer argument now (InitError names --init) and returns it as written. */
-function checkInit(text: string, where: string): string {
+/** Parses an initializer argument (InitError names --init or the option) into the canonical spec the config holds. */
+function checkInit(text: string, where: string): InitializerSpec {
   if (text === '') throw new UsageError(`${where}: --init must be an initializer such as he_normal or normal:std=0.01; got ''.`);
-  parseInitArgument(text);
-  return text;
+  return parseInitArgument(text, `${where} --init`).spec;
 }
 
 /** A safe integer, written in decimal. */
@@ -288,20 +285,26 @@ export function progressBar(label: string): { update(done: number, total: number
   };
 }
 
-/** `init normal:std=0.01, he_normal; seeds 3; iterations 2000` from a config. */
-export function configText(config: object): string {
+/**
+ * `init normal:std=0.01, he_normal; seeds 3; iterations 2000` from a config; the values of the experiment's
+ * initializer options (`init`, `init-list`) are canonical specs, shown by their labels.
+ */
+export function configText(config: object, options: readonly ExperimentOption[] = []): string {
+  const inits = new Set(options.filter((o) => o.kind === 'init' || o.kind === 'init-list').map((o) => o.key));
+  const text = (key: string, v: unknown): string =>
+    inits.has(key) && v !== null && typeof v === 'object' ? initLabel(v as InitializerSpec) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
   return Object.entries(config)
-    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ') : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.map((v) => text(key, v)).join(', ') : text(key, value)}`)
     .join('; ');
 }
 
 /** Prints the claims, the numbers and the reading of a result. */
-function printSummary(experiment: AnyExperiment, result: object, run: { seconds: number; backend: string; quick: boolean }): void {
+function printSummary(experiment: AnyExperiment, result: { readonly config: object }, run: { seconds: number; backend: string; quick: boolean }): void {
   const width = terminalWidth();
   const claims = experiment.claims(result);
   const held = claims.filter((c) => c.held).length;
   print(`${experiment.name}: ${experiment.title}`);
-  print(wrap(`settings: ${configText((result as { config: object }).config)}${run.quick ? ' (quick)' : ''}`, width, '  ').trimStart());
+  print(wrap(`settings: ${configText(result.config, experiment.options)}${run.quick ? ' (quick)' : ''}`, width, '  ').trimStart());
   print(`ran in ${run.seconds.toFixed(1)} s on the ${run.backend} backend`);
   print();
   print(`Claims (${held} of ${claims.length} held)`);
@@ -309,7 +312,7 @@ function printSummary(experiment: AnyExperiment, result: object, run: { seconds:
     print(`  ${claim.held ? '✓' : '✗'} ${wrap(claim.claim, width, '    ').trimStart()}`);
     print(wrap(claim.measurement, width, '      '));
   }
-  const table = numbersTable(experiment, result);
+  const table = experiment.table?.(result);
   if (table) {
     print();
     print('Numbers');

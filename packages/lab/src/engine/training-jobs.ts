@@ -12,9 +12,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { fold, keyFromSeed } from 'initlab';
+import { fold, keyFromSeed, type InitializerSpec } from 'initlab';
 import { batchStream, loadMnist } from '../data/mnist.ts';
-import { parseInitArgument } from '../init-arg.ts';
+import { initializerOf } from '../init-arg.ts';
 import type { ProgressCallback } from '../experiments/experiment.ts';
 import { setupBackend, type BackendName } from './backend.ts';
 import { accuracy, createMlp, disposeMlp, train, type Activation, type Mlp } from './mlp.ts';
@@ -29,8 +29,8 @@ export interface TrainingJob {
   readonly sizes: readonly number[];
   /** Activation of every hidden layer. */
   readonly activation: Activation;
-  /** Initializer argument as written on the command line (parsed with `parseInitArgument`). */
-  readonly init: string;
+  /** The initializer of every kernel, as a canonical spec (JSON, so it can be posted to a worker). */
+  readonly init: InitializerSpec;
   /** Run seed: weights from `fold(keyFromSeed(seed), 'weights')`, batches from `fold(keyFromSeed(seed), 'batches')`. */
   readonly seed: number;
   /** SGD learning rate. */
@@ -51,8 +51,8 @@ export interface DistinctNeurons {
 
 /** What one run measured. */
 export interface TrainingRun {
-  /** The initializer argument as written. */
-  readonly init: string;
+  /** The initializer's spec, as in the job. */
+  readonly init: InitializerSpec;
   readonly seed: number;
   /** Mean cross-entropy of each iteration's batch, before its update (non-finite values become null in JSON). */
   readonly loss: number[];
@@ -118,7 +118,7 @@ function maxAbsDifference(a: Float32Array, b: Float32Array): number {
  * is called after every SGD step with the number of steps done.
  */
 export function trainRun(job: TrainingJob, onIteration?: (done: number) => void): TrainingRun {
-  const { initializer } = parseInitArgument(job.init);
+  const initializer = initializerOf(job.init);
   const data = loadMnist();
   const key = weightKey(job.seed);
   const mlp = createMlp({ sizes: job.sizes, activation: job.activation }, (l, shape) => initializer(shape, fold(key, l)) as Float32Array);

@@ -20,14 +20,17 @@
  * - `histogram`: {@link HISTOGRAM_BINS} equal bins over the fixed range {@link HISTOGRAM_RANGES} of the activation;
  *   values outside the range are counted in the nearest end bin, so the counts sum to samples × width.
  */
+import type { InitializerSpec } from 'initlab';
 import type { Activation } from '../engine/mlp.ts';
 import { ACTIVATIONS, createMlp, disposeMlp, hiddenActivations } from '../engine/mlp.ts';
 import { setupBackend } from '../engine/backend.ts';
-import { parseInitArgument } from '../init-arg.ts';
+import { initializerOf, initLabel, initSpec, sameInit } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
-import { formatPercent, formatValue, fraction, histogram, moments, type Histogram } from '../analysis/statistics.ts';
+import { moments } from 'initlab';
+import { formatPercent, formatValue, fraction, histogram, type Histogram } from '../analysis/statistics.ts';
 import { denseKernels, normalData } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell, percentCell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Number of equal histogram bins over the activation's range. */
 export const HISTOGRAM_BINS = 30;
@@ -51,19 +54,19 @@ export const HISTOGRAM_RANGES: Readonly<Record<Activation, readonly [number, num
 export const SATURATION_MARGIN = 0.02;
 
 /** The initializer a single run uses when only `--activation` is given. */
-export const MATCHED_INIT: Readonly<Record<Activation, string>> = {
-  sigmoid: 'glorot_normal',
-  tanh: 'glorot_normal',
-  relu: 'he_normal',
-  leaky_relu: 'he_normal',
-  selu: 'lecun_normal',
-  linear: 'lecun_normal',
+export const MATCHED_INIT: Readonly<Record<Activation, InitializerSpec>> = {
+  sigmoid: initSpec('glorot_normal'),
+  tanh: initSpec('glorot_normal'),
+  relu: initSpec('he_normal'),
+  leaky_relu: initSpec('he_normal'),
+  selu: initSpec('lecun_normal'),
+  linear: initSpec('lecun_normal'),
 };
 
 /** One row of the grid: an activation and the initializers compared with it. */
 export interface ActivationsGridRow {
   readonly activation: Activation;
-  readonly inits: readonly string[];
+  readonly inits: readonly InitializerSpec[];
 }
 
 /** Configuration of {@link activationsExperiment}. */
@@ -73,8 +76,8 @@ export interface ActivationsConfig {
    * With only `init` given, the activation is sigmoid.
    */
   readonly activation: Activation | null;
-  /** Single run: the initializer argument (`normal:std=0.01`). With only `activation` given: {@link MATCHED_INIT}. */
-  readonly init: string | null;
+  /** Single run: the initializer (`--init normal:std=0.01`). With only `activation` given: {@link MATCHED_INIT}. */
+  readonly init: InitializerSpec | null;
   /** The report's grid (used when `activation` and `init` are both null). */
   readonly grid: readonly ActivationsGridRow[];
   /** Number of dense layers. */
@@ -98,7 +101,7 @@ export interface LayerStats {
 
 /** One (activation, init) pair of the grid. */
 export interface ActivationsRun {
-  readonly init: string;
+  readonly init: InitializerSpec;
   readonly activation: Activation;
   readonly layers: LayerStats[];
 }
@@ -119,15 +122,15 @@ export type ActivationsResult = ActivationsSingleResult | ActivationsGridResult;
 
 /** The report's grid: the seed's three sigmoid figures, the same three inits with tanh, and the ReLU comparison. */
 export const DEFAULT_GRID: readonly ActivationsGridRow[] = [
-  { activation: 'sigmoid', inits: ['normal:std=1', 'normal:std=0.01', 'glorot_normal'] },
-  { activation: 'tanh', inits: ['normal:std=1', 'normal:std=0.01', 'glorot_normal'] },
-  { activation: 'relu', inits: ['normal:std=0.01', 'glorot_normal', 'he_normal'] },
+  { activation: 'sigmoid', inits: ['normal:std=1', 'normal:std=0.01', 'glorot_normal'].map(initSpec) },
+  { activation: 'tanh', inits: ['normal:std=1', 'normal:std=0.01', 'glorot_normal'].map(initSpec) },
+  { activation: 'relu', inits: ['normal:std=0.01', 'glorot_normal', 'he_normal'].map(initSpec) },
 ];
 
 const NAME = 'activations';
 
 /** The (activation, init) pairs a config runs, in order. */
-export function plannedRuns(config: ActivationsConfig): { activation: Activation; init: string }[] {
+export function plannedRuns(config: ActivationsConfig): { activation: Activation; init: InitializerSpec }[] {
   if (config.activation === null && config.init === null) {
     return config.grid.flatMap((row) => row.inits.map((init) => ({ activation: row.activation, init })));
   }
@@ -171,7 +174,7 @@ function checkConfig(config: ActivationsConfig): void {
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
   for (const { activation, init } of plannedRuns(config)) {
     if (!ACTIVATIONS.includes(activation)) throw new RangeError(`unknown activation ${String(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
-    parseInitArgument(init);
+    initializerOf(init);
   }
 }
 
@@ -210,7 +213,7 @@ function histogramRows(run: ActivationsRun): Record<string, unknown>[] {
       const holdsZero = edges[b]! <= 0 && (0 < edges[b + 1]! || b === counts.length - 1);
       const count = holdsZero ? counts[b]! - deadCount : counts[b]!;
       rows.push({
-        init: run.init,
+        init: initLabel(run.init),
         layer: `layer ${layer.index}`,
         x0: edges[b],
         x1: edges[b + 1],
@@ -225,7 +228,7 @@ function histogramFigure(activation: Activation, runs: readonly ActivationsRun[]
   const [low, high] = HISTOGRAM_RANGES[activation];
   const values = runs.flatMap(histogramRows);
   const layers = distinct(values as { layer: string }[], 'layer');
-  const inits = runs.map((r) => r.init);
+  const inits = runs.map((r) => initLabel(r.init));
   const deadNote = activation === 'relu' || activation === 'leaky_relu' ? ' Exact zeros (dead units) are not drawn; their fraction is in the numbers.' : '';
   return {
     name: `activations-${activation.replace('_', '-')}`,
@@ -259,14 +262,14 @@ function figures(result: ActivationsResult): Figure[] {
   return distinct(runs, 'activation').map((activation) => histogramFigure(activation, runs.filter((r) => r.activation === activation)));
 }
 
-/** Labels of the initializers the claims look for. */
-const STD_1 = 'normal:std=1';
-const STD_001 = 'normal:std=0.01';
-const XAVIER = 'glorot_normal';
-const HE = 'he_normal';
+/** The initializers the claims look for. */
+const STD_1 = initSpec('normal:std=1');
+const STD_001 = initSpec('normal:std=0.01');
+const XAVIER = initSpec('glorot_normal');
+const HE = initSpec('he_normal');
 
-function find(runs: readonly ActivationsRun[], activation: Activation, init: string): ActivationsRun | undefined {
-  return runs.find((r) => r.activation === activation && r.init === init);
+function find(runs: readonly ActivationsRun[], activation: Activation, init: InitializerSpec): ActivationsRun | undefined {
+  return runs.find((r) => r.activation === activation && sameInit(r.init, init));
 }
 
 const last = (run: ActivationsRun): LayerStats => run.layers[run.layers.length - 1]!;
@@ -299,7 +302,7 @@ function claims(result: ActivationsResult): Claim[] {
       const s = last(big).saturated;
       out.push({
         claim: `Std 1 pushes ${activation} outputs to the extremes, where the derivative is nearly zero.`,
-        measurement: `${activation}, ${STD_1}: ${formatPercent(s)} of layer-${depth} outputs within ${SATURATION_MARGIN} of a bound (margin: > ${formatPercent(MARGINS.saturatedMajority)}).`,
+        measurement: `${activation}, ${initLabel(STD_1)}: ${formatPercent(s)} of layer-${depth} outputs within ${SATURATION_MARGIN} of a bound (margin: > ${formatPercent(MARGINS.saturatedMajority)}).`,
         held: s > MARGINS.saturatedMajority,
       });
     }
@@ -309,7 +312,7 @@ function claims(result: ActivationsResult): Claim[] {
     const { std, mean } = last(small);
     out.push({
       claim: 'Std 0.01 avoids saturation, but most sigmoid outputs are located around 0.5.',
-      measurement: `sigmoid, ${STD_001}: layer-${depth} std ${formatValue(std)}, mean ${formatValue(mean, 4)} (margins: std < ${MARGINS.squeezedStd}, |mean − 0.5| < ${MARGINS.squeezedMean}).`,
+      measurement: `sigmoid, ${initLabel(STD_001)}: layer-${depth} std ${formatValue(std)}, mean ${formatValue(mean, 4)} (margins: std < ${MARGINS.squeezedStd}, |mean − 0.5| < ${MARGINS.squeezedMean}).`,
       held: std < MARGINS.squeezedStd && Math.abs(mean - 0.5) < MARGINS.squeezedMean,
     });
   }
@@ -323,7 +326,7 @@ function claims(result: ActivationsResult): Claim[] {
     out.push({
       claim: `Xavier initialization spreads ${activation} activations much more evenly (suitable for tanh or sigmoid).`,
       measurement:
-        `${activation}, ${XAVIER}: layer-${depth} std ${formatValue(std)}` +
+        `${activation}, ${initLabel(XAVIER)}: layer-${depth} std ${formatValue(std)}` +
         (tiny ? ` (${formatValue(factor)}× the std 0.01 run's ${formatValue(last(tiny).std)})` : '') +
         `, ${formatPercent(saturated)} saturated (margins: ≥ ${MARGINS.spreadFactor}× and < ${formatPercent(MARGINS.spreadSaturated)}).`,
       held: spread && saturated < MARGINS.spreadSaturated,
@@ -334,7 +337,7 @@ function claims(result: ActivationsResult): Claim[] {
     const ratio = last(he).std / first(he).std;
     out.push({
       claim: 'He initialization: even as the layers get deeper, ReLU activations keep an even distribution.',
-      measurement: `relu, ${HE}: std ${formatValue(first(he).std)} at layer 1, ${formatValue(last(he).std)} at layer ${depth} (ratio ${formatValue(ratio)}; margin: within [1/${MARGINS.constantFactor}, ${MARGINS.constantFactor}]).`,
+      measurement: `relu, ${initLabel(HE)}: std ${formatValue(first(he).std)} at layer 1, ${formatValue(last(he).std)} at layer ${depth} (ratio ${formatValue(ratio)}; margin: within [1/${MARGINS.constantFactor}, ${MARGINS.constantFactor}]).`,
       held: ratio >= 1 / MARGINS.constantFactor && ratio <= MARGINS.constantFactor,
     });
   }
@@ -343,7 +346,7 @@ function claims(result: ActivationsResult): Claim[] {
     const ratio = last(xavierRelu).std / first(xavierRelu).std;
     out.push({
       claim: 'Xavier is not suitable for ReLU: activations shrink with depth.',
-      measurement: `relu, ${XAVIER}: std ${formatValue(first(xavierRelu).std)} at layer 1, ${formatValue(last(xavierRelu).std)} at layer ${depth} (ratio ${formatValue(ratio)}, about (1/√2)^${depth - 1} = ${formatValue(Math.SQRT1_2 ** (depth - 1))}; margin: < ${MARGINS.shrinkRatio}).`,
+      measurement: `relu, ${initLabel(XAVIER)}: std ${formatValue(first(xavierRelu).std)} at layer 1, ${formatValue(last(xavierRelu).std)} at layer ${depth} (ratio ${formatValue(ratio)}, about (1/√2)^${depth - 1} = ${formatValue(Math.SQRT1_2 ** (depth - 1))}; margin: < ${MARGINS.shrinkRatio}).`,
       held: ratio < MARGINS.shrinkRatio,
     });
   }
@@ -375,12 +378,25 @@ function reading(result: ActivationsResult): string {
       `${formatValue(last(he).std)} (layer ${depth}), whereas Xavier lets it shrink from ${formatValue(first(xavierRelu).std)} to ${formatValue(last(xavierRelu).std)}.`
     );
   }
-  const sentences = runs.map((r) => `${r.activation} with ${r.init}, layer 1 → ${depth}: ${describeRun(r)}.`);
+  const sentences = runs.map((r) => `${r.activation} with ${initLabel(r.init)}, layer 1 → ${depth}: ${describeRun(r)}.`);
   if (sentences.length === 1) {
     const r = runs[0]!;
     return `${sentences[0]} Layer ${depth} has ${formatPercent(last(r).saturated)} of its outputs within ${SATURATION_MARGIN} of a bound and ${formatPercent(last(r).dead)} exactly 0.`;
   }
   return sentences.join(' ');
+}
+
+/** Per run: the std of every layer, and the last layer's mean, saturated and dead fractions. */
+function table(result: ActivationsResult): NumbersTable {
+  const runs = runsOf(result);
+  const depth = Math.max(...runs.map((r) => r.layers.length));
+  return {
+    columns: ['activation', 'initializer', ...Array.from({ length: depth }, (_, l) => `std L${l + 1}`), `mean L${depth}`, `saturated L${depth}`, `dead L${depth}`],
+    rows: runs.map((r) => {
+      const z = last(r);
+      return [r.activation, initLabel(r.init), ...Array.from({ length: depth }, (_, l) => cell(r.layers[l]?.std)), cell(z.mean), percentCell(z.saturated), percentCell(z.dead)];
+    }),
+  };
 }
 
 /** Experiment 1: activation histograms through 5 layers for several initializers (Saito §6.2). */
@@ -408,4 +424,5 @@ export const activationsExperiment: Experiment<ActivationsConfig, ActivationsRes
   figures,
   claims,
   reading,
+  table,
 };

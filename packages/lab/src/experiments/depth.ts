@@ -7,8 +7,10 @@
  * The learning rate is the `mnist` experiment's 0.01: with it He trains the 30-layer net in a few hundred
  * iterations, so no other value is needed to show the contrast.
  */
+import type { InitializerSpec } from 'initlab';
 import type { Activation } from '../engine/mlp.ts';
 import { runTrainingJobs, type TrainingRun } from '../engine/training-jobs.ts';
+import { initLabel, initSpec, sameInit } from '../init-arg.ts';
 import { formatPercent } from '../analysis/statistics.ts';
 import {
   CHANCE_LOSS,
@@ -23,7 +25,6 @@ import {
   type InitSummary,
 } from '../analysis/training-summary.ts';
 import { accuracyFigureSpec, lossBandRows, lossFigureSpec } from '../plot/training-figures.ts';
-import type { NumbersTable } from '../report/tables.ts';
 import type { Claim, Experiment } from './experiment.ts';
 import {
   checkTrainingActivation,
@@ -67,7 +68,7 @@ export function requiredAtChance(iterations: number): number {
 }
 
 const DEPTH_DEFAULTS: DepthConfig = {
-  init: ['he_normal', 'lecun_normal'],
+  init: ['he_normal', 'lecun_normal'].map(initSpec),
   seeds: 2,
   seed: 0,
   iterations: 2000,
@@ -82,28 +83,28 @@ function depthClaims(result: DepthResult): Claim[] {
   const { config, runs, summary } = result;
   const claims: Claim[] = [];
   const net = `${config.depth} ${config.activation} layers of ${config.width}`;
-  const roleOf = (init: string): string => reluRole(init, config.width);
+  const roleOf = (init: InitializerSpec): string => reluRole(init, config.width);
   const he = summary.filter((s) => roleOf(s.init) === 'he');
   const xavier = summary.filter((s) => roleOf(s.init) === 'xavier');
   for (const s of he) {
-    const mine = runs.filter((r) => r.init === s.init);
+    const mine = runs.filter((r) => sameInit(r.init, s.init));
     claims.push({
       claim: `He initialization keeps a ReLU net trainable even as layers get deeper (${net}).`,
       measurement:
-        `${s.init}: loss of the last 100 iterations ${lossText(s.finalLoss.median)} (chance 2.303), test accuracy ${percentSpread(s.testAccuracy)}; ` +
+        `${initLabel(s.init)}: loss of the last 100 iterations ${lossText(s.finalLoss.median)} (chance 2.303), test accuracy ${percentSpread(s.testAccuracy)}; ` +
         `smoothed loss left chance at iteration ${mine.map((r) => count(r.iterationsAtChance + 1)).join(', ')} (${mine.length} seed(s)).`,
       held: s.finalLoss.max <= CHANCE_LOSS - 1 && s.testAccuracy.min >= 0.5,
     });
   }
   const needed = requiredAtChance(config.iterations);
   for (const s of xavier) {
-    const mine = runs.filter((r) => r.init === s.init);
+    const mine = runs.filter((r) => sameInit(r.init, s.init));
     const atChance = mine.map((r) => r.iterationsAtChance);
     const described = atChance.map((n) => (n >= config.iterations ? `all ${count(config.iterations)}` : `the first ${count(n)}`)).join(' / ');
     claims.push({
       claim: `Xavier (variance 1/fan_in) is not suitable for ReLU: the ${net} stays near chance for at least the first ${count(needed)} iterations.`,
       measurement:
-        `${s.init}: smoothed loss within ${NEAR_CHANCE} of ln 10 for ${described} iterations (needed: the first ${count(needed)}; ${mine.length} seed(s)); ` +
+        `${initLabel(s.init)}: smoothed loss within ${NEAR_CHANCE} of ln 10 for ${described} iterations (needed: the first ${count(needed)}; ${mine.length} seed(s)); ` +
         `after ${count(config.iterations)}: loss ${lossText(s.finalLoss.median)}, test accuracy ${percentSpread(s.testAccuracy)}.`,
       held: atChance.every((n) => n >= needed),
     });
@@ -116,8 +117,8 @@ function depthReading(result: DepthResult): string {
   const role = (s: InitSummary): string => reluRole(s.init, config.width);
   const he = summary.find((s) => role(s) === 'he');
   const xavier = summary.find((s) => role(s) === 'xavier');
-  const at = (init: string): string => {
-    const mine = runs.filter((r) => r.init === init);
+  const at = (init: InitializerSpec): string => {
+    const mine = runs.filter((r) => sameInit(r.init, init));
     if (mine.every((r) => r.iterationsAtChance >= config.iterations)) {
       return `never left it in ${count(config.iterations)} iterations${mine.length > 1 ? `, in all ${mine.length} seeds` : ''}`;
     }
@@ -125,8 +126,8 @@ function depthReading(result: DepthResult): string {
   };
   if (he && xavier) {
     return (
-      `With ${config.depth} ReLU layers of ${config.width} units and SGD at lr ${config.lr}, ${he.init} trains to a final loss of ${lossText(he.finalLoss.median)} ` +
-      `and ${formatPercent(he.testAccuracy.median)} test accuracy after ${count(config.iterations)} iterations, while ${xavier.init} (variance 1/fan_in, He et al.'s "Xavier") ` +
+      `With ${config.depth} ReLU layers of ${config.width} units and SGD at lr ${config.lr}, ${initLabel(he.init)} trains to a final loss of ${lossText(he.finalLoss.median)} ` +
+      `and ${formatPercent(he.testAccuracy.median)} test accuracy after ${count(config.iterations)} iterations, while ${initLabel(xavier.init)} (variance 1/fan_in, He et al.'s "Xavier") ` +
       `sits at the chance loss of 2.303 (${at(xavier.init)}) and ends at ${formatPercent(xavier.testAccuracy.median)}. ` +
       `A ReLU layer passes on half of its input's second moment, so variance 1/fan_in shrinks the signal's second moment (and the gradient's) by 2^${config.depth} ≈ ${(2 ** config.depth).toExponential(1)} over ${config.depth} layers, ` +
       `while He's factor 2 keeps it constant.`
@@ -134,13 +135,13 @@ function depthReading(result: DepthResult): string {
   }
   return (
     `With ${config.depth} ${config.activation} layers of ${config.width} units, after ${count(config.iterations)} iterations: ` +
-    summary.map((s) => `${s.init} loss ${lossText(s.finalLoss.median)}, test accuracy ${formatPercent(s.testAccuracy.median)}`).join('; ') +
-    `. Runs at chance: ${summary.map((s) => `${s.init} ${at(s.init)}`).join('; ')}.`
+    summary.map((s) => `${initLabel(s.init)} loss ${lossText(s.finalLoss.median)}, test accuracy ${formatPercent(s.testAccuracy.median)}`).join('; ') +
+    `. Runs at chance: ${summary.map((s) => `${initLabel(s.init)} ${at(s.init)}`).join('; ')}.`
   );
 }
 
 /** Experiment 5: He vs variance-1/fan_in ("Xavier") on a 30-layer plain ReLU net. */
-export const depthExperiment: Experiment<DepthConfig, DepthResult> & { table(result: DepthResult): NumbersTable } = {
+export const depthExperiment: Experiment<DepthConfig, DepthResult> = {
   name: 'depth',
   title: 'Depth: a 30-layer ReLU net trains with He, not with variance 1/fan_in',
   options: trainingOptions(DEPTH_DEFAULTS, [
@@ -162,7 +163,7 @@ export const depthExperiment: Experiment<DepthConfig, DepthResult> & { table(res
   },
   figures(result) {
     const { config, runs } = result;
-    const legend = (init: string): string => describeInit(init, config.width);
+    const legend = (init: InitializerSpec): string => describeInit(init, config.width);
     const window = smoothingWindow(config.iterations);
     const needed = requiredAtChance(config.iterations);
     return [
@@ -196,7 +197,7 @@ export const depthExperiment: Experiment<DepthConfig, DepthResult> & { table(res
       rows: base.rows.map((row, i) => [
         ...row,
         result.runs
-          .filter((r) => r.init === result.summary[i]!.init)
+          .filter((r) => sameInit(r.init, result.summary[i]!.init))
           .map((r) => (r.iterationsAtChance >= result.config.iterations ? `all ${count(result.config.iterations)}` : count(r.iterationsAtChance)))
           .join(', '),
       ]),

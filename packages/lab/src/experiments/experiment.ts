@@ -14,7 +14,10 @@ export interface ExperimentOption {
   readonly key: string;
   /** One-line description with the default. */
   readonly description: string;
-  /** How to parse the flag's value. `init` = an initializer argument (see init-arg.ts); `list` = comma-separated. */
+  /**
+   * How to parse the flag's value. `init` = an initializer argument, which the config holds as its canonical spec
+   * (see init-arg.ts); `list` = comma-separated.
+   */
   readonly kind: 'integer' | 'number' | 'string' | 'init' | 'init-list' | 'list' | 'integer-list';
   /** Accepted values, for string options. */
   readonly choices?: readonly string[];
@@ -38,6 +41,12 @@ export interface Claim {
   readonly held: boolean;
 }
 
+/** The small table of numbers shown under an experiment's figures: column headers and rows of formatted cells. */
+export interface NumbersTable {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
 /** A lab experiment. `Config` and `Result` are JSON-serializable. */
 export interface Experiment<Config extends object = object, Result extends { readonly config: Config } = { readonly config: Config }> {
   /** Id used on the command line (`activations`). */
@@ -56,4 +65,6 @@ export interface Experiment<Config extends object = object, Result extends { rea
   claims(result: Result): Claim[];
   /** A two-sentence reading of the result, with numbers. */
   reading(result: Result): string;
+  /** The numbers table of a result (see analysis/cells.ts for its cells); an experiment without one shows none. */
+  table?(result: Result): NumbersTable;
 }

@@ -6,7 +6,7 @@
  * classes (a random task: at initialization only the scales matter, and random data keeps the experiment free of
  * any dataset); `depth` hidden dense layers of `width` units without bias, then a dense output layer of `classes`
  * logits, every kernel (output layer included) drawn by the same initializer from
- * `fold(keyFromSeed(seed), ['gradients', init, layer])`.
+ * `fold(keyFromSeed(seed), ['gradients', initKey(init), layer])` (the canonical JSON of the spec).
  *
  * Measured, in float64 from the float32 gradients that TF.js computes:
  * - `weightGradNorms[l]`: Frobenius norm of ∂L/∂W for every kernel l = 0 … depth (the last is the output layer);
@@ -18,18 +18,20 @@
  * (a norm can be exactly 0 when float32 underflows).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { InitializerSpec } from 'initlab';
 import { setupBackend } from '../engine/backend.ts';
 import { ACTIVATIONS, activate, crossEntropy, oneHot, type Activation } from '../engine/mlp.ts';
-import { parseInitArgument } from '../init-arg.ts';
+import { initializerOf, initLabel, initSpec, sameInit } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
 import { finiteOrNull, formatValue, log10OrNull, norm2, ratioOrNull } from '../analysis/statistics.ts';
 import { denseKernels, normalData, uniformLabels } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Configuration of {@link gradientsExperiment}: the grid is activations × inits × depths. */
 export interface GradientsConfig {
   readonly activations: readonly Activation[];
-  readonly inits: readonly string[];
+  readonly inits: readonly InitializerSpec[];
   /** Numbers of hidden layers. */
   readonly depths: readonly number[];
   /** Units per hidden layer, and input dimension. */
@@ -44,7 +46,7 @@ export interface GradientsConfig {
 /** One (activation, init, depth) of the grid. */
 export interface GradientsRun {
   readonly activation: Activation;
-  readonly init: string;
+  readonly init: InitializerSpec;
   readonly depth: number;
   /** Mean cross-entropy of the batch (null if not finite). */
   readonly loss: number | null;
@@ -66,7 +68,7 @@ export interface GradientsResult {
 const NAME = 'gradients';
 
 /** Small, "large" and the two matched initializers. */
-export const DEFAULT_INITS: readonly string[] = ['normal:std=0.01', 'normal:std=0.3', 'glorot_normal', 'he_normal'];
+export const DEFAULT_INITS: readonly InitializerSpec[] = ['normal:std=0.01', 'normal:std=0.3', 'glorot_normal', 'he_normal'].map(initSpec);
 
 function checkConfig(config: GradientsConfig): void {
   for (const key of ['width', 'batch', 'classes'] as const) {
@@ -75,7 +77,7 @@ function checkConfig(config: GradientsConfig): void {
   if (config.classes > 255) throw new RangeError(`classes must be at most 255, got ${config.classes}`);
   for (const depth of config.depths) if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`depths must be positive integers, got ${depth}`);
   for (const a of config.activations) if (!ACTIVATIONS.includes(a)) throw new RangeError(`unknown activation ${String(a)}; expected one of ${ACTIVATIONS.join(', ')}`);
-  for (const init of config.inits) parseInitArgument(init);
+  for (const init of config.inits) initializerOf(init);
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
 }
 
@@ -157,10 +159,10 @@ function lineFigure(result: GradientsResult, which: 'weight' | 'activation'): Fi
     norms.forEach((n, l) => {
       const log = n === null ? null : log10OrNull(n);
       if (log === null) missing++;
-      else values.push({ activation: r.activation, init: r.init, depth: `depth ${r.depth}`, layer: l + 1, log10: log });
+      else values.push({ activation: r.activation, init: initLabel(r.init), depth: `depth ${r.depth}`, layer: l + 1, log10: log });
     });
   }
-  const inits = [...result.config.inits];
+  const inits = result.config.inits.map(initLabel);
   const depths = distinct(values as { depth: string }[], 'depth');
   const what = which === 'weight' ? '‖∂L/∂W‖ per kernel (the last is the output layer)' : '‖∂L/∂h‖ per hidden layer';
   return {
@@ -194,9 +196,11 @@ function figures(result: GradientsResult): Figure[] {
   return [lineFigure(result, 'weight'), lineFigure(result, 'activation')];
 }
 
-const SMALL = 'normal:std=0.01';
-const LARGE = 'normal:std=0.3';
-const MATCHED: Partial<Record<Activation, string>> = { tanh: 'glorot_normal', sigmoid: 'glorot_normal', relu: 'he_normal', leaky_relu: 'he_normal', selu: 'lecun_normal' };
+const SMALL = initSpec('normal:std=0.01');
+const LARGE = initSpec('normal:std=0.3');
+const XAVIER = initSpec('glorot_normal');
+const HE = initSpec('he_normal');
+const MATCHED: Partial<Record<Activation, InitializerSpec>> = { tanh: XAVIER, sigmoid: XAVIER, relu: HE, leaky_relu: HE, selu: initSpec('lecun_normal') };
 
 /** Margins of the claims. */
 export const MARGINS = {
@@ -217,8 +221,8 @@ function claimDepth(config: GradientsConfig): number {
   return config.depths.includes(30) ? 30 : Math.max(...config.depths);
 }
 
-function find(result: GradientsResult, activation: Activation, init: string, depth: number): GradientsRun | undefined {
-  return result.runs.find((r) => r.activation === activation && r.init === init && r.depth === depth);
+function find(result: GradientsResult, activation: Activation, init: InitializerSpec, depth: number): GradientsRun | undefined {
+  return result.runs.find((r) => r.activation === activation && sameInit(r.init, init) && r.depth === depth);
 }
 
 /** The largest weight-gradient norm of a run (null norms, i.e. overflow, count as +∞). */
@@ -234,6 +238,7 @@ function claims(result: GradientsResult): Claim[] {
   const out: Claim[] = [];
   for (const activation of result.config.activations) {
     const matchedInit = MATCHED[activation];
+    const matchedLabel = matchedInit ? initLabel(matchedInit) : '';
     const matched = matchedInit ? find(result, activation, matchedInit, depth) : undefined;
     const small = find(result, activation, SMALL, depth);
     if (small && matched) {
@@ -242,7 +247,7 @@ function claims(result: GradientsResult): Claim[] {
       out.push({
         claim: `Small random init (std 0.01) makes gradients vanish in deep networks (${activation}).`,
         measurement:
-          `${activation}, depth ${depth}: the largest ‖∂L/∂W‖ with std 0.01 is ${formatValue(maxNorm(small))}, ${formatValue(factor)}× that of ${matchedInit} ` +
+          `${activation}, depth ${depth}: the largest ‖∂L/∂W‖ with std 0.01 is ${formatValue(maxNorm(small))}, ${formatValue(factor)}× that of ${matchedLabel} ` +
           `(margin < ${MARGINS.vanishingFactor}); ‖∂L/∂h‖ shrinks from the last to the first hidden layer by ${formatValue(backprop)} (margin < ${MARGINS.backpropVanishing}). ` +
           `The weight gradients vanish uniformly: first/last kernel ratio ${formatValue(small.ratio)}.`,
         held: factor < MARGINS.vanishingFactor && backprop !== null && backprop < MARGINS.backpropVanishing,
@@ -255,7 +260,7 @@ function claims(result: GradientsResult): Claim[] {
         out.push({
           claim: `Too large a random init (std 0.3) makes gradients explode in deep networks (${activation}).`,
           measurement:
-            `${activation}, depth ${depth}: every ‖∂L/∂W‖ with std 0.3 is at least ${formatValue(minNorm(large))}, ${formatValue(factor)}× the largest with ${matchedInit} ` +
+            `${activation}, depth ${depth}: every ‖∂L/∂W‖ with std 0.3 is at least ${formatValue(minNorm(large))}, ${formatValue(factor)}× the largest with ${matchedLabel} ` +
             `(margin > ${MARGINS.explodingFactor}); being positively homogeneous, ReLU scales all layers alike (first/last ratio ${formatValue(large.ratio)}).`,
           held: factor > MARGINS.explodingFactor,
         });
@@ -271,13 +276,13 @@ function claims(result: GradientsResult): Claim[] {
       }
     }
     if (matchedInit) {
-      const matchedRuns = result.runs.filter((r) => r.activation === activation && r.init === matchedInit);
+      const matchedRuns = result.runs.filter((r) => r.activation === activation && sameInit(r.init, matchedInit));
       if (matchedRuns.length > 0) {
         const ok = matchedRuns.every((r) => r.ratio !== null && r.ratio >= 1 / MARGINS.stable && r.ratio <= MARGINS.stable);
         out.push({
-          claim: `The matched initializer (${matchedInit} for ${activation}) keeps gradients at the same scale in every layer.`,
+          claim: `The matched initializer (${matchedLabel} for ${activation}) keeps gradients at the same scale in every layer.`,
           measurement:
-            `${activation}, ${matchedInit}: first/last ‖∂L/∂W‖ ratio ${matchedRuns.map((r) => `${formatValue(r.ratio)} at depth ${r.depth}`).join(', ')} ` +
+            `${activation}, ${matchedLabel}: first/last ‖∂L/∂W‖ ratio ${matchedRuns.map((r) => `${formatValue(r.ratio)} at depth ${r.depth}`).join(', ')} ` +
             `(margin: within [1/${MARGINS.stable}, ${MARGINS.stable}]).`,
           held: ok,
         });
@@ -294,8 +299,8 @@ function reading(result: GradientsResult): string {
   const reluSmall = find(result, 'relu', SMALL, depth);
   const tanhLarge = find(result, 'tanh', LARGE, depth);
   const reluLarge = find(result, 'relu', LARGE, depth);
-  const tanhXavier = find(result, 'tanh', 'glorot_normal', depth);
-  const reluHe = find(result, 'relu', 'he_normal', depth);
+  const tanhXavier = find(result, 'tanh', XAVIER, depth);
+  const reluHe = find(result, 'relu', HE, depth);
   if (tanhSmall && reluSmall && tanhXavier && reluHe) {
     parts.push(
       `At depth ${depth}, std 0.01 leaves weight gradients of at most ${formatValue(maxNorm(tanhSmall))} (tanh) and ${formatValue(maxNorm(reluSmall))} (ReLU) ` +
@@ -312,8 +317,16 @@ function reading(result: GradientsResult): string {
   if (parts.length > 0) return parts.join(' ');
   return result.runs
     .slice(0, 2)
-    .map((r) => `${r.activation} with ${r.init} at depth ${r.depth}: ‖∂L/∂W‖ from ${formatValue(r.weightGradNorms[0])} (first) to ${formatValue(r.weightGradNorms[r.depth])} (last), ratio ${formatValue(r.ratio)}.`)
+    .map((r) => `${r.activation} with ${initLabel(r.init)} at depth ${r.depth}: ‖∂L/∂W‖ from ${formatValue(r.weightGradNorms[0])} (first) to ${formatValue(r.weightGradNorms[r.depth])} (last), ratio ${formatValue(r.ratio)}.`)
     .join(' ');
+}
+
+/** Per run: the weight-gradient norms of the first and the output layer, and their ratio. */
+function table(result: GradientsResult): NumbersTable {
+  return {
+    columns: ['activation', 'initializer', 'depth', '‖∂L/∂W‖ first layer', '‖∂L/∂W‖ output layer', 'first / output'],
+    rows: result.runs.map((r) => [r.activation, initLabel(r.init), cell(r.depth), cell(r.weightGradNorms[0]), cell(r.weightGradNorms[r.weightGradNorms.length - 1]), cell(r.ratio)]),
+  };
 }
 
 /** Experiment 2: gradient norms per layer at initialization in deep nets, activation × initializer × depth. */
@@ -322,7 +335,7 @@ export const gradientsExperiment: Experiment<GradientsConfig, GradientsResult> =
   title: 'Gradients at initialization in deep networks',
   options: [
     { key: 'activations', kind: 'list', choices: ACTIVATIONS, description: 'hidden activations (default tanh,relu)' },
-    { key: 'inits', kind: 'init-list', description: `initializers (default ${DEFAULT_INITS.join(',')})` },
+    { key: 'inits', kind: 'init-list', description: `initializers (default ${DEFAULT_INITS.map(initLabel).join(',')})` },
     { key: 'depths', kind: 'integer-list', description: 'numbers of hidden layers (default 10,30,50; quick 10,30)' },
     { key: 'width', kind: 'integer', description: 'units per hidden layer and input dimension (default 100)' },
     { key: 'batch', kind: 'integer', description: 'number of random inputs in the batch (default 256; quick 64)' },
@@ -342,4 +355,5 @@ export const gradientsExperiment: Experiment<GradientsConfig, GradientsResult> =
   figures,
   claims,
   reading,
+  table,
 };

@@ -8,8 +8,10 @@
  * analysis/training-summary.ts and drawn by plot/training-figures.ts; the config is the shared training config
  * of training-config.ts plus the hidden activation.
  */
+import type { InitializerSpec } from 'initlab';
 import type { Activation } from '../engine/mlp.ts';
 import { runTrainingJobs, type TrainingRun } from '../engine/training-jobs.ts';
+import { initLabel, initSpec } from '../init-arg.ts';
 import { formatPercent } from '../analysis/statistics.ts';
 import {
   CHANCE_LOSS,
@@ -23,7 +25,6 @@ import {
   type InitSummary,
 } from '../analysis/training-summary.ts';
 import { accuracyFigureSpec, lossBandRows, lossFigureSpec } from '../plot/training-figures.ts';
-import type { NumbersTable } from '../report/tables.ts';
 import type { Claim, Experiment } from './experiment.ts';
 import {
   checkTrainingActivation,
@@ -52,7 +53,7 @@ export interface MnistResult {
 }
 
 const MNIST_DEFAULTS: MnistConfig = {
-  init: ['normal:std=0.01', 'glorot_normal', 'he_normal'],
+  init: ['normal:std=0.01', 'glorot_normal', 'he_normal'].map(initSpec),
   seeds: 3,
   seed: 0,
   iterations: 2000,
@@ -81,8 +82,8 @@ function mnistClaims(result: MnistResult): Claim[] {
       claim: 'The learning performance varies greatly depending on the weight initialization method.',
       measurement:
         `MNIST, ${net}, SGD lr ${config.lr}, ${iters} iterations, ${config.seeds} seed(s): median test accuracy ` +
-        summary.map((s) => `${s.init} ${percentSpread(s.testAccuracy)}`).join(', ') +
-        `; every run of the others beats every run of ${worst.init} by ≥ ${(100 * margin).toFixed(1)} points (needed: ≥ ${100 * MNIST_MARGIN}).`,
+        summary.map((s) => `${initLabel(s.init)} ${percentSpread(s.testAccuracy)}`).join(', ') +
+        `; every run of the others beats every run of ${initLabel(worst.init)} by ≥ ${(100 * margin).toFixed(1)} points (needed: ≥ ${100 * MNIST_MARGIN}).`,
       held: margin >= MNIST_MARGIN && best.testAccuracy.median - worst.testAccuracy.median >= MNIST_MARGIN,
     });
   }
@@ -90,7 +91,7 @@ function mnistClaims(result: MnistResult): Claim[] {
   if (small) {
     claims.push({
       claim: 'Small random values (std 0.01) make gradients vanish in a deep net: learning does not occur.',
-      measurement: `${small.init}: mean loss of the last 100 iterations ${lossText(small.finalLoss.median)} (chance ln 10 = 2.303), test accuracy ${percentSpread(small.testAccuracy)} after ${iters} iterations.`,
+      measurement: `${initLabel(small.init)}: mean loss of the last 100 iterations ${lossText(small.finalLoss.median)} (chance ln 10 = 2.303), test accuracy ${percentSpread(small.testAccuracy)} after ${iters} iterations.`,
       held: small.finalLoss.min >= CHANCE_LOSS - 0.1 && small.testAccuracy.max < 0.3,
     });
   }
@@ -105,8 +106,8 @@ function mnistClaims(result: MnistResult): Claim[] {
     claims.push({
       claim: 'Xavier is not suitable for ReLU; He initialization is (5-layer net).',
       measurement:
-        `median iterations to a smoothed loss below 1.0: ${he.init} ${reachText(he)}, ${xavier.init} ${reachText(xavier)}; ` +
-        `test accuracy ${he.init} ${percentSpread(he.testAccuracy)} vs ${xavier.init} ${percentSpread(xavier.testAccuracy)}.`,
+        `median iterations to a smoothed loss below 1.0: ${initLabel(he.init)} ${reachText(he)}, ${initLabel(xavier.init)} ${reachText(xavier)}; ` +
+        `test accuracy ${initLabel(he.init)} ${percentSpread(he.testAccuracy)} vs ${initLabel(xavier.init)} ${percentSpread(xavier.testAccuracy)}.`,
       held: reach(he) < reach(xavier) && he.testAccuracy.median > xavier.testAccuracy.median,
     });
   }
@@ -121,7 +122,7 @@ function mnistReading(result: MnistResult): string {
   const seeds = config.seeds === 1 ? 'one seed' : `the median of ${config.seeds} seeds`;
   const first =
     `After ${count(config.iterations)} SGD steps on the ${config.depth + 1}-layer ${config.activation} net, ` +
-    summary.map((s) => `${s.init} reaches ${formatPercent(s.testAccuracy.median)}`).join(', ') +
+    summary.map((s) => `${initLabel(s.init)} reaches ${formatPercent(s.testAccuracy.median)}`).join(', ') +
     ` test accuracy (${seeds}), so the initializer alone moves the result by ${(100 * (best.testAccuracy.median - worst.testAccuracy.median)).toFixed(0)} points.`;
   const stuck = summary.filter((s) => s.finalLoss.median >= CHANCE_LOSS - 0.1);
   const small = stuck.filter((s) => reluRole(s.init, config.width) === 'small');
@@ -131,20 +132,20 @@ function mnistReading(result: MnistResult): string {
     const std = hiddenStd(s.init, config.width);
     const gain = config.activation === 'relu' ? std * Math.sqrt(config.width / 2) : std * Math.sqrt(config.width);
     parts.push(
-      `${s.init} never leaves the chance loss (last-100 mean ${lossText(s.finalLoss.median)} vs ln 10 = 2.303): each ${config.width}-unit layer multiplies ` +
+      `${initLabel(s.init)} never leaves the chance loss (last-100 mean ${lossText(s.finalLoss.median)} vs ln 10 = 2.303): each ${config.width}-unit layer multiplies ` +
         `the signal's scale by about ${Number(gain.toPrecision(2))}, so the logits and the gradients of the early layers vanish`,
     );
   }
-  if (others.length > 0) parts.push(`${others.map((s) => s.init).join(' and ')} ${others.length > 1 ? 'are' : 'is'} still at the chance loss after ${count(config.iterations)} iterations`);
+  if (others.length > 0) parts.push(`${others.map((s) => initLabel(s.init)).join(' and ')} ${others.length > 1 ? 'are' : 'is'} still at the chance loss after ${count(config.iterations)} iterations`);
   const second =
     parts.length > 0
-      ? `${parts.join('; ')}, while ${best.init} ends at loss ${lossText(best.finalLoss.median)}.`
-      : `All initializers left the chance loss of 2.303; the final losses are ${summary.map((s) => `${s.init} ${lossText(s.finalLoss.median)}`).join(', ')}.`;
+      ? `${parts.join('; ')}, while ${initLabel(best.init)} ends at loss ${lossText(best.finalLoss.median)}.`
+      : `All initializers left the chance loss of 2.303; the final losses are ${summary.map((s) => `${initLabel(s.init)} ${lossText(s.finalLoss.median)}`).join(', ')}.`;
   return `${first} ${second}`;
 }
 
 /** Experiment 4: std 0.01 vs Xavier vs He on the book's 5-layer ReLU net, several seeds. */
-export const mnistExperiment: Experiment<MnistConfig, MnistResult> & { table(result: MnistResult): NumbersTable } = {
+export const mnistExperiment: Experiment<MnistConfig, MnistResult> = {
   name: 'mnist',
   title: 'MNIST: std 0.01 vs Xavier vs He on a 5-layer ReLU net',
   options: trainingOptions(MNIST_DEFAULTS, [
@@ -161,7 +162,7 @@ export const mnistExperiment: Experiment<MnistConfig, MnistResult> & { table(res
   },
   figures(result) {
     const { config, runs } = result;
-    const legend = (init: string): string => describeInit(init, config.width);
+    const legend = (init: InitializerSpec): string => describeInit(init, config.width);
     const window = smoothingWindow(config.iterations);
     const seeds = config.seeds === 1 ? '1 seed' : `median and range of ${config.seeds} seeds`;
     return [

@@ -25,12 +25,14 @@
  * Everything here is plain float64 arithmetic on 64 × 64 matrices (no TF.js: float32 would already move an
  * orthogonal matrix's norm by about 1e-7 per step, 5e-5 after 500 steps, and TF.js has no SVD).
  */
-import { parseInitArgument } from '../init-arg.ts';
+import type { InitializerSpec } from 'initlab';
+import { initializerOf, initLabel, initSpec, sameInit } from '../init-arg.ts';
 import { withDefaults } from '../analysis/figures.ts';
 import { jacobiSvd, maxAbs, productSingularValues, spectralNorm, transpose, type MatrixProduct } from '../analysis/linalg.ts';
 import { finiteOrNull, formatValue, log10OrNull, norm2 } from '../analysis/statistics.ts';
 import { kernel64, normalData64 } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Nonlinearities of the recurrent experiment. */
 export type RecurrentNonlinearity = 'linear' | 'tanh' | 'relu';
@@ -40,7 +42,7 @@ export const RECURRENT_NONLINEARITIES: readonly RecurrentNonlinearity[] = ['line
 export interface RecurrentConfig {
   readonly nonlinearities: readonly RecurrentNonlinearity[];
   /** Initializers of the hidden-to-hidden kernel W. */
-  readonly inits: readonly string[];
+  readonly inits: readonly InitializerSpec[];
   /** Hidden size n. */
   readonly hidden: number;
   /** Longest product: T = 1 … steps. */
@@ -55,7 +57,7 @@ export interface RecurrentConfig {
 /** One (nonlinearity, init) pair. */
 export interface RecurrentRun {
   readonly nonlinearity: RecurrentNonlinearity;
-  readonly init: string;
+  readonly init: InitializerSpec;
   /** log10 ‖∂h_T/∂h_0‖₂ for T = 1 … steps (null: exactly 0). */
   readonly log10SpectralNorm: (number | null)[];
   /** log10(‖∂h_T/∂h_0‖_F/√n) for T = 1 … steps (null: exactly 0). */
@@ -81,10 +83,15 @@ const NAME = 'recurrent';
  * Orthogonal, 0.9 × orthogonal, identity (Le et al. 2015) and Gaussians with std ½/√n, 1/√n and 2/√n (spectral
  * radius about ½, 1 and 2 by the circular law): for n = 64, `normal:std=0.0625`, `0.125` and `0.25`.
  */
-export function defaultInits(hidden: number): string[] {
+export function defaultInits(hidden: number): InitializerSpec[] {
   const scale = 1 / Math.sqrt(hidden);
-  return ['orthogonal', 'orthogonal:gain=0.9', 'identity', ...[0.5, 1, 2].map((c) => `normal:std=${c * scale}`)];
+  return [ORTHOGONAL, SCALED_ORTHOGONAL, IDENTITY, ...[0.5, 1, 2].map((c) => initSpec(`normal:std=${c * scale}`))];
 }
+
+/** The initializers the claims look for (besides the Gaussians, found by their std). */
+const ORTHOGONAL = initSpec('orthogonal');
+const SCALED_ORTHOGONAL = initSpec('orthogonal:gain=0.9');
+const IDENTITY = initSpec('identity');
 
 /** Hidden size of the default (64) and quick (16) runs. */
 export const DEFAULT_HIDDEN = 64;
@@ -101,7 +108,7 @@ function checkConfig(config: RecurrentConfig): void {
   for (const f of config.nonlinearities) {
     if (!RECURRENT_NONLINEARITIES.includes(f)) throw new RangeError(`unknown nonlinearity ${String(f)}; expected one of ${RECURRENT_NONLINEARITIES.join(', ')}`);
   }
-  for (const init of config.inits) parseInitArgument(init);
+  for (const init of config.inits) initializerOf(init);
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
 }
 
@@ -271,7 +278,7 @@ async function run(config: RecurrentConfig, onProgress?: ProgressCallback): Prom
   runs.sort(
     (a, b) =>
       config.nonlinearities.indexOf(a.nonlinearity) - config.nonlinearities.indexOf(b.nonlinearity) ||
-      config.inits.indexOf(a.init) - config.inits.indexOf(b.init),
+      config.inits.findIndex((i) => sameInit(i, a.init)) - config.inits.findIndex((i) => sameInit(i, b.init)),
   );
   return { config, runs };
 }
@@ -283,7 +290,7 @@ function figures(result: RecurrentResult): Figure[] {
   for (const r of result.runs) {
     r.log10SpectralNorm.forEach((value, i) => {
       if (value === null) missing++;
-      else curve.push({ nonlinearity: r.nonlinearity, init: r.init, T: i + 1, value });
+      else curve.push({ nonlinearity: r.nonlinearity, init: initLabel(r.init), T: i + 1, value });
     });
   }
   const spectrum: Record<string, unknown>[] = [];
@@ -291,10 +298,10 @@ function figures(result: RecurrentResult): Figure[] {
   for (const r of result.runs) {
     r.log10SingularValues.forEach((value, i) => {
       if (value === null) zeros++;
-      else spectrum.push({ nonlinearity: r.nonlinearity, init: r.init, index: i + 1, value });
+      else spectrum.push({ nonlinearity: r.nonlinearity, init: initLabel(r.init), index: i + 1, value });
     });
   }
-  const color = { field: 'init', type: 'nominal', sort: [...config.inits], title: 'recurrent init' };
+  const color = { field: 'init', type: 'nominal', sort: config.inits.map(initLabel), title: 'recurrent init' };
   const column = { field: 'nonlinearity', type: 'nominal', sort: [...config.nonlinearities], title: null };
   return [
     {
@@ -350,8 +357,8 @@ function figures(result: RecurrentResult): Figure[] {
   ];
 }
 
-function find(result: RecurrentResult, nonlinearity: RecurrentNonlinearity, init: string): RecurrentRun | undefined {
-  return result.runs.find((r) => r.nonlinearity === nonlinearity && r.init === init);
+function find(result: RecurrentResult, nonlinearity: RecurrentNonlinearity, init: InitializerSpec): RecurrentRun | undefined {
+  return result.runs.find((r) => r.nonlinearity === nonlinearity && sameInit(r.init, init));
 }
 
 function lastOf<T>(values: readonly T[]): T {
@@ -385,7 +392,7 @@ function claims(result: RecurrentResult): Claim[] {
   const T = config.steps;
   const S = config.spectrumStep;
   const out: Claim[] = [];
-  const orth = find(result, 'linear', 'orthogonal');
+  const orth = find(result, 'linear', ORTHOGONAL);
   if (orth) {
     const worstNorm = worstDeviation(orth.log10SpectralNorm.map((l) => (l === null ? null : 10 ** l)), () => 1);
     const worstSigma = worstDeviation(orth.log10SingularValues.map((l) => (l === null ? null : 10 ** l)), () => 1);
@@ -397,7 +404,7 @@ function claims(result: RecurrentResult): Claim[] {
       held: worstNorm < MARGINS.isometry && worstSigma < MARGINS.isometry,
     });
   }
-  const scaled = find(result, 'linear', 'orthogonal:gain=0.9');
+  const scaled = find(result, 'linear', SCALED_ORTHOGONAL);
   if (scaled) {
     const expected = (i: number): number => (i + 1) * Math.log10(0.9);
     const worst = worstDeviation(scaled.log10SpectralNorm, expected);
@@ -413,7 +420,7 @@ function claims(result: RecurrentResult): Claim[] {
     const last = lastOf(gaussWide.log10SpectralNorm);
     out.push({
       claim: 'A Gaussian recurrent matrix with a spectral radius above 1 makes the product explode.',
-      measurement: `linear RNN, ${wide} (2/√${n}, spectral radius ≈ 2): log10‖∂h_${T}/∂h_0‖₂ = ${formatValue(last)} (T·log10 2 = ${formatValue(T * Math.log10(2))}; margin > ${MARGINS.explosion}× that).`,
+      measurement: `linear RNN, ${initLabel(gaussWide.init)} (2/√${n}, spectral radius ≈ 2): log10‖∂h_${T}/∂h_0‖₂ = ${formatValue(last)} (T·log10 2 = ${formatValue(T * Math.log10(2))}; margin > ${MARGINS.explosion}× that).`,
       held: last !== null && last > MARGINS.explosion * T * Math.log10(2),
     });
   }
@@ -426,12 +433,12 @@ function claims(result: RecurrentResult): Claim[] {
     out.push({
       claim: 'Unlike an orthogonal matrix, a Gaussian with std 1/√n (spectral radius ≈ 1) does not keep the norms of repeated products.',
       measurement:
-        `linear RNN, ${critical}: the ${n} singular values of ∂h_${S}/∂h_0 span ${formatValue(spread)} decades (from 10^${formatValue(sv[0])} to 10^${formatValue(sv[sv.length - 1])}; margin > ${MARGINS.spread}); ` +
+        `linear RNN, ${initLabel(gauss.init)}: the ${n} singular values of ∂h_${S}/∂h_0 span ${formatValue(spread)} decades (from 10^${formatValue(sv[0])} to 10^${formatValue(sv[sv.length - 1])}; margin > ${MARGINS.spread}); ` +
         `‖∂h_${T}/∂h_0‖₂ = ${pow10(last)}, growing or decaying with this draw's spectral radius.`,
       held: spread > MARGINS.spread,
     });
   }
-  const irnn = find(result, 'relu', 'identity');
+  const irnn = find(result, 'relu', IDENTITY);
   if (irnn && config.inputStd === 0) {
     const worst = worstDeviation(irnn.log10SpectralNorm.map((l) => (l === null ? null : 10 ** l)), () => 1);
     out.push({
@@ -443,14 +450,10 @@ function claims(result: RecurrentResult): Claim[] {
   return out;
 }
 
-/** The std of a `normal:std=…` argument, else NaN. */
-function stdOf(init: string): number {
-  try {
-    const { initializer } = parseInitArgument(init);
-    return initializer.spec.name === 'normal' && initializer.spec['mean'] === 0 ? (initializer.spec['std'] as number) : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
+/** The std of a zero-mean `normal` initializer, else NaN. */
+function stdOf(init: InitializerSpec): number {
+  const spec = initializerOf(init).spec;
+  return spec.name === 'normal' && spec['mean'] === 0 ? (spec['std'] as number) : Number.NaN;
 }
 
 /** 10^l as a readable number (`1`, `1.32e-23`), or `0` for null (an exact zero). */
@@ -463,18 +466,18 @@ function reading(result: RecurrentResult): string {
   const { config } = result;
   const T = config.steps;
   const at = (r: RecurrentRun | undefined): string => (r ? pow10(lastOf(r.log10SpectralNorm)) : 'n/a');
-  const linear = (init: string): RecurrentRun | undefined => find(result, 'linear', init);
+  const linear = (init: InitializerSpec): RecurrentRun | undefined => find(result, 'linear', init);
   const n = config.hidden;
   const critical = config.inits.find((i) => Math.abs(stdOf(i) - 1 / Math.sqrt(n)) < 1e-12);
   const wide = config.inits.find((i) => Math.abs(stdOf(i) - 2 / Math.sqrt(n)) < 1e-12);
-  const tanhOrth = find(result, 'tanh', 'orthogonal');
-  const reluOrth = find(result, 'relu', 'orthogonal');
+  const tanhOrth = find(result, 'tanh', ORTHOGONAL);
+  const reluOrth = find(result, 'relu', ORTHOGONAL);
   const first =
-    `In the linear RNN, ‖∂h_${T}/∂h_0‖₂ is ${at(linear('orthogonal'))} with orthogonal W, ${at(linear('orthogonal:gain=0.9'))} with 0.9·orthogonal (0.9^${T} = ${formatValue(0.9 ** T)})` +
-    (critical ? `, ${at(linear(critical))} with ${critical}` : '') +
-    (wide ? ` and ${at(linear(wide))} with ${wide}` : '') +
+    `In the linear RNN, ‖∂h_${T}/∂h_0‖₂ is ${at(linear(ORTHOGONAL))} with orthogonal W, ${at(linear(SCALED_ORTHOGONAL))} with 0.9·orthogonal (0.9^${T} = ${formatValue(0.9 ** T)})` +
+    (critical ? `, ${at(linear(critical))} with ${initLabel(critical)}` : '') +
+    (wide ? ` and ${at(linear(wide))} with ${initLabel(wide)}` : '') +
     '.';
-  const irnn = find(result, 'relu', 'identity');
+  const irnn = find(result, 'relu', IDENTITY);
   let second = 'No training task was run.';
   if (tanhOrth && reluOrth && config.inputStd === 0) {
     second =
@@ -491,13 +494,24 @@ function reading(result: RecurrentResult): string {
   return `${first} ${second}`;
 }
 
+/** Per (nonlinearity, init): ‖∂h_T/∂h_0‖₂ at T = 1, 10, 100 and the last step, and the final state's RMS. */
+function table(result: RecurrentResult): NumbersTable {
+  const steps = Math.max(...result.runs.map((r) => r.log10SpectralNorm.length));
+  const picks = [1, 10, 100, steps].filter((t, i, a) => t <= steps && a.indexOf(t) === i);
+  const norm = (log10: number | null | undefined): string => (log10 === null ? '0' : log10 === undefined ? '–' : cell(10 ** log10));
+  return {
+    columns: ['nonlinearity', 'initializer', ...picks.map((t) => `‖∂h_${t}/∂h_0‖`), 'final state RMS'],
+    rows: result.runs.map((r) => [r.nonlinearity, initLabel(r.init), ...picks.map((t) => norm(r.log10SpectralNorm[t - 1])), cell(r.finalStateRms)]),
+  };
+}
+
 /** Experiment 7: orthogonal vs Gaussian vs identity recurrent weights, norms and spectra of T-step Jacobians. */
 export const recurrentExperiment: Experiment<RecurrentConfig, RecurrentResult> = {
   name: NAME,
   title: 'Recurrent weights: repeated products over 500 steps',
   options: [
     { key: 'nonlinearities', kind: 'list', choices: RECURRENT_NONLINEARITIES, description: 'RNN nonlinearities (default linear,tanh,relu)' },
-    { key: 'inits', kind: 'init-list', description: `hidden-to-hidden initializers (default ${defaultInits(DEFAULT_HIDDEN).join(',')}; quick: the same scales for n = ${QUICK_HIDDEN})` },
+    { key: 'inits', kind: 'init-list', description: `hidden-to-hidden initializers (default ${defaultInits(DEFAULT_HIDDEN).map(initLabel).join(',')}; quick: the same scales for n = ${QUICK_HIDDEN})` },
     { key: 'hidden', kind: 'integer', description: `hidden size n (default ${DEFAULT_HIDDEN}; quick ${QUICK_HIDDEN}); the Gaussian claims look for std 1/√n and 2/√n` },
     { key: 'steps', kind: 'integer', description: 'longest product T (default 500)' },
     { key: 'spectrumStep', kind: 'integer', description: 'T at which all singular values are computed (default 100)' },
@@ -517,4 +531,5 @@ export const recurrentExperiment: Experiment<RecurrentConfig, RecurrentResult> =
   figures,
   claims,
   reading,
+  table,
 };

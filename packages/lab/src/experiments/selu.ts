@@ -8,17 +8,20 @@
  * glorot_normal has variance 2/(fanIn + fanOut) = 1/fanIn: exactly lecun_normal's distribution (different draws),
  * so in this setup Xavier self-normalizes too.
  */
+import type { InitializerSpec } from 'initlab';
 import { setupBackend } from '../engine/backend.ts';
 import { createMlp, disposeMlp, hiddenActivations } from '../engine/mlp.ts';
-import { parseInitArgument } from '../init-arg.ts';
+import { initializerOf, initLabel, initSpec, sameInit } from '../init-arg.ts';
 import { withDefaults } from '../analysis/figures.ts';
-import { formatValue, moments } from '../analysis/statistics.ts';
+import { moments } from 'initlab';
+import { formatValue } from '../analysis/statistics.ts';
 import { denseKernels, normalData } from '../analysis/streams.ts';
-import type { Claim, Experiment, Figure, ProgressCallback } from './experiment.ts';
+import { cell } from '../analysis/cells.ts';
+import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
 
 /** Configuration of {@link seluExperiment}. */
 export interface SeluConfig {
-  readonly inits: readonly string[];
+  readonly inits: readonly InitializerSpec[];
   /** Number of SELU layers. */
   readonly depth: number;
   /** Units per layer, and input dimension. */
@@ -30,7 +33,7 @@ export interface SeluConfig {
 
 /** Per-layer statistics of one initializer (index l = layer l + 1). */
 export interface SeluRun {
-  readonly init: string;
+  readonly init: InitializerSpec;
   readonly mean: number[];
   readonly variance: number[];
 }
@@ -42,7 +45,12 @@ export interface SeluResult {
 
 const NAME = 'selu';
 
-export const DEFAULT_INITS: readonly string[] = ['lecun_normal', 'he_normal', 'glorot_normal'];
+/** The initializers the claims look for. */
+const LECUN = initSpec('lecun_normal');
+const HE = initSpec('he_normal');
+const XAVIER = initSpec('glorot_normal');
+
+export const DEFAULT_INITS: readonly InitializerSpec[] = [LECUN, HE, XAVIER];
 
 /** Margins of the claims. */
 export const MARGINS = {
@@ -58,7 +66,7 @@ function checkConfig(config: SeluConfig): void {
   for (const key of ['depth', 'width', 'samples'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
   }
-  for (const init of config.inits) parseInitArgument(init);
+  for (const init of config.inits) initializerOf(init);
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
 }
 
@@ -88,8 +96,8 @@ function figures(result: SeluResult): Figure[] {
   const values: Record<string, unknown>[] = [];
   for (const r of result.runs) {
     r.mean.forEach((m, l) => {
-      values.push({ init: r.init, layer: l + 1, statistic: 'mean', value: m });
-      values.push({ init: r.init, layer: l + 1, statistic: 'variance (log scale)', value: r.variance[l] });
+      values.push({ init: initLabel(r.init), layer: l + 1, statistic: 'mean', value: m });
+      values.push({ init: initLabel(r.init), layer: l + 1, statistic: 'variance (log scale)', value: r.variance[l] });
     });
   }
   const line = (statistic: string, title: string, scale: Record<string, unknown>): Record<string, unknown> => ({
@@ -101,7 +109,7 @@ function figures(result: SeluResult): Figure[] {
     encoding: {
       x: { field: 'layer', type: 'quantitative', title: 'layer' },
       y: { field: 'value', type: 'quantitative', title, scale },
-      color: { field: 'init', type: 'nominal', sort: [...result.config.inits], title: 'initializer' },
+      color: { field: 'init', type: 'nominal', sort: result.config.inits.map(initLabel), title: 'initializer' },
     },
   });
   return [
@@ -131,7 +139,7 @@ function driftFactor(variance: number): number {
 function claims(result: SeluResult): Claim[] {
   const out: Claim[] = [];
   const depth = result.config.depth;
-  const lecun = result.runs.find((r) => r.init === 'lecun_normal');
+  const lecun = result.runs.find((r) => sameInit(r.init, LECUN));
   if (lecun) {
     const mean = lastOf(lecun.mean);
     const variance = lastOf(lecun.variance);
@@ -145,15 +153,15 @@ function claims(result: SeluResult): Claim[] {
       held: Math.abs(mean) < MARGINS.mean && Math.abs(variance - 1) < MARGINS.variance,
     });
   }
-  for (const init of ['he_normal', 'glorot_normal']) {
-    const r = result.runs.find((x) => x.init === init);
+  for (const init of [HE, XAVIER]) {
+    const r = result.runs.find((x) => sameInit(x.init, init));
     if (!r) continue;
     const variance = lastOf(r.variance);
     const mean = lastOf(r.mean);
-    const coincides = init === 'glorot_normal' ? ' For square layers glorot_normal has std √(2/(fanIn + fanOut)) = √(1/fanIn), the same distribution as lecun_normal.' : '';
+    const coincides = init === XAVIER ? ' For square layers glorot_normal has std √(2/(fanIn + fanOut)) = √(1/fanIn), the same distribution as lecun_normal.' : '';
     out.push({
-      claim: `Without LeCun's scale the statistics drift: ${init} (issue 5 expects drift for He and Xavier).`,
-      measurement: `${init}, layer ${depth}: mean ${formatValue(mean)}, variance ${formatValue(variance)} (drift means variance ≥ ${MARGINS.drift}× or ≤ 1/${MARGINS.drift} of 1).${coincides}`,
+      claim: `Without LeCun's scale the statistics drift: ${initLabel(init)} (issue 5 expects drift for He and Xavier).`,
+      measurement: `${initLabel(init)}, layer ${depth}: mean ${formatValue(mean)}, variance ${formatValue(variance)} (drift means variance ≥ ${MARGINS.drift}× or ≤ 1/${MARGINS.drift} of 1).${coincides}`,
       held: driftFactor(variance) >= MARGINS.drift,
     });
   }
@@ -162,18 +170,28 @@ function claims(result: SeluResult): Claim[] {
 
 function reading(result: SeluResult): string {
   const depth = result.config.depth;
-  const describe = (r: SeluRun): string => `${r.init} ends at mean ${formatValue(lastOf(r.mean))} and variance ${formatValue(lastOf(r.variance))}`;
-  const lecun = result.runs.find((r) => r.init === 'lecun_normal');
+  const describe = (r: SeluRun): string => `${initLabel(r.init)} ends at mean ${formatValue(lastOf(r.mean))} and variance ${formatValue(lastOf(r.variance))}`;
+  const lecun = result.runs.find((r) => sameInit(r.init, LECUN));
   const others = result.runs.filter((r) => r !== lecun);
   const first = lecun
     ? `After ${depth} SELU layers, lecun_normal keeps the activations at mean ${formatValue(lastOf(lecun.mean))} and variance ${formatValue(lastOf(lecun.variance))}, at the self-normalizing fixed point (0, 1).`
     : `After ${depth} SELU layers, ${result.runs.map(describe).join('; ')}.`;
   if (!lecun || others.length === 0) return first;
-  const glorot = others.find((r) => r.init === 'glorot_normal');
+  const glorot = others.find((r) => sameInit(r.init, XAVIER));
   const second =
     `By comparison ${others.map(describe).join(', and ')}` +
     (glorot && driftFactor(lastOf(glorot.variance)) < MARGINS.drift ? ': Xavier does not drift here because for square layers it is the same distribution as LeCun.' : '.');
   return `${first} ${second}`;
+}
+
+/** Per initializer: mean and variance at the first layer, a quarter and half way through, and the last layer. */
+function table(result: SeluResult): NumbersTable {
+  const depth = Math.max(...result.runs.map((r) => r.mean.length));
+  const picks = [...new Set([1, Math.ceil(depth / 4), Math.ceil(depth / 2), depth])].filter((l) => l >= 1);
+  return {
+    columns: ['initializer', ...picks.flatMap((l) => [`mean L${l}`, `variance L${l}`])],
+    rows: result.runs.map((r) => [initLabel(r.init), ...picks.flatMap((l) => [cell(r.mean[l - 1]), cell(r.variance[l - 1])])]),
+  };
 }
 
 /** Experiment 6: self-normalizing SELU networks need LeCun initialization. */
@@ -181,7 +199,7 @@ export const seluExperiment: Experiment<SeluConfig, SeluResult> = {
   name: NAME,
   title: 'SELU self-normalization through 64 layers',
   options: [
-    { key: 'inits', kind: 'init-list', description: `initializers (default ${DEFAULT_INITS.join(',')})` },
+    { key: 'inits', kind: 'init-list', description: `initializers (default ${DEFAULT_INITS.map(initLabel).join(',')})` },
     { key: 'depth', kind: 'integer', description: 'number of SELU layers (default 64)' },
     { key: 'width', kind: 'integer', description: 'units per layer and input dimension (default 100)' },
     { key: 'samples', kind: 'integer', description: 'number of 𝒩(0, 1) inputs (default 1000; quick 300)' },
@@ -192,4 +210,5 @@ export const seluExperiment: Experiment<SeluConfig, SeluResult> = {
   figures,
   claims,
   reading,
+  table,
 };

@@ -12,13 +12,13 @@
  * learning rate is 0.1 so that the random initialization reaches ~90% in 2,000 steps with sigmoid too, which
  * makes the gap visible; the default net is sigmoid and ReLU, each measured.
  */
-import { fail } from 'initlab';
+import { fail, type InitializerSpec } from 'initlab';
 import type { Activation } from '../engine/mlp.ts';
 import { runTrainingJobs, type DistinctNeurons, type TrainingRun } from '../engine/training-jobs.ts';
+import { initLabel, initSpec } from '../init-arg.ts';
 import { withDefaults } from '../analysis/figures.ts';
 import { formatPercent } from '../analysis/statistics.ts';
 import { count, finalLoss, lossText } from '../analysis/training-summary.ts';
-import type { NumbersTable } from '../report/tables.ts';
 import type { Claim, Experiment } from './experiment.ts';
 import { checkTrainingActivation, checkTrainingConfig, initName, layerSizes, trainingJobs, trainingOptions, TRAINING_ACTIVATIONS, type TrainingConfig } from './training-config.ts';
 
@@ -44,8 +44,8 @@ export interface SymmetryResult {
 /** Initializers that give every weight the same value. */
 const CONSTANT_INITS = new Set(['zeros', 'ones', 'constant']);
 
-/** Whether an initializer argument sets every weight to the same value. */
-export function isConstantInit(init: string): boolean {
+/** Whether an initializer sets every weight to the same value. */
+export function isConstantInit(init: InitializerSpec): boolean {
   return CONSTANT_INITS.has(initName(init));
 }
 
@@ -53,7 +53,7 @@ export function isConstantInit(init: string): boolean {
 export const SYMMETRY_MARGIN = 0.3;
 
 const SYMMETRY_DEFAULTS: SymmetryConfig = {
-  init: ['zeros', 'constant:value=0.5', 'he_normal'],
+  init: ['zeros', 'constant:value=0.5', 'he_normal'].map(initSpec),
   seeds: 1,
   seed: 0,
   iterations: 2000,
@@ -87,7 +87,7 @@ function symmetryClaims(result: SymmetryResult): Claim[] {
       claim: 'Constant initialization makes all neurons of a layer identical, and back-propagation keeps them identical.',
       measurement:
         `distinct neurons per hidden layer (of ${config.width}), before → after ${iters} SGD steps, with the largest weight change: ` +
-        constant.map((r) => `${r.activation} ${r.init}: ${distinctText(r.distinctNeurons)} (moved ${changeText(r.weightChange)})`).join('; ') +
+        constant.map((r) => `${r.activation} ${initLabel(r.init)}: ${distinctText(r.distinctNeurons)} (moved ${changeText(r.weightChange)})`).join('; ') +
         '.',
       held: constant.every((r) => [...r.distinctNeurons.before, ...r.distinctNeurons.after].every((n) => n === 1)),
     });
@@ -95,7 +95,7 @@ function symmetryClaims(result: SymmetryResult): Claim[] {
   if (random.length > 0) {
     claims.push({
       claim: 'Therefore initial values must be set randomly: random weights give every neuron its own role.',
-      measurement: `distinct neurons before → after: ${random.map((r) => `${r.activation} ${r.init}: ${distinctText(r.distinctNeurons)}`).join('; ')} (of ${config.width}).`,
+      measurement: `distinct neurons before → after: ${random.map((r) => `${r.activation} ${initLabel(r.init)}: ${distinctText(r.distinctNeurons)}`).join('; ')} (of ${config.width}).`,
       held: random.every((r) => [...r.distinctNeurons.before, ...r.distinctNeurons.after].every((n) => n === config.width)),
     });
   }
@@ -108,7 +108,7 @@ function symmetryClaims(result: SymmetryResult): Claim[] {
       claim: 'With identical neurons, having many nodes becomes meaningless: the constant-initialized net does not learn effectively.',
       measurement:
         `test accuracy after ${iters} steps: ` +
-        runs.map((r) => `${r.activation} ${r.init} ${formatPercent(r.testAccuracy)}`).join(', ') +
+        runs.map((r) => `${r.activation} ${initLabel(r.init)} ${formatPercent(r.testAccuracy)}`).join(', ') +
         `; the random initialization leads by ${gaps.map((g) => `${(100 * (g.randomBest - g.constantBest)).toFixed(1)} (${g.activation})`).join(', ')} points (needed ≥ ${100 * SYMMETRY_MARGIN}).`,
       held: gaps.every((g) => g.randomBest - g.constantBest >= SYMMETRY_MARGIN),
     });
@@ -129,16 +129,16 @@ function symmetryReading(result: SymmetryResult): string {
     const frozen = constant.filter((r) => !(Math.max(...r.weightChange) > 0));
     const accs = constant.map((r) => r.testAccuracy);
     parts.push(
-      `With ${constant.map((r) => r.init).filter((v, i, a) => a.indexOf(v) === i).join(' or ')}, every hidden layer of the ${net} has ` +
+      `With ${constant.map((r) => initLabel(r.init)).filter((v, i, a) => a.indexOf(v) === i).join(' or ')}, every hidden layer of the ${net} has ` +
         `${afters.join('/')} distinct neuron(s) out of ${config.width} after ${iters} SGD steps — ` +
-        (moved.length > 0 ? `even where training moved the hidden weights (${moved.map((r) => `${r.activation} ${r.init} by up to ${changeText(r.weightChange)}`).join(', ')}), it moved them identically` : 'training moved nothing') +
-        (frozen.length > 0 ? `, and ${frozen.map((r) => `${r.activation} ${r.init}`).join(', ')} received exactly zero gradient (dead or saturated units)` : '') +
+        (moved.length > 0 ? `even where training moved the hidden weights (${moved.map((r) => `${r.activation} ${initLabel(r.init)} by up to ${changeText(r.weightChange)}`).join(', ')}), it moved them identically` : 'training moved nothing') +
+        (frozen.length > 0 ? `, and ${frozen.map((r) => `${r.activation} ${initLabel(r.init)}`).join(', ')} received exactly zero gradient (dead or saturated units)` : '') +
         ` — and these nets stay at ${formatPercent(Math.min(...accs))}–${formatPercent(Math.max(...accs))} test accuracy.`,
     );
   }
   if (random.length > 0) {
     parts.push(
-      `${random.map((r) => r.init).filter((v, i, a) => a.indexOf(v) === i).join(', ')} starts with ${[...new Set(random.flatMap((r) => r.distinctNeurons.before))].join('/')} distinct neurons per layer and reaches ` +
+      `${random.map((r) => initLabel(r.init)).filter((v, i, a) => a.indexOf(v) === i).join(', ')} starts with ${[...new Set(random.flatMap((r) => r.distinctNeurons.before))].join('/')} distinct neurons per layer and reaches ` +
         random.map((r) => `${formatPercent(r.testAccuracy)} (${r.activation}, final loss ${lossText(finalLoss(r.loss))})`).join(' and ') +
         '.',
     );
@@ -147,7 +147,7 @@ function symmetryReading(result: SymmetryResult): string {
 }
 
 /** Experiment 3: constant initialization keeps every neuron of a layer identical. */
-export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> & { table(result: SymmetryResult): NumbersTable } = {
+export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> = {
   name: 'symmetry',
   title: 'Symmetry: constant initialization leaves one distinct neuron per layer',
   options: trainingOptions(SYMMETRY_DEFAULTS, [
@@ -182,11 +182,11 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> & { 
     const { config, runs } = result;
     const rows = runs.flatMap((r) =>
       (['before', 'after'] as const).flatMap((when) =>
-        r.distinctNeurons[when].map((n, l) => ({ init: r.init, activation: r.activation, seed: r.seed, layer: `hidden ${l + 1}`, when: `${when} training`, distinct: n })),
+        r.distinctNeurons[when].map((n, l) => ({ init: initLabel(r.init), activation: r.activation, seed: r.seed, layer: `hidden ${l + 1}`, when: `${when} training`, distinct: n })),
       ),
     );
-    const accuracyRows = runs.map((r) => ({ init: r.init, activation: r.activation, seed: r.seed, accuracy: r.testAccuracy }));
-    const initScale = { domain: [...config.init] };
+    const accuracyRows = runs.map((r) => ({ init: initLabel(r.init), activation: r.activation, seed: r.seed, accuracy: r.testAccuracy }));
+    const initScale = { domain: config.init.map(initLabel) };
     return [
       {
         name: 'symmetry-neurons',
@@ -250,7 +250,7 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> & { 
       columns: ['activation', 'initializer', 'seed', 'distinct before', 'distinct after', 'largest weight change', 'final loss', 'test accuracy'],
       rows: result.runs.map((r) => [
         r.activation,
-        r.init,
+        initLabel(r.init),
         String(r.seed),
         r.distinctNeurons.before.join(', '),
         r.distinctNeurons.after.join(', '),

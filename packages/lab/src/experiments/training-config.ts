@@ -1,20 +1,20 @@
 /**
  * What the MNIST training experiments (`symmetry`, `mnist`, `depth`) share before training: the config fields
  * every one of them has, their checks and command-line options, the runs a config asks for, and how they name and
- * classify initializer arguments for the hidden layers (by the std they draw for a square hidden kernel).
+ * classify initializers for the hidden layers (by the std they draw for a square hidden kernel).
  */
-import { fail } from 'initlab';
+import { fail, type InitializerSpec } from 'initlab';
 import { CLASS_COUNT, IMAGE_SIZE } from '../data/mnist.ts';
 import { ACTIVATIONS, type Activation } from '../engine/mlp.ts';
 import type { TrainingJob } from '../engine/training-jobs.ts';
 import { count } from '../analysis/training-summary.ts';
-import { parseInitArgument } from '../init-arg.ts';
+import { initializerOf, initKey, initLabel } from '../init-arg.ts';
 import type { ExperimentOption } from './experiment.ts';
 
 /** The fields every MNIST training experiment's config has. */
 export interface TrainingConfig {
-  /** Initializer arguments as written on the command line. */
-  readonly init: readonly string[];
+  /** The initializers to compare, as canonical specs (the CLI parses `--init` text into them). */
+  readonly init: readonly InitializerSpec[];
   /** Number of run seeds: seed, seed + 1, …, seed + seeds − 1. */
   readonly seeds: number;
   /** First run seed. */
@@ -37,7 +37,7 @@ export function checkTrainingConfig(where: string, config: TrainingConfig): void
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) fail('invalid_option', where, key, `an integer in [1, ${count(max)}]`, v);
   };
   if (!Array.isArray(config.init) || config.init.length === 0) fail('invalid_option', where, 'init', 'a non-empty list of initializers', config.init);
-  for (const init of config.init) parseInitArgument(String(init)); // throws InitError naming --init
+  for (const init of config.init) initializerOf(init); // throws InitError for an invalid spec
   positiveInteger('seeds', 1000);
   positiveInteger('iterations');
   positiveInteger('batch', 8000);
@@ -46,7 +46,7 @@ export function checkTrainingConfig(where: string, config: TrainingConfig): void
   if (!Number.isSafeInteger(config.seed)) fail('invalid_option', where, 'seed', 'a safe integer', config.seed);
   if (!Number.isSafeInteger(config.seed + config.seeds)) fail('invalid_option', where, 'seed', 'a safe integer with room for the run seeds', config.seed);
   if (typeof config.lr !== 'number' || !(config.lr > 0) || !Number.isFinite(config.lr)) fail('invalid_option', where, 'lr', 'a positive finite number', config.lr);
-  if (new Set(config.init).size !== config.init.length) fail('invalid_option', where, 'init', 'a list without repeats', config.init);
+  if (new Set(config.init.map(initKey)).size !== config.init.length) fail('invalid_option', where, 'init', 'a list without repeats', config.init.map(initLabel));
 }
 
 /** The run seeds of a config: seed, seed + 1, …. */
@@ -62,7 +62,7 @@ export function layerSizes(config: Pick<TrainingConfig, 'depth' | 'width'>): num
 /** The command-line options shared by the training experiments (`--init`, `--seeds`, …), with their defaults. */
 export function trainingOptions(defaults: TrainingConfig, extra: readonly ExperimentOption[] = []): ExperimentOption[] {
   return [
-    { key: 'init', kind: 'init-list', description: `initializers to compare, repeated or comma-separated (default ${defaults.init.join(', ')})` },
+    { key: 'init', kind: 'init-list', description: `initializers to compare, repeated or comma-separated (default ${defaults.init.map(initLabel).join(', ')})` },
     { key: 'seeds', kind: 'integer', description: `number of run seeds per initializer (default ${defaults.seeds})` },
     { key: 'iterations', kind: 'integer', description: `SGD steps per run (default ${count(defaults.iterations)})` },
     { key: 'lr', kind: 'number', description: `SGD learning rate (default ${defaults.lr})` },
@@ -95,29 +95,26 @@ export function trainingJobs(config: TrainingConfig, activations: readonly Activ
   );
 }
 
-/** The initializer's std for a square hidden kernel of `width` (NaN when the argument does not parse). */
-export function hiddenStd(init: string, width: number): number {
+/** The initializer's std for a square hidden kernel of `width` (NaN when it does not take that shape, e.g. dirac). */
+export function hiddenStd(init: InitializerSpec, width: number): number {
+  const initializer = initializerOf(init);
   try {
-    return parseInitArgument(init).initializer.describe([width, width]).std;
+    return initializer.describe([width, width]).std;
   } catch {
     return Number.NaN;
   }
 }
 
-/** The canonical name of an initializer argument (`he_normal`), or the text itself when it does not parse. */
-export function initName(init: string): string {
-  try {
-    return parseInitArgument(init).initializer.spec.name;
-  } catch {
-    return init;
-  }
+/** The canonical name of an initializer (`he_normal` for `{name: 'kaiming_normal'}`). */
+export function initName(init: InitializerSpec): string {
+  return initializerOf(init).spec.name;
 }
 
 /** Role of an initializer for a ReLU layer of width n, from its std: he-like √(2/n), xavier-like √(1/n), or small. */
 export type ReluRole = 'he' | 'xavier' | 'small' | 'other';
 
 /** Classifies an initializer for square hidden kernels of `width` by its std (within 10%; small = std ≤ 0.2·√(1/n)). */
-export function reluRole(init: string, width: number): ReluRole {
+export function reluRole(init: InitializerSpec, width: number): ReluRole {
   const std = hiddenStd(init, width);
   if (!Number.isFinite(std)) return 'other';
   const near = (target: number): boolean => Math.abs(std - target) <= 0.1 * target;
@@ -127,13 +124,14 @@ export function reluRole(init: string, width: number): ReluRole {
   return 'other';
 }
 
-/** Legend text of an initializer in the training experiments: the argument and what it means for a 100-unit layer. */
-export function describeInit(init: string, width: number): string {
+/** Legend text of an initializer in the training experiments: its label and what it means for a 100-unit layer. */
+export function describeInit(init: InitializerSpec, width: number): string {
   const std = hiddenStd(init, width);
   const role = reluRole(init, width);
+  const label = initLabel(init);
   const name = role === 'he' ? 'He' : role === 'xavier' ? 'Xavier' : null;
   const stdText = Number.isFinite(std) ? `std ${Number(std.toPrecision(3))} at ${width}×${width}` : '';
-  if (initName(init) === 'glorot_normal') return `${init} (Xavier/Glorot, ${stdText})`;
-  if (initName(init) === 'lecun_normal' && role === 'xavier') return `${init} (He et al.'s "Xavier": variance 1/fan_in, ${stdText})`;
-  return name ? `${init} (${name}, ${stdText})` : stdText ? `${init} (${stdText})` : init;
+  if (initName(init) === 'glorot_normal') return `${label} (Xavier/Glorot, ${stdText})`;
+  if (initName(init) === 'lecun_normal' && role === 'xavier') return `${label} (He et al.'s "Xavier": variance 1/fan_in, ${stdText})`;
+  return name ? `${label} (${name}, ${stdText})` : stdText ? `${label} (${stdText})` : label;
 }

@@ -4,22 +4,27 @@
  */
 import { withDefaults } from '../analysis/figures.ts';
 import { CHANCE_LOSS, median, movingAverage, smoothingWindow } from '../analysis/training-summary.ts';
+import type { InitializerSpec } from 'initlab';
 import type { TrainingRun } from '../engine/training-jobs.ts';
+import { initLabel, sameInit } from '../init-arg.ts';
 import type { VegaLiteSpec } from './render.ts';
 
-/** Rows of a loss figure: per initializer and (sub-sampled) iteration, the median and range over seeds of the smoothed loss. */
-export function lossBandRows(runs: readonly TrainingRun[], inits: readonly string[], iterations: number): Record<string, number | string>[] {
+/**
+ * Rows of a loss figure: per initializer (`init`: its label) and (sub-sampled) iteration, the median and range over
+ * seeds of the smoothed loss.
+ */
+export function lossBandRows(runs: readonly TrainingRun[], inits: readonly InitializerSpec[], iterations: number): Record<string, number | string>[] {
   const window = smoothingWindow(iterations);
   const step = Math.max(1, Math.floor(iterations / 250));
   const rows: Record<string, number | string>[] = [];
   for (const init of inits) {
-    const curves = runs.filter((r) => r.init === init).map((r) => movingAverage(r.loss, window));
+    const curves = runs.filter((r) => sameInit(r.init, init)).map((r) => movingAverage(r.loss, window));
     if (curves.length === 0) continue;
     for (let i = 0; i < iterations; i += step) {
       const at = i + step >= iterations ? iterations - 1 : i;
       const values = curves.map((c) => c[at]!).filter(Number.isFinite);
       if (values.length === 0) continue;
-      rows.push({ init, iteration: at + 1, median: median(values), lo: Math.min(...values), hi: Math.max(...values) });
+      rows.push({ init: initLabel(init), iteration: at + 1, median: median(values), lo: Math.min(...values), hi: Math.max(...values) });
       if (at === iterations - 1) break;
     }
   }
@@ -30,12 +35,14 @@ export function lossBandRows(runs: readonly TrainingRun[], inits: readonly strin
 export function lossFigureSpec(options: {
   readonly title: string;
   readonly rows: Record<string, number | string>[];
-  readonly inits: readonly string[];
-  readonly legend: (init: string) => string;
+  readonly inits: readonly InitializerSpec[];
+  readonly legend: (init: InitializerSpec) => string;
   readonly window: number;
   readonly marker?: { readonly iteration: number; readonly label: string };
 }): VegaLiteSpec {
-  const labelled = options.rows.map((r) => ({ ...r, label: options.legend(String(r['init'])), band: options.legend(String(r['init'])) }));
+  const legends = new Map(options.inits.map((init) => [initLabel(init), options.legend(init)]));
+  const legendOf = (label: string): string => legends.get(label) ?? label;
+  const labelled = options.rows.map((r) => ({ ...r, label: legendOf(String(r['init'])), band: legendOf(String(r['init'])) }));
   const domain = options.inits.map(options.legend);
   const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration' };
   const color = { field: 'label', type: 'nominal' as const, title: 'initializer', scale: { domain } };
@@ -75,13 +82,13 @@ function maxIteration(rows: readonly Record<string, number | string>[]): number 
 }
 
 /** A Vega-Lite dot plot of test accuracy per run with a tick at each initializer's median. */
-export function accuracyFigureSpec(options: { readonly title: string; readonly runs: readonly TrainingRun[]; readonly inits: readonly string[] }): VegaLiteSpec {
-  const rows = options.runs.map((r) => ({ label: r.init, seed: r.seed, accuracy: r.testAccuracy }));
+export function accuracyFigureSpec(options: { readonly title: string; readonly runs: readonly TrainingRun[]; readonly inits: readonly InitializerSpec[] }): VegaLiteSpec {
+  const rows = options.runs.map((r) => ({ label: initLabel(r.init), seed: r.seed, accuracy: r.testAccuracy }));
   const medians = options.inits.map((init) => ({
-    label: init,
-    accuracy: median(options.runs.filter((r) => r.init === init).map((r) => r.testAccuracy)),
+    label: initLabel(init),
+    accuracy: median(options.runs.filter((r) => sameInit(r.init, init)).map((r) => r.testAccuracy)),
   }));
-  const domain = [...options.inits];
+  const domain = options.inits.map(initLabel);
   const y = { field: 'label', type: 'nominal' as const, title: null, scale: { domain }, axis: { labelLimit: 320 } };
   const x = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy (2,000 digits)', scale: { domain: [0, 1] }, axis: { format: '%' } };
   return withDefaults({

@@ -4,7 +4,7 @@
  * experiment with its reading, figures, numbers and claims.
  */
 import type { Claim } from '../experiments/experiment.ts';
-import type { NumbersTable } from './tables.ts';
+import type { NumbersTable } from '../experiments/experiment.ts';
 
 /** A figure as the page shows it. */
 export interface PageFigure {

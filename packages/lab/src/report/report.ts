@@ -15,11 +15,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InitError } from 'initlab';
 import { setupBackend } from '../engine/backend.ts';
-import type { Claim } from '../experiments/experiment.ts';
+import type { Claim, NumbersTable } from '../experiments/experiment.ts';
 import { EXPERIMENTS, type AnyExperiment } from '../experiments/index.ts';
 import { svgToPng, vegaLiteToSvg } from '../plot/render.ts';
 import { renderHtml, scopeSvgIds, type PageExperiment, type PageFigure } from './html.ts';
-import { numbersTable, type NumbersTable } from './tables.ts';
 
 /** What the report says about the random numbers. */
 export const RNG_DESCRIPTION =
@@ -221,7 +220,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportOutc
       const seconds = (performance.now() - t0) / 1000;
       const claims = experiment.claims(result);
       const reading = experiment.reading(result);
-      const table = numbersTable(experiment, result);
+      const table = experiment.table?.(result) ?? null;
       const figureFiles: FigureFiles[] = [];
       const pageFigures: PageFigure[] = [];
       for (const figure of experiment.figures(result)) {
