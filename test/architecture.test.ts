@@ -23,7 +23,7 @@ function imports(file: string): string[] {
   return [...text.matchAll(/^\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => (m[1] ?? m[2])!);
 }
 
-const isUnder = (file: string, folder: string): boolean => relative(root, file).startsWith(folder + '/');
+const isUnder = (file: string, folder: string): boolean => relative(root, file).startsWith(`${folder}/`);
 
 test('the core imports only core modules: no packages, no node:*, no adapter, node, lab or cli', () => {
   const core = sources(join(library, 'src')).filter((file) => !isUnder(file, join(library, 'src', 'adapters')) && !isUnder(file, join(library, 'src', 'node')));

@@ -26,7 +26,12 @@ interface Run {
 }
 
 function run(command: string, args: readonly string[], options: SpawnSyncOptions = {}): Run {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 300_000, ...options, env: { ...process.env, INITLAB_DEBUG: '', npm_config_update_notifier: 'false', ...options.env } });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    timeout: 300_000,
+    ...options,
+    env: { ...process.env, INITLAB_DEBUG: '', npm_config_update_notifier: 'false', ...options.env },
+  });
   if (result.error) throw result.error;
   return { status: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
@@ -47,7 +52,10 @@ function project(name: string, packages: readonly string[]): string {
 }
 
 before(() => {
-  for (const [which, workspace] of [['library', 'packages/initlab'], ['lab', 'packages/lab']] as const) {
+  for (const [which, workspace] of [
+    ['library', 'packages/initlab'],
+    ['lab', 'packages/lab'],
+  ] as const) {
     const out = succeed('npm', ['pack', '--json', '--pack-destination', work, '--workspace', workspace], { cwd: root });
     const [info] = JSON.parse(out) as { filename: string }[];
     assert.ok(info, `npm pack ${workspace} names its tarball`);
@@ -58,7 +66,10 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test('initlab installs alone: nothing else in node_modules, imports as the README shows, its CLI runs', () => {
   const dir = project('library', [tarballs.library]);
-  assert.deepEqual(readdirSync(join(dir, 'node_modules')).filter((name) => !name.startsWith('.')), ['initlab']);
+  assert.deepEqual(
+    readdirSync(join(dir, 'node_modules')).filter((name) => !name.startsWith('.')),
+    ['initlab'],
+  );
   writeFileSync(
     join(dir, 'use.js'),
     [
@@ -72,7 +83,7 @@ test('initlab installs alone: nothing else in node_modules, imports as the READM
       'const same = parallel.every((v, i) => v === w1[i]);',
       "let message = '';",
       "try { heNormal({ mode: 'fan_avg' }); } catch (e) { message = e instanceof InitError ? e.message : 'not an InitError'; }",
-      "console.log(JSON.stringify({ n: w1.length, type: w1.constructor.name, again: again.length, same, message, writer: typeof writeFileAtomic }));",
+      'console.log(JSON.stringify({ n: w1.length, type: w1.constructor.name, again: again.length, same, message, writer: typeof writeFileAtomic }));',
     ].join('\n'),
   );
   const printed = JSON.parse(succeed(process.execPath, ['use.js'], { cwd: dir })) as Record<string, unknown>;

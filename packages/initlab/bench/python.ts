@@ -36,7 +36,12 @@ export class PythonPeer {
   private readonly pending: ((line: string) => void)[] = [];
   private exited = false;
 
-  private constructor(readonly command: string, readonly info: PythonInfo, child: ChildProcessWithoutNullStreams, lines: Interface) {
+  private constructor(
+    readonly command: string,
+    readonly info: PythonInfo,
+    child: ChildProcessWithoutNullStreams,
+    lines: Interface,
+  ) {
     this.child = child;
     this.lines = lines;
   }

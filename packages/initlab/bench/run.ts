@@ -180,7 +180,11 @@ async function startPython(notes: Note[], machine: Record<string, unknown>): Pro
   if (python.numpy) machine['numpy'] = `${python.numpy.info.numpy} (${python.numpy.info.executable})`;
   else notes.push({ what: 'numpy column', why: `skipped: no python3 imports numpy (${reasons.join(' | ')})` });
   if (python.torch) machine['torch'] = `${python.torch.info.torch} (${python.torch.info.executable}, ${python.torch.info.threads} threads)`;
-  else notes.push({ what: 'PyTorch column', why: `skipped: no python3 imports torch (${reasons.join(' | ')}); on Debian: apt-get install python3-torch python3-numpy` });
+  else
+    notes.push({
+      what: 'PyTorch column',
+      why: `skipped: no python3 imports torch (${reasons.join(' | ')}); on Debian: apt-get install python3-torch python3-numpy`,
+    });
   return { peers, python };
 }
 
@@ -274,7 +278,10 @@ function matrixCases(options: Options, python: Python, tfBackends: readonly TfBa
       else if (n === limit * 2 || (backend === 'cpu' && n === 512)) {
         notes.push({
           what: `tfjs-${backend} orthogonal ${n}x${n} and larger`,
-          why: backend === 'cpu' ? 'skipped: over a minute per run at 512x512 on the cpu backend' : 'skipped: seconds per run at 512x512 (about n^3), minutes beyond',
+          why:
+            backend === 'cpu'
+              ? 'skipped: over a minute per run at 512x512 on the cpu backend'
+              : 'skipped: seconds per run at 512x512 (about n^3), minutes beyond',
         });
       }
     }
@@ -321,7 +328,11 @@ async function main(): Promise<void> {
     loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))),
   };
   machine['simd'] = simdAvailable();
-  console.log(`initlab benchmark: ${machine['cpu']}, ${threads} cores, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `initlab benchmark: ${machine['cpu']}, ${threads} cores, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (!simdAvailable()) notes.push({ what: 'initlab', why: 'no WebAssembly SIMD here: the TypeScript kernels were measured' });
   if (options.quick) console.log('--quick: a smoke run with small sizes, not a measurement');
 
@@ -338,7 +349,7 @@ async function main(): Promise<void> {
   if (!options.python) notes.push({ what: 'numpy and PyTorch columns', why: 'skipped: --no-python' });
   if (python.numpy) notes.push({ what: 'numpy truncated_normal', why: 'numpy has no truncated normal sampler' });
   notes.push({ what: 'TF.js prealloc rows', why: 'TF.js cannot fill an existing buffer: its rows are in fresh mode only' });
-  notes.push({ what: 'TF.js he_normal', why: "Keras semantics: heNormal draws a truncated normal (initlab and PyTorch: untruncated)" });
+  notes.push({ what: 'TF.js he_normal', why: 'Keras semantics: heNormal draws a truncated normal (initlab and PyTorch: untruncated)' });
 
   const cases = [...fillCases(options, python, tfBackends, threads), ...matrixCases(options, python, tfBackends, notes)].filter(
     (c) => !options.only || options.only.test(c.operation),
@@ -392,7 +403,11 @@ async function main(): Promise<void> {
       for (const note of notes) console.log(`note: ${note.what}: ${note.why}`);
     }
     console.log('');
-    console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `load average at end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     writeFileAtomic(options.out, [Buffer.from(resultsJson(results))]);
     console.log(`wrote ${path.relative(process.cwd(), options.out) || options.out}`);
   } finally {

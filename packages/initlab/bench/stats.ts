@@ -102,7 +102,10 @@ export function formatRatio(ratio: number | null): string {
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -119,14 +122,7 @@ export function formatRows(rows: readonly Row[]): string {
 export function formatMemory(rows: readonly MemoryRow[]): string {
   return formatTable(
     ['operation', 'values', 'tool', 'output MiB', 'peak extra MiB', 'extra / output'],
-    rows.map((r) => [
-      r.operation,
-      String(r.values),
-      r.tool,
-      (r.outputBytes / 2 ** 20).toFixed(1),
-      (r.peakExtraBytes / 2 ** 20).toFixed(1),
-      r.ratio.toFixed(2),
-    ]),
+    rows.map((r) => [r.operation, String(r.values), r.tool, (r.outputBytes / 2 ** 20).toFixed(1), (r.peakExtraBytes / 2 ** 20).toFixed(1), r.ratio.toFixed(2)]),
     [false, true, false, true, true, true],
   );
 }
@@ -181,7 +177,16 @@ export function beyondFloor(rows: readonly Row[]): BeyondFloor[] {
 export function formatBeyondFloor(rows: readonly BeyondFloor[]): string {
   return formatTable(
     ['operation', 'size', 'tool', 'fresh ms', 'floor ms', 'sampling ms', 'initlab prealloc ms', 'sampling / initlab'],
-    rows.map((r) => [r.operation, r.size, r.tool, formatMs(r.freshMs), formatMs(r.floorMs), formatMs(r.samplingMs), formatMs(r.initlabPreallocMs), formatRatio(r.ratio)]),
+    rows.map((r) => [
+      r.operation,
+      r.size,
+      r.tool,
+      formatMs(r.freshMs),
+      formatMs(r.floorMs),
+      formatMs(r.samplingMs),
+      formatMs(r.initlabPreallocMs),
+      formatRatio(r.ratio),
+    ]),
     [false, false, false, true, true, true, true, true],
   );
 }

@@ -134,7 +134,9 @@ export function parseCommandLine(command: CommandSpec, words: readonly string[])
     throw new UsageError(`${command.name}: ${required[operands.length]} must be given; got nothing.`);
   }
   if (!command.open && operands.length > declared.length) {
-    throw new UsageError(`${command.name}: takes ${declared.length === 0 ? 'no operands' : `at most ${declared.join(' ')}`}; got ${operands.map((o) => `'${o}'`).join(', ')}.`);
+    throw new UsageError(
+      `${command.name}: takes ${declared.length === 0 ? 'no operands' : `at most ${declared.join(' ')}`}; got ${operands.map((o) => `'${o}'`).join(', ')}.`,
+    );
   }
   return { help, operands, flags, extra };
 }

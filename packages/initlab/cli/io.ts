@@ -12,5 +12,7 @@ export function isSystemError(error: unknown): error is NodeJS.ErrnoException & 
  */
 export function outputError(where: string, flag: string, target: string, error: NodeJS.ErrnoException & { code: string }): UsageError {
   const reason = error.message.split(',')[0]!.trim();
-  return new UsageError(`${where}: ${flag} must be a writable file path; got '${target}' (${reason.startsWith(error.code) ? reason : `${error.code}: ${reason}`}).`);
+  return new UsageError(
+    `${where}: ${flag} must be a writable file path; got '${target}' (${reason.startsWith(error.code) ? reason : `${error.code}: ${reason}`}).`,
+  );
 }

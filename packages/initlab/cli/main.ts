@@ -20,7 +20,11 @@ const LAB_ENTRY = `${LAB_PACKAGE}/cli`;
 
 /** Every command by name, in the order `initlab --help` lists them, with its summary (shown without loading it). */
 const COMMANDS: readonly { name: string; summary: string; load(): Promise<CommandSpec> }[] = [
-  { name: 'sample', summary: 'draw weights from an initializer; print their statistics or write a .npy file', load: async () => (await import('./commands/sample.ts')).command },
+  {
+    name: 'sample',
+    summary: 'draw weights from an initializer; print their statistics or write a .npy file',
+    load: async () => (await import('./commands/sample.ts')).command,
+  },
   { name: 'fans', summary: 'fanIn, fanOut and receptive field of a weight shape, as JSON', load: async () => (await import('./commands/fans.ts')).command },
   { name: 'gain', summary: 'the recommended gain of a nonlinearity', load: async () => (await import('./commands/gain.ts')).command },
   { name: 'list', summary: 'every initializer with its formula, options and when to use it', load: async () => (await import('./commands/list.ts')).command },

@@ -2,7 +2,18 @@
  * Strict parsers for command-line values. Each rejects anything that is not exactly what it accepts (`1.5x`, ``,
  * `NaN`, `-3` in a shape) with a one-line {@link UsageError} naming the flag and what it accepts.
  */
-import { camelCase, describeNumberRange, describeValue, InitError, type InitializerDefinition, kebabCase, keyFromSeed, type Key, parseDecimal, suggestion } from '../src/index.ts';
+import {
+  camelCase,
+  describeNumberRange,
+  describeValue,
+  InitError,
+  type InitializerDefinition,
+  kebabCase,
+  keyFromSeed,
+  type Key,
+  parseDecimal,
+  suggestion,
+} from '../src/index.ts';
 import { FLAG_SUGGESTION, type FlagSpec, type RawFlag } from './command.ts';
 import { usageFail, UsageError } from './errors.ts';
 
@@ -39,8 +50,7 @@ export function parseShape(text: string, where: string): number[] {
     const dim = /^\d+$/.test(part) ? Number(part) : NaN;
     if (!Number.isSafeInteger(dim)) {
       throw new UsageError(
-        `${where}: --shape must be ${accepted}; got ${describeValue(text)}` +
-          (parts.length > 1 ? ` (bad dimension ${describeValue(part)}).` : '.'),
+        `${where}: --shape must be ${accepted}; got ${describeValue(text)}${parts.length > 1 ? ` (bad dimension ${describeValue(part)}).` : '.'}`,
       );
     }
     shape.push(dim);

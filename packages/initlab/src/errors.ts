@@ -51,6 +51,7 @@ export class InitError extends Error {
  * ```
  */
 export function describeValue(value: unknown): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it escapes, so a message stays one line
   if (typeof value === 'string') return `'${value.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1))}'`;
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';

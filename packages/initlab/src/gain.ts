@@ -116,11 +116,5 @@ function leakyReluVarianceGain(where: string, param: number | undefined): number
 }
 
 function unknownNonlinearity(where: string, nonlinearity: string): never {
-  return fail(
-    'unknown_name',
-    where,
-    'nonlinearity',
-    `one of ${NONLINEARITIES.join(', ')}${suggestion(nonlinearity, NONLINEARITIES)}`,
-    nonlinearity,
-  );
+  return fail('unknown_name', where, 'nonlinearity', `one of ${NONLINEARITIES.join(', ')}${suggestion(nonlinearity, NONLINEARITIES)}`, nonlinearity);
 }

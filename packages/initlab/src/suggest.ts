@@ -45,4 +45,3 @@ export function suggestion(name: unknown, candidates: readonly string[], style: 
   }
   return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean ${quote}${best}${quote}?)` : '';
 }
-

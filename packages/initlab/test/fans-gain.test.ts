@@ -26,7 +26,10 @@ test('fans: the two layouts agree on the same kernel stored both ways', () => {
 });
 
 test('fans reject rank < 2 in torch layout, bad dimensions and unknown layouts', () => {
-  assert.throws(() => computeFans([10], 'torch'), (e: unknown) => e instanceof InitError && e.code === 'invalid_shape');
+  assert.throws(
+    () => computeFans([10], 'torch'),
+    (e: unknown) => e instanceof InitError && e.code === 'invalid_shape',
+  );
   assert.throws(() => computeFans([3, -1]), /shape\[1\] must be a non-negative integer; got -1/);
   assert.throws(() => computeFans([3, 2.5]), /shape\[1\]/);
   assert.throws(() => computeFans([3, 3], 'nchw' as 'tf'), /layout must be one of 'tf', 'torch'; got 'nchw'/);
@@ -46,7 +49,10 @@ test('gain: the PyTorch calculate_gain table', () => {
 });
 
 test('gain rejects unknown names with a suggestion', () => {
-  assert.throws(() => gain('rleu'), (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /did you mean 'relu'/.test(e.message));
+  assert.throws(
+    () => gain('rleu'),
+    (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /did you mean 'relu'/.test(e.message),
+  );
   assert.throws(() => gain('gelu'), /nonlinearity must be one of linear/);
   assert.throws(() => gain('leaky_relu', Number.NaN), /param/);
 });
@@ -70,6 +76,9 @@ test('varianceGain: the squares of the gain table as exact fractions, not gain(â
       assert.ok(relative < 4 * Number.EPSILON, `${name} ${slope}: gainÂ² ${gain(name, slope) ** 2}, varianceGain ${varianceGain(name, slope)}`);
     }
   }
-  assert.throws(() => varianceGain('gelu'), (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /varianceGain: nonlinearity/.test(e.message));
+  assert.throws(
+    () => varianceGain('gelu'),
+    (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /varianceGain: nonlinearity/.test(e.message),
+  );
   assert.throws(() => varianceGain('leaky_relu', Number.POSITIVE_INFINITY), /varianceGain: param/);
 });

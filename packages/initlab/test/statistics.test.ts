@@ -36,7 +36,10 @@ describe('moments', () => {
 
   it('rejects a non-array with an InitError invalid_argument on values', () => {
     for (const bad of [undefined, null, 3, 'abc', { length: 2 }]) {
-      assert.throws(() => moments(bad as unknown as number[]), (e: unknown) => e instanceof InitError && e.code === 'invalid_argument' && e.parameter === 'values' && !e.message.includes('\n'));
+      assert.throws(
+        () => moments(bad as unknown as number[]),
+        (e: unknown) => e instanceof InitError && e.code === 'invalid_argument' && e.parameter === 'values' && !e.message.includes('\n'),
+      );
     }
   });
 });
@@ -68,7 +71,10 @@ describe('formatNumber', () => {
 
   it('rejects a non-number with an InitError invalid_argument on value', () => {
     for (const bad of ['1.5', null, 1n]) {
-      assert.throws(() => formatNumber(bad as unknown as number), (e: unknown) => e instanceof InitError && e.code === 'invalid_argument' && e.parameter === 'value');
+      assert.throws(
+        () => formatNumber(bad as unknown as number),
+        (e: unknown) => e instanceof InitError && e.code === 'invalid_argument' && e.parameter === 'value',
+      );
     }
   });
 });

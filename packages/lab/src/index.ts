@@ -69,5 +69,17 @@ export {
   type TrainResult,
   type GradientNorms,
 } from './engine/mlp.ts';
-export { loadMnist, batchStream, sampleBatch, batchIndices, IMAGE_SIZE, CLASS_COUNT, TRAIN_COUNT, TEST_COUNT, type DigitSet, type Mnist, type Batch } from './data/mnist.ts';
+export {
+  loadMnist,
+  batchStream,
+  sampleBatch,
+  batchIndices,
+  IMAGE_SIZE,
+  CLASS_COUNT,
+  TRAIN_COUNT,
+  TEST_COUNT,
+  type DigitSet,
+  type Mnist,
+  type Batch,
+} from './data/mnist.ts';
 export { vegaLiteToSvg, svgToPng, fontFiles, type VegaLiteSpec, type PngOptions } from './plot/render.ts';

@@ -6,14 +6,7 @@
  * {@link InitializerSpec}, random streams are keyed on its {@link initKey} and claims find runs with
  * {@link sameInit}, so `normal:std=0.01` and `normal:std=1e-2` give the same weights and the same report.
  */
-import {
-  canonicalJson,
-  formatInitializerText,
-  fromSpec,
-  parseInitializerText,
-  type Initializer,
-  type InitializerSpec,
-} from 'initlab';
+import { canonicalJson, formatInitializerText, fromSpec, parseInitializerText, type Initializer, type InitializerSpec } from 'initlab';
 
 /** A parsed initializer argument: its canonical spec and the text to show for it. */
 export interface InitArgument {

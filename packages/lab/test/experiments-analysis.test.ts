@@ -203,7 +203,14 @@ describe('activations (experiment 1)', () => {
   });
 
   test('the single-run JSON has exactly the keys of the issue, and histogram counts sum to samples × width', async () => {
-    const config = { ...activationsExperiment.defaults(true, SEED), activation: 'tanh' as const, init: initSpec('normal:std=0.05'), samples: 200, depth: 3, width: 40 };
+    const config = {
+      ...activationsExperiment.defaults(true, SEED),
+      activation: 'tanh' as const,
+      init: initSpec('normal:std=0.05'),
+      samples: 200,
+      depth: 3,
+      width: 40,
+    };
     const result = (await activationsExperiment.run(config)) as ActivationsSingleResult;
     assert.deepEqual(Object.keys(result), ['config', 'layers']);
     assert.equal(result.layers.length, 3);
@@ -215,7 +222,10 @@ describe('activations (experiment 1)', () => {
       assert.equal(layer.histogram.edges[0], -1);
       assert.equal(layer.histogram.edges[HISTOGRAM_BINS], 1);
       assert.equal(layer.histogram.counts.length, HISTOGRAM_BINS);
-      assert.equal(layer.histogram.counts.reduce((a, b) => a + b, 0), 200 * 40);
+      assert.equal(
+        layer.histogram.counts.reduce((a, b) => a + b, 0),
+        200 * 40,
+      );
       for (const key of ['mean', 'std', 'saturated', 'dead'] as const) assert.ok(Number.isFinite(layer[key]));
     });
     // Plain JSON: a round trip changes nothing (no NaN, Infinity or typed arrays).
@@ -223,7 +233,11 @@ describe('activations (experiment 1)', () => {
     // The grid's runs carry the same layer objects.
     for (const r of activations.runs) {
       assert.deepEqual(Object.keys(r), ['init', 'activation', 'layers']);
-      for (const l of r.layers) assert.equal(l.histogram.counts.reduce((a, b) => a + b, 0), 300 * 100);
+      for (const l of r.layers)
+        assert.equal(
+          l.histogram.counts.reduce((a, b) => a + b, 0),
+          300 * 100,
+        );
     }
     assert.deepEqual(JSON.parse(JSON.stringify(activations)), activations);
     // A single run is also readable as one run (claims/figures treat both forms alike).
@@ -253,7 +267,10 @@ describe('activations (experiment 1)', () => {
 
   test('figures: one histogram grid per activation, one panel per initializer × layer', async () => {
     const figures = activationsExperiment.figures(activations);
-    assert.deepEqual(figures.map((f) => f.name), ['activations-sigmoid', 'activations-tanh', 'activations-relu']);
+    assert.deepEqual(
+      figures.map((f) => f.name),
+      ['activations-sigmoid', 'activations-tanh', 'activations-relu'],
+    );
     for (const figure of figures) {
       const svg = await render(figure);
       assert.equal(count(svg, /class="mark-rect role-mark child_marks"/g), 3 * 5, figure.name);
@@ -327,7 +344,10 @@ describe('gradients (experiment 2)', () => {
 
   test('figures: weight and backpropagated gradient norms, one panel per activation × depth', async () => {
     const figures = gradientsExperiment.figures(gradients);
-    assert.deepEqual(figures.map((f) => f.name), ['gradients-weights', 'gradients-backprop']);
+    assert.deepEqual(
+      figures.map((f) => f.name),
+      ['gradients-weights', 'gradients-backprop'],
+    );
     for (const figure of figures) {
       const svg = await render(figure);
       assert.equal(count(svg, /class="mark-symbol role-mark child_layer_1_marks"/g), 2 * 2, figure.name);
@@ -422,14 +442,16 @@ describe('recurrent (experiment 7)', () => {
 
   test('figures: Jacobian norm vs T and the singular value spectrum, one line per init in each nonlinearity panel', async () => {
     const figures = recurrentExperiment.figures(recurrent);
-    assert.deepEqual(figures.map((f) => f.name), ['recurrent-jacobian-norm', 'recurrent-singular-values']);
+    assert.deepEqual(
+      figures.map((f) => f.name),
+      ['recurrent-jacobian-norm', 'recurrent-singular-values'],
+    );
     const norm = await render(figures[0]!);
     assert.equal(count(norm, /class="mark-line role-mark child_marks"/g), 3 * 6);
     const spectrum = await render(figures[1]!);
     assert.equal(count(spectrum, /class="mark-symbol role-mark child_layer_1_marks"/g), 3);
   });
 });
-
 
 /** Singular values (descending) of a small n × n matrix: √ of the eigenvalues of AᵀA by cyclic Jacobi rotations. */
 function singularValuesByJacobi(a: Float64Array, n: number): number[] {

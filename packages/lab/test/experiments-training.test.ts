@@ -42,11 +42,7 @@ test('the registry lists the experiments in the order of the issue', () => {
 
 test('countDistinctNeurons: columns of an [fanIn, fanOut] kernel plus the bias, equal within 1e-6', () => {
   // 3 inputs, 4 neurons: columns 0 and 2 equal, column 1 within 1e-7 of them, column 3 different.
-  const kernel = Float32Array.from([
-    1, 1, 1, 1,
-    2, 2 + 1e-7, 2, 2,
-    3, 3, 3, 3.5,
-  ]);
+  const kernel = Float32Array.from([1, 1, 1, 1, 2, 2 + 1e-7, 2, 2, 3, 3, 3, 3.5]);
   assert.equal(countDistinctNeurons(kernel, null, 3, 4), 2);
   assert.equal(countDistinctNeurons(kernel, Float32Array.from([0, 0, 0, 0]), 3, 4), 2);
   // A bias that differs makes neuron 2 its own.
@@ -80,7 +76,7 @@ test('reluRole and isConstantInit classify initializers by what they draw', () =
   assert.equal(reluRole(initSpec('glorot_normal'), 100), 'xavier'); // 2/(100 + 100) = 1/100 for square layers
   assert.equal(reluRole(initSpec('normal:std=0.01'), 100), 'small');
   assert.equal(reluRole(initSpec('normal:std=1'), 100), 'other');
-    assert.ok(isConstantInit(initSpec('zeros')) && isConstantInit(initSpec('constant:value=0.5')) && isConstantInit(initSpec('ones')));
+  assert.ok(isConstantInit(initSpec('zeros')) && isConstantInit(initSpec('constant:value=0.5')) && isConstantInit(initSpec('ones')));
   assert.ok(!isConstantInit(initSpec('he_normal')) && !isConstantInit(initSpec('normal:std=0.01')));
   assert.match(describeInit(initSpec('lecun_normal'), 100), /variance 1\/fan_in, std 0\.1 at 100×100/);
   assert.match(describeInit(initSpec('he_normal'), 100), /He, std 0\.141/);
@@ -105,7 +101,10 @@ test('defaults reproduce the issue: mnist 3 inits × 3 seeds × 2,000 SGD steps 
     const quick = e.defaults(true, 0) as { iterations: number };
     assert.ok(quick.iterations < (e.defaults(false, 0) as { iterations: number }).iterations);
     for (const key of ['init', 'seeds', 'iterations', 'lr', 'batch', 'depth', 'width', 'seed']) {
-      assert.ok(e.options.some((o) => o.key === key), `${e.name} has --${key}`);
+      assert.ok(
+        e.options.some((o) => o.key === key),
+        `${e.name} has --${key}`,
+      );
       assert.ok(key in quick, `${e.name} config has ${key}`);
     }
   }
@@ -116,7 +115,10 @@ test('run rejects bad configs with an InitError naming the field, before trainin
   await assert.rejects(mnistExperiment.run({ ...base, iterations: 0 }), (e: unknown) => e instanceof InitError && /iterations/.test(e.message));
   await assert.rejects(mnistExperiment.run({ ...base, lr: -1 }), (e: unknown) => e instanceof InitError && /lr/.test(e.message));
   await assert.rejects(mnistExperiment.run({ ...base, init: [{ name: 'he_nromal' }] }), InitError);
-  await assert.rejects(mnistExperiment.run({ ...base, init: [initSpec('normal:std=1e-2'), initSpec('normal:std=0.01')] }), (e: unknown) => e instanceof InitError && /without repeats/.test(e.message));
+  await assert.rejects(
+    mnistExperiment.run({ ...base, init: [initSpec('normal:std=1e-2'), initSpec('normal:std=0.01')] }),
+    (e: unknown) => e instanceof InitError && /without repeats/.test(e.message),
+  );
   await assert.rejects(mnistExperiment.run({ ...base, init: [] }), InitError);
   await assert.rejects(mnistExperiment.run({ ...base, activation: 'swish' as never }), (e: unknown) => e instanceof InitError && /activation/.test(e.message));
   await assert.rejects(
@@ -146,7 +148,14 @@ test('runTrainingJobs gives the same results on worker threads as in this thread
   const inline = await withWorkers('1', () => runTrainingJobs(jobs, (done, total) => progress.push([done, total])));
   const threaded = await withWorkers('2', () => runTrainingJobs(jobs));
   assert.deepEqual(threaded, inline);
-  assert.deepEqual(inline.map((r) => [initLabel(r.init), r.seed, r.loss.length]), [['he_normal', 3, 25], ['glorot_normal', 3, 25], ['he_normal', 9, 12]]);
+  assert.deepEqual(
+    inline.map((r) => [initLabel(r.init), r.seed, r.loss.length]),
+    [
+      ['he_normal', 3, 25],
+      ['glorot_normal', 3, 25],
+      ['he_normal', 9, 12],
+    ],
+  );
   assert.deepEqual(progress[0], [0, 62]);
   assert.deepEqual(progress[progress.length - 1], [62, 62]);
   for (let i = 1; i < progress.length; i++) assert.ok(progress[i]![0] >= progress[i - 1]![0], 'progress never goes back');
@@ -170,7 +179,8 @@ test('symmetry: constant init keeps 1 distinct neuron per layer through training
     const expected = isConstantInit(run.init) ? 1 : 12;
     assert.deepEqual(run.distinctNeurons, { before: [expected, expected], after: [expected, expected] }, `${run.activation} ${initLabel(run.init)}`);
   }
-  const find = (activation: string, init: string): SymmetryResult['runs'][number] => result.runs.find((r) => r.activation === activation && initLabel(r.init) === init)!;
+  const find = (activation: string, init: string): SymmetryResult['runs'][number] =>
+    result.runs.find((r) => r.activation === activation && initLabel(r.init) === init)!;
   // sigmoid + zeros: the hidden weights do move (identically); relu + zeros: not at all (zero gradients).
   assert.ok(Math.max(...find('sigmoid', 'zeros').weightChange) > 0);
   assert.deepEqual(find('relu', 'zeros').weightChange, [0, 0]);
@@ -179,7 +189,10 @@ test('symmetry: constant init keeps 1 distinct neuron per layer through training
   assert.equal(claims[1]!.held, true);
   assert.match(symmetryExperiment.reading(result), /1 distinct neuron\(s\) out of 12/);
   const figures = symmetryExperiment.figures(result);
-  assert.deepEqual(figures.map((f) => f.name), ['symmetry-neurons', 'symmetry-accuracy']);
+  assert.deepEqual(
+    figures.map((f) => f.name),
+    ['symmetry-neurons', 'symmetry-accuracy'],
+  );
   assert.equal(JSON.parse(JSON.stringify(result)).runs.length, 6);
 });
 
@@ -190,7 +203,7 @@ function fakeRun(init: string, seed: number, loss: number[], testAccuracy: numbe
 
 test('mnist claims: held on a wide gap, not held when the gap is under 20 points', () => {
   const config: MnistConfig = { ...mnistExperiment.defaults(false, 0), seeds: 2, iterations: 4 };
-  const flat = [2.31, 2.30, 2.30, 2.30];
+  const flat = [2.31, 2.3, 2.3, 2.3];
   const falling = [2.3, 1.2, 0.8, 0.5];
   const make = (xavier: number): MnistResult => {
     const runs = [0, 1].flatMap((seed) => [
@@ -201,7 +214,10 @@ test('mnist claims: held on a wide gap, not held when the gap is under 20 points
     return { config, runs, summary: summarize(runs, config.init, config.iterations) };
   };
   const good = mnistExperiment.claims(make(0.9));
-  assert.deepEqual(good.map((c) => c.held), [true, true, true]);
+  assert.deepEqual(
+    good.map((c) => c.held),
+    [true, true, true],
+  );
   assert.match(good[0]!.measurement, /normal:std=0\.01 11\.0%, glorot_normal 90\.0%, he_normal 93\.0%/);
   const narrow = mnistExperiment.claims(make(0.25));
   assert.equal(narrow[0]!.held, false);
@@ -211,10 +227,19 @@ test('mnist claims: held on a wide gap, not held when the gap is under 20 points
 test('depth: iterationsAtChance from a real (short) 30-layer run, and the claims on constructed curves', async () => {
   const config = { ...depthExperiment.defaults(true, 0), iterations: 15 };
   const result = await depthExperiment.run(config);
-  assert.deepEqual(result.runs.map((r) => [initLabel(r.init), r.loss.length]), [['he_normal', 15], ['lecun_normal', 15]]);
+  assert.deepEqual(
+    result.runs.map((r) => [initLabel(r.init), r.loss.length]),
+    [
+      ['he_normal', 15],
+      ['lecun_normal', 15],
+    ],
+  );
   const lecun = result.runs.find((r) => initLabel(r.init) === 'lecun_normal')!;
   assert.equal(lecun.iterationsAtChance, 15, 'the variance-1/fan_in net does not move in 15 steps');
-  assert.ok(lecun.loss.every((v) => Math.abs(v - CHANCE_LOSS) < 0.01), `lecun_normal loss ${lecun.loss.slice(0, 3)}`);
+  assert.ok(
+    lecun.loss.every((v) => Math.abs(v - CHANCE_LOSS) < 0.01),
+    `lecun_normal loss ${lecun.loss.slice(0, 3)}`,
+  );
 
   assert.equal(requiredAtChance(2000), 1000);
   assert.equal(requiredAtChance(300), 300);
@@ -233,7 +258,10 @@ test('depth: iterationsAtChance from a real (short) 30-layer run, and the claims
     const runs = [run('he_normal', learns, 0.93), run('lecun_normal', xavierLoss, 0.11)];
     return { config: { ...config, iterations, seeds: 1 }, runs, summary: summarize(runs, ['he_normal', 'lecun_normal'].map(initSpec), iterations) };
   };
-  assert.deepEqual(depthExperiment.claims(fake(stuck)).map((c) => c.held), [true, true]);
+  assert.deepEqual(
+    depthExperiment.claims(fake(stuck)).map((c) => c.held),
+    [true, true],
+  );
   const early = depthExperiment.claims(fake(leavesEarly));
   assert.equal(early[1]!.held, false);
   assert.match(early[1]!.measurement, /for the first 6\d\d iterations \(needed: the first 1,000; 1 seed\(s\)\)/);

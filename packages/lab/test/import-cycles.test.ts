@@ -78,15 +78,36 @@ test('the import parser sees type-only, re-export, multi-line and side-effect im
 });
 
 test('the cycle search finds a two-module cycle and accepts a diamond', () => {
-  assert.deepEqual(cycles(new Map([['a', ['b']], ['b', ['a']]])), [['a', 'b', 'a']]);
-  assert.deepEqual(cycles(new Map([['a', ['b', 'c']], ['b', ['d']], ['c', ['d']], ['d', []]])), []);
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'a']],
+  );
+  assert.deepEqual(
+    cycles(
+      new Map([
+        ['a', ['b', 'c']],
+        ['b', ['d']],
+        ['c', ['d']],
+        ['d', []],
+      ]),
+    ),
+    [],
+  );
 });
 
 test('lab/ has no import cycles, type-only imports included', () => {
   const files = sources('src');
   assert.ok(files.length > 20 && files.every(existsSync));
   const graph = importGraph(files);
-  assert.ok([...graph.values()].some((targets) => targets.length > 0), 'the parser found imports');
+  assert.ok(
+    [...graph.values()].some((targets) => targets.length > 0),
+    'the parser found imports',
+  );
   const found = cycles(graph).map((cycle) => cycle.map((file) => relative(root, file)).join(' → '));
   assert.deepEqual(found, []);
 });

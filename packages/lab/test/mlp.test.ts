@@ -25,7 +25,6 @@ before(async () => {
   await setupBackend();
 });
 
-
 /** He-style weights: N(0, 2/fanIn). */
 function heWeights(seed: number): (layer: number, shape: KernelShape) => Float32Array {
   const next = gaussian(seed);
@@ -61,11 +60,26 @@ test('forwardAll: one activation per hidden layer with the right shapes, logits 
     const { hidden, logits } = forwardAll(mlp, tf.zeros([5, 20]));
     return { hidden: hidden.map((h) => h.shape), logits: logits?.shape };
   });
-  assert.deepEqual(shapes, { hidden: [[5, 16], [5, 8]], logits: [5, 4] });
+  assert.deepEqual(shapes, {
+    hidden: [
+      [5, 16],
+      [5, 8],
+    ],
+    logits: [5, 4],
+  });
   const values = hiddenActivations(mlp, syntheticBatch(2, 7).images, 7);
-  assert.deepEqual(values.map((v) => v.length), [7 * 16, 7 * 8]);
-  assert.ok(values[0]!.every((v) => v > -1 && v < 1), 'tanh layer in (-1, 1)');
-  assert.ok(values[1]!.every((v) => v >= 0), 'relu layer ≥ 0');
+  assert.deepEqual(
+    values.map((v) => v.length),
+    [7 * 16, 7 * 8],
+  );
+  assert.ok(
+    values[0]!.every((v) => v > -1 && v < 1),
+    'tanh layer in (-1, 1)',
+  );
+  assert.ok(
+    values[1]!.every((v) => v >= 0),
+    'relu layer ≥ 0',
+  );
   disposeMlp(mlp);
 });
 
@@ -73,7 +87,10 @@ test("output 'none': every layer is hidden and activated", () => {
   const mlp = createMlp({ sizes: [10, 6, 6, 6], activation: 'sigmoid', bias: false, output: 'none' }, heWeights(3));
   assert.equal(mlp.biases, null);
   const values = hiddenActivations(mlp, new Float32Array(3 * 10).fill(0.5), 3);
-  assert.deepEqual(values.map((v) => v.length), [18, 18, 18]);
+  assert.deepEqual(
+    values.map((v) => v.length),
+    [18, 18, 18],
+  );
   assert.ok(values[2]!.every((v) => v > 0 && v < 1));
   disposeMlp(mlp);
 });
@@ -183,7 +200,10 @@ test('50 SGD steps decrease the loss, call onProgress every step and leak no ten
     onProgress: (it) => progress.push(it),
   });
   assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(progress, Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(
+    progress,
+    Array.from({ length: 50 }, (_, i) => i),
+  );
   assert.equal(result.loss.length, 50);
   const mean = (a: Float32Array): number => a.reduce((s, v) => s + v, 0) / a.length;
   const first = mean(result.loss.subarray(0, 10));

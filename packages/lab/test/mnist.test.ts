@@ -53,7 +53,10 @@ test('the split is a fixed permutation: deterministic, disjoint, covering every 
   assert.deepEqual(splitOrder(), order);
   const seen = new Uint8Array(10_000);
   for (const i of order) seen[i]!++;
-  assert.ok(seen.every((n) => n === 1), 'every raw digit lands in exactly one of train and test');
+  assert.ok(
+    seen.every((n) => n === 1),
+    'every raw digit lands in exactly one of train and test',
+  );
   // Not the identity: the raw order is sorted by class.
   let fixedPoints = 0;
   for (let i = 0; i < order.length; i++) if (order[i] === i) fixedPoints++;

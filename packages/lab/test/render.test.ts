@@ -8,7 +8,13 @@ const barSpec: VegaLiteSpec = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: 240,
   height: 160,
-  data: { values: [{ init: 'std 0.01', accuracy: 0.11 }, { init: 'xavier', accuracy: 0.9 }, { init: 'he', accuracy: 0.93 }] },
+  data: {
+    values: [
+      { init: 'std 0.01', accuracy: 0.11 },
+      { init: 'xavier', accuracy: 0.9 },
+      { init: 'he', accuracy: 0.93 },
+    ],
+  },
   mark: 'bar',
   encoding: {
     x: { field: 'init', type: 'nominal', title: 'initializer' },

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { InitError, type InitializerSpec } from 'initlab';
+import { InitError } from 'initlab';
 import { initLabel } from '../src/init-arg.ts';
 import type { ActivationsGridResult, ActivationsRun } from '../src/experiments/activations.ts';
 import type { DepthResult } from '../src/experiments/depth.ts';
@@ -51,7 +51,10 @@ function activationRun(activation: string, init: string): ActivationsRun {
 test('the quick report runs every experiment, in registry order', (t) => {
   // Its wall time is reported, not asserted: speed is measured by benchmarks, not timed unit tests.
   t.diagnostic(`quick report: ${report.seconds.toFixed(1)} s (${report.experiments.map((e) => `${e.name} ${e.seconds.toFixed(1)} s`).join(', ')})`);
-  assert.deepEqual(report.experiments.map((e) => e.name), [...EXPERIMENT_NAMES]);
+  assert.deepEqual(
+    report.experiments.map((e) => e.name),
+    [...EXPERIMENT_NAMES],
+  );
   assert.equal(report.quick, true);
   assert.equal(report.seed, 0);
   for (const e of report.experiments) {
@@ -127,7 +130,11 @@ test('every claim of the quick report held except those recorded as not holding'
   const failed = report.experiments.flatMap((e) => e.claims.filter((c) => !c.held).map((c) => `${e.name}: ${c.claim}`));
   for (const name of ['activations', 'gradients', 'symmetry', 'mnist', 'depth']) {
     const experiment = report.experiments.find((e) => e.name === name)!;
-    assert.deepEqual(experiment.claims.filter((c) => !c.held).map((c) => c.claim), [], `${name}'s claims`);
+    assert.deepEqual(
+      experiment.claims.filter((c) => !c.held).map((c) => c.claim),
+      [],
+      `${name}'s claims`,
+    );
   }
   // Failed claims are reported, not hidden: each is in the summary table with a ✗.
   const html = readFileSync(join(out, 'index.html'), 'utf8');
@@ -145,7 +152,11 @@ test('the report directory: index.html with the summary table first and inline S
   for (const name of EXPERIMENT_NAMES) assert.ok(html.indexOf(`<section id="${name}">`) > summary, `section ${name} after the summary`);
   const claims = report.experiments.reduce((n, e) => n + e.claims.length, 0);
   assert.equal((html.match(/<td class="held (yes|no)"/g) ?? []).length, claims, 'one summary row per claim');
-  assert.equal((html.match(/<svg\b/g) ?? []).length, report.experiments.reduce((n, e) => n + e.figures.length, 0), 'every figure inline');
+  assert.equal(
+    (html.match(/<svg\b/g) ?? []).length,
+    report.experiments.reduce((n, e) => n + e.figures.length, 0),
+    'every figure inline',
+  );
   assert.match(html, /Threefry-2x32-20/);
   assert.match(html, /2025-01-02 03:04:05 UTC/);
   assert.match(html, /<dt>seed<\/dt><dd>0<\/dd>/);
@@ -160,7 +171,10 @@ test('the report directory: index.html with the summary table first and inline S
     experiments: { name: string; result: { config: unknown }; claims: unknown[]; figures: { svg: string; png: string }[] }[];
   };
   assert.equal(results.generator, 'initlab report');
-  assert.deepEqual(results.experiments.map((e) => e.name), [...EXPERIMENT_NAMES]);
+  assert.deepEqual(
+    results.experiments.map((e) => e.name),
+    [...EXPERIMENT_NAMES],
+  );
   for (const e of results.experiments) {
     assert.ok(e.result.config, `${e.name} result has its config`);
     for (const f of e.figures) {
@@ -182,14 +196,18 @@ test('checkReportTarget: a new, empty or earlier report directory may be written
   const other = join(dir, 'other');
   mkdirSync(other);
   writeFileSync(join(other, 'notes.txt'), 'mine');
-  assert.throws(() => checkReportTarget(other), (e: unknown) => e instanceof InitError && /--out must be a new directory/.test(e.message));
+  assert.throws(
+    () => checkReportTarget(other),
+    (e: unknown) => e instanceof InitError && /--out must be a new directory/.test(e.message),
+  );
   assert.throws(() => checkReportTarget(join(other, 'notes.txt')), /not a directory/);
   rmSync(other, { recursive: true });
   rmSync(empty, { recursive: true });
 });
 
 test('scopeSvgIds prefixes ids and their references so that inlined figures do not collide', () => {
-  const svg = '<svg width="10"><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/><use xlink:href="#other"/></g></svg>';
+  const svg =
+    '<svg width="10"><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/><use xlink:href="#other"/></g></svg>';
   const scoped = scopeSvgIds(svg, 'f-a');
   assert.match(scoped, /id="f-a-clip1"/);
   assert.match(scoped, /url\(#f-a-clip1\)/);

@@ -4,7 +4,19 @@
  * formula, target mean and std) next to what it is (measured mean, std, min, max), or writes it as a NumPy file.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { DEFINITIONS, type Dtype, findDefinition, fromSpec, type Initializer, type Key, type Layout, type Shape, sizeOf, formatNumber, moments } from '../../src/index.ts';
+import {
+  DEFINITIONS,
+  type Dtype,
+  findDefinition,
+  fromSpec,
+  type Initializer,
+  type Key,
+  type Layout,
+  type Shape,
+  sizeOf,
+  formatNumber,
+  moments,
+} from '../../src/index.ts';
 import { type CommandSpec, declaredFlags } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { writeFileAtomic } from '../../src/node/index.ts';
@@ -118,7 +130,10 @@ function run(init: Initializer, request: SampleRequest): void {
     }
     const bytes = chunks[0].length + chunks[1].length;
     if (json) printJson({ out: target, bytes, descr: npyDescr(values), shape, layout, seed, spec: init.spec });
-    else print(`wrote ${target}: ${npyDescr(values)} array of shape ${pythonTuple(shape)} (${bytes} bytes), ${JSON.stringify(init.spec)}, layout ${layout}, seed ${seed}`);
+    else
+      print(
+        `wrote ${target}: ${npyDescr(values)} array of shape ${pythonTuple(shape)} (${bytes} bytes), ${JSON.stringify(init.spec)}, layout ${layout}, seed ${seed}`,
+      );
     return;
   }
 

@@ -48,7 +48,8 @@ export const uniformDefinition = defineInitializer({
   name: 'uniform',
   elementwise: true,
   aliases: ['random_uniform'],
-  summary: 'Small random values with a fixed range (e.g. ±0.01); breaks symmetry, but the right range depends on the layer width, so deep nets vanish or explode.',
+  summary:
+    'Small random values with a fixed range (e.g. ±0.01); breaks symmetry, but the right range depends on the layer width, so deep nets vanish or explode.',
   formula: 'w ~ 𝒰[low, high)',
   reference: 'PyTorch uniform_ (defaults 0, 1), Keras RandomUniform (defaults ±0.05): no default here, say which',
   options: {
@@ -66,7 +67,8 @@ export const normalDefinition = defineInitializer({
   name: 'normal',
   elementwise: true,
   aliases: ['random_normal'],
-  summary: 'Random normal values with a fixed std (e.g. 0.01): breaks symmetry; too small a std makes sigmoid outputs all ≈ 0.5 and gradients vanish, too large saturates them.',
+  summary:
+    'Random normal values with a fixed std (e.g. 0.01): breaks symmetry; too small a std makes sigmoid outputs all ≈ 0.5 and gradients vanish, too large saturates them.',
   formula: 'w ~ 𝒩(mean, std²)',
   reference: 'PyTorch normal_ (default std 1), Keras RandomNormal (default std 0.05): std has no default here',
   options: {
@@ -91,8 +93,7 @@ export const truncatedNormalDefinition = defineInitializer({
     high: { type: 'number', doc: 'absolute upper bound (default mean + 2·std)', default: (o) => o['mean']! + 2 * o['std']! },
   },
   check: ({ mean, std, low, high }) => checkTruncationBounds(mean, std, low, high),
-  plan: ({ mean, std, low, high }) =>
-    truncatedNormalPlan(mean, std, low, high, `w ~ 𝒩(${f(mean)}, ${f(std)}²) restricted to [${f(low)}, ${f(high)}]`),
+  plan: ({ mean, std, low, high }) => truncatedNormalPlan(mean, std, low, high, `w ~ 𝒩(${f(mean)}, ${f(std)}²) restricted to [${f(low)}, ${f(high)}]`),
 });
 
 /**
@@ -147,8 +148,6 @@ export function normal(options: { readonly mean?: number; readonly std: number }
  * const w = truncatedNormal({ std: 0.02 })([768, 768], keyFromSeed(1)); // every |w| ≤ 0.04
  * truncatedNormal({ std: 0.02 }).describe([768, 768]).std; // 0.0175925…: 0.8796·0.02, no correction
  */
-export function truncatedNormal(
-  options: { readonly mean?: number; readonly std?: number; readonly low?: number; readonly high?: number } = {},
-): Initializer {
+export function truncatedNormal(options: { readonly mean?: number; readonly std?: number; readonly low?: number; readonly high?: number } = {}): Initializer {
   return createInitializer(truncatedNormalDefinition, options);
 }

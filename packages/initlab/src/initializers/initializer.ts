@@ -111,10 +111,7 @@ export interface Initializer {
  *
  * @throws InitError `invalid_option` for unknown, missing or out-of-range options.
  */
-export function createInitializer<S extends OptionSchemas>(
-  definition: InitializerDefinition<S>,
-  given: object = {},
-): Initializer {
+export function createInitializer<S extends OptionSchemas>(definition: InitializerDefinition<S>, given: object = {}): Initializer {
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {
     fail('invalid_option', definition.name, 'options', 'an object of options', given);
   }

@@ -69,11 +69,7 @@ export function describeNumberRange(schema: NumberOptionSchema): string {
  * @throws InitError `invalid_option` for an unknown option (listing the accepted ones), a missing required one,
  *   a wrong type, NaN, or a value out of range.
  */
-export function resolveOptions<S extends OptionSchemas>(
-  where: string,
-  schemas: S,
-  given: Readonly<Record<string, unknown>>,
-): ResolvedOptionsOf<S> {
+export function resolveOptions<S extends OptionSchemas>(where: string, schemas: S, given: Readonly<Record<string, unknown>>): ResolvedOptionsOf<S> {
   const names = Object.keys(schemas);
   for (const key of Object.keys(given)) {
     if (key === 'name' || given[key] === undefined) continue;

@@ -66,7 +66,8 @@ export const orthogonalDefinition = defineInitializer({
   name: 'orthogonal',
   summary:
     'For deep linear and recurrent nets (RNN/LSTM recurrent kernels): all singular values equal gain, so signals and gradients keep their norm through many layers (dynamical isometry).',
-  formula: 'W = gain·Q (rows ≥ cols) or gain·Qᵀ (rows < cols), Q·diag(sign(diag R)) from the thin QR of a max(rows, cols) × min(rows, cols) standard normal matrix',
+  formula:
+    'W = gain·Q (rows ≥ cols) or gain·Qᵀ (rows < cols), Q·diag(sign(diag R)) from the thin QR of a max(rows, cols) × min(rows, cols) standard normal matrix',
   reference: 'Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120); Mezzadri 2007 for the sign correction; PyTorch orthogonal_, Keras Orthogonal',
   options: { gain: gainOption },
   plan: ({ gain: g }, shape, layout) => {
@@ -77,12 +78,18 @@ export const orthogonalDefinition = defineInitializer({
     const flattening = layout === 'torch' ? 'rows = shape[0], cols = the product of the rest' : 'rows = the product of all but the last dim, cols = shape[-1]';
     if (small === 0) {
       // Zero-size tensor: nothing to draw (PyTorch: no-op; JAX: zeros).
-      return { formula: `W = gain·Q of a ${rows}×${cols} matrix (${flattening}): zero-size, no elements`, mean: 0, std: 0, fill: (_key, out) => void out.fill(0) };
+      return {
+        formula: `W = gain·Q of a ${rows}×${cols} matrix (${flattening}): zero-size, no elements`,
+        mean: 0,
+        std: 0,
+        fill: (_key, out) => void out.fill(0),
+      };
     }
     // Every element is Q's entry times gain and the big·small elements have squared sum gain²·small (small unit
     // vectors of length big), so the root mean square is exactly gain/√big; the mean is 0 in expectation.
     const std = g / Math.sqrt(big);
-    const which = rows >= cols ? `W = gain·Q = ${f(g)}·Q (${rows}×${cols}, orthonormal columns)` : `W = gain·Qᵀ = ${f(g)}·Qᵀ (${rows}×${cols}, orthonormal rows)`;
+    const which =
+      rows >= cols ? `W = gain·Q = ${f(g)}·Q (${rows}×${cols}, orthonormal columns)` : `W = gain·Qᵀ = ${f(g)}·Qᵀ (${rows}×${cols}, orthonormal rows)`;
     return {
       formula: `${which}, Q from the sign-corrected QR of a ${big}×${small} Gaussian (Saxe et al. 2014; ${flattening}); std = gain/√${big} = ${f(std)}`,
       mean: 0,
@@ -142,7 +149,10 @@ export const deltaOrthogonalDefinition = defineInitializer({
     // 0, so the root mean square, the population std about the expected mean 0, is gain·√(in/numel). (The mean of a
     // drawn tensor is not exactly 0, so its measured std about its own mean is slightly smaller.)
     const std = g * Math.sqrt(inChannels / size);
-    const tap = layout === 'torch' ? `W[:, :, ${centre.join(', ')}] = gain·Q, Q ${outChannels}×${inChannels} with orthonormal columns` : `W[${centre.join(', ')}, :, :] = gain·Q, Q ${inChannels}×${outChannels} with orthonormal rows`;
+    const tap =
+      layout === 'torch'
+        ? `W[:, :, ${centre.join(', ')}] = gain·Q, Q ${outChannels}×${inChannels} with orthonormal columns`
+        : `W[${centre.join(', ')}, :, :] = gain·Q, Q ${inChannels}×${outChannels} with orthonormal rows`;
     return {
       formula: `${tap} (gain = ${f(g)}), 0 elsewhere (Xiao et al. 2018); std = gain·√(in/numel) = ${f(std)}`,
       mean: 0,

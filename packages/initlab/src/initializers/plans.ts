@@ -36,14 +36,7 @@ export function normalPlan(mean: number, std: number, formula: string, fans?: Fa
  * with α, β the standardized bounds and Z = Φ(β) − Φ(α),
  * E = mean + std·(φ(α) − φ(β))/Z and Var = std²·[1 + (αφ(α) − βφ(β))/Z − ((φ(α) − φ(β))/Z)²].
  */
-export function truncatedNormalPlan(
-  mean: number,
-  std: number,
-  low: number,
-  high: number,
-  formula: string,
-  fans?: Fans,
-): Plan {
+export function truncatedNormalPlan(mean: number, std: number, low: number, high: number, formula: string, fans?: Fans): Plan {
   const moments = truncatedNormalMoments(mean, std, low, high);
   return {
     ...(fans && { fans }),

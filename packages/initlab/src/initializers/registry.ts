@@ -4,14 +4,7 @@
  */
 import { fail } from '../errors.ts';
 import { suggestion } from '../suggest.ts';
-import {
-  constantDefinition,
-  normalDefinition,
-  onesDefinition,
-  truncatedNormalDefinition,
-  uniformDefinition,
-  zerosDefinition,
-} from './basic.ts';
+import { constantDefinition, normalDefinition, onesDefinition, truncatedNormalDefinition, uniformDefinition, zerosDefinition } from './basic.ts';
 import { createInitializer, type Initializer, type InitializerDefinition } from './initializer.ts';
 import { deltaOrthogonalDefinition, orthogonalDefinition } from './orthogonal.ts';
 import { diracDefinition, identityDefinition, sparseDefinition } from './structured.ts';

@@ -80,7 +80,10 @@ function diracPositions(shape: Shape, layout: Layout, groups: number): number[] 
   const perGroup = outChannels / groups;
   const perGroupOnes = Math.min(perGroup, inChannels);
   const taps = sizeOf(kernel);
-  const c = kernelIndex(kernel, kernel.map((k) => Math.floor(k / 2)));
+  const c = kernelIndex(
+    kernel,
+    kernel.map((k) => Math.floor(k / 2)),
+  );
   const positions: number[] = [];
   if (taps === 0) return positions;
   for (let g = 0; g < groups; g++) {
@@ -107,7 +110,13 @@ export const diracDefinition = defineInitializer({
     }
     const { inChannels, outChannels, kernel } = convKernel(shape, layout);
     if (outChannels % groups !== 0) {
-      fail('invalid_option', 'dirac', 'groups', `a divisor of the out channels (${outChannels}, dim ${layout === 'torch' ? 0 : shape.length - 1} of ${form})`, groups);
+      fail(
+        'invalid_option',
+        'dirac',
+        'groups',
+        `a divisor of the out channels (${outChannels}, dim ${layout === 'torch' ? 0 : shape.length - 1} of ${form})`,
+        groups,
+      );
     }
     const positions = diracPositions(shape, layout, groups);
     const centre = kernel.map((k) => Math.floor(k / 2)).join(', ');

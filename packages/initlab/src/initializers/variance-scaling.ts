@@ -101,7 +101,7 @@ export const varianceScalingDefinition = defineInitializer({
   name: 'variance_scaling',
   elementwise: true,
   summary: 'The general form of Glorot, He and LeCun: variance scale/fan, with Keras semantics (corrected truncated normal by default).',
-  formula: 'truncated_normal: σ\' = √(scale/n)/0.8796256610342398 cut at ±2σ\' (std √(scale/n)); normal: std = √(scale/n); uniform: limit = √(3·scale/n)',
+  formula: "truncated_normal: σ' = √(scale/n)/0.8796256610342398 cut at ±2σ' (std √(scale/n)); normal: std = √(scale/n); uniform: limit = √(3·scale/n)",
   reference: 'Keras VarianceScaling; JAX variance_scaling',
   options: {
     scale: { type: 'number', doc: 'variance multiplier', default: 1, min: 0, minExclusive: true },
@@ -162,8 +162,7 @@ function presetDefinition<const S extends OptionSchemas>(preset: Preset<S>): Ini
 /** Glorot's variance scale: the square of its `gain` option. */
 const glorotScale = ({ gain }: { readonly gain: number }): number => gain * gain;
 /** He's variance scale: the variance gain of its nonlinearity. */
-const heScale = (o: { readonly nonlinearity: Nonlinearity; readonly negativeSlope: number }): number =>
-  varianceGain(o.nonlinearity, o.negativeSlope);
+const heScale = (o: { readonly nonlinearity: Nonlinearity; readonly negativeSlope: number }): number => varianceGain(o.nonlinearity, o.negativeSlope);
 const heMode = (o: { readonly mode: 'fan_in' | 'fan_out' }): FanMode => o.mode;
 
 /** Definition of {@link glorotUniform}. */
@@ -361,5 +360,3 @@ export function lecunNormal(): Initializer {
 export function lecunUniform(): Initializer {
   return createInitializer(lecunUniformDefinition);
 }
-
-

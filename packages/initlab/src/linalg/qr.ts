@@ -62,9 +62,9 @@ export function hypot(x: number, y: number): number {
 function checkInput(where: string, a: Float64Array, rows: number, cols: number): void {
   if (!Number.isSafeInteger(rows) || rows < 0) fail('invalid_shape', where, 'rows', 'a non-negative integer', rows);
   if (!Number.isSafeInteger(cols) || cols < 0) fail('invalid_shape', where, 'cols', 'a non-negative integer', cols);
-  if (rows < cols) fail('invalid_shape', where, 'rows', 'at least cols (' + cols + ')', rows);
+  if (rows < cols) fail('invalid_shape', where, 'rows', `at least cols (${cols})`, rows);
   if (a.length !== rows * cols) {
-    fail('invalid_shape', where, 'a.length', 'rows * cols (' + rows * cols + ')', a.length);
+    fail('invalid_shape', where, 'a.length', `rows * cols (${rows * cols})`, a.length);
   }
 }
 
@@ -218,15 +218,7 @@ function loadPanelPairs(w: Float64Array, m: number, k0: number, b: number, pairs
  * H_{k0} ⋯ H_{k0+b−1} = I − V T Vᵀ of the panel loaded in `v` (Schreiber & Van Loan 1989):
  * T_qq = τ_q, T[0:q, q] = −τ_q T[0:q, 0:q] V[:, 0:q]ᵀ v_q.
  */
-function buildT(
-  v: Float64Array,
-  L: number,
-  b: number,
-  tau: Float64Array,
-  k0: number,
-  t: Float64Array,
-  to: number,
-): void {
+function buildT(v: Float64Array, L: number, b: number, tau: Float64Array, k0: number, t: Float64Array, to: number): void {
   t.fill(0, to, to + b * b);
   for (let q = 0; q < b; q++) {
     const tq = tau[k0 + q]!;
@@ -446,16 +438,7 @@ function applyBlockSimd(
  * work[dst …] = Tᵀ work[src …] (`transposeT`) or T work[src …], for the upper-triangular b × b T stored
  * row-major at t[to …]; work[dst + b … dst + bp) is set to zero (the padding of {@link loadPanel}).
  */
-function triangularTimes(
-  t: Float64Array,
-  to: number,
-  b: number,
-  bp: number,
-  transposeT: boolean,
-  work: Float64Array,
-  src: number,
-  dst: number,
-): void {
+function triangularTimes(t: Float64Array, to: number, b: number, bp: number, transposeT: boolean, work: Float64Array, src: number, dst: number): void {
   if (transposeT) {
     for (let q = 0; q < b; q++) {
       let s = 0;
@@ -476,16 +459,7 @@ function triangularTimes(
  * {@link triangularTimes} for four columns at once, the vectors at work[src + k·bp …] → work[dst + k·bp …],
  * k = 0 … 3: the same sums in the same order, with every entry of T loaded once for the four.
  */
-function triangularTimes4(
-  t: Float64Array,
-  to: number,
-  b: number,
-  bp: number,
-  transposeT: boolean,
-  work: Float64Array,
-  src: number,
-  dst: number,
-): void {
+function triangularTimes4(t: Float64Array, to: number, b: number, bp: number, transposeT: boolean, work: Float64Array, src: number, dst: number): void {
   const s1 = src + bp;
   const s2 = s1 + bp;
   const s3 = s2 + bp;
@@ -618,14 +592,7 @@ function factor(w: Float64Array, m: number, n: number, tau: Float64Array, s: Scr
  * from the last, each applied to the columns from its own first column on (the others are still [D; 0]
  * there). Exact ±1 entries in D commute with the reflections, so the result is exactly (Q·[I;0])·D.
  */
-function formQ(
-  w: Float64Array,
-  m: number,
-  n: number,
-  tau: Float64Array,
-  d: Float64Array | null,
-  s: Scratch,
-): void {
+function formQ(w: Float64Array, m: number, n: number, tau: Float64Array, d: Float64Array | null, s: Scratch): void {
   if (n < MIN_BLOCKED) {
     formQUnblocked(w, m, n, tau, d);
     return;

@@ -22,7 +22,20 @@
  *
  * @module
  */
-import { Code, ConstantPool, I32, instantiate, Locals, moduleBytes, OP, PAGE_BYTES, SIMD, V128, type WasmFunction, wasmSimdSupported } from '../wasm/assembler.ts';
+import {
+  Code,
+  ConstantPool,
+  I32,
+  instantiate,
+  Locals,
+  moduleBytes,
+  OP,
+  PAGE_BYTES,
+  SIMD,
+  V128,
+  type WasmFunction,
+  wasmSimdSupported,
+} from '../wasm/assembler.ts';
 
 /**
  * The parameters of both kernels, (w, ld8, L, bp, v, y, nc): byte offsets and byte strides (see {@link WyKernels}).
@@ -61,7 +74,12 @@ function vtc(pool: ConstantPool): WasmFunction {
       () => code.get(P.nc).get(I.c).op(OP.i32Sub).i32(step).op(OP.i32LtS),
       () => {
         code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
-        for (let j = 1; j < step; j++) code.get(cp(j - 1)).get(P.ld8).op(OP.i32Add).set(cp(j));
+        for (let j = 1; j < step; j++)
+          code
+            .get(cp(j - 1))
+            .get(P.ld8)
+            .op(OP.i32Add)
+            .set(cp(j));
         code.i32(0).set(I.g4);
         code.loopUntil(
           () => code.get(I.g4).get(P.bp).op(OP.i32GeS),
@@ -90,8 +108,14 @@ function vtc(pool: ConstantPool): WasmFunction {
             code.op(OP.i32Add).set(I.yp);
             for (let j = 0; j < step; j++) {
               if (j > 0) code.get(I.yp).get(I.bp8).op(OP.i32Add).set(I.yp);
-              code.get(I.yp).get(acc(2 * j)).v128Store(0);
-              code.get(I.yp).get(acc(2 * j + 1)).v128Store(16);
+              code
+                .get(I.yp)
+                .get(acc(2 * j))
+                .v128Store(0);
+              code
+                .get(I.yp)
+                .get(acc(2 * j + 1))
+                .v128Store(16);
             }
             code.get(I.g4).i32(4).op(OP.i32Add).set(I.g4);
           },
@@ -132,8 +156,16 @@ function cmvy(pool: ConstantPool): WasmFunction {
         code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
         code.get(P.y).get(I.c).get(I.bp8).op(OP.i32Mul).op(OP.i32Add).set(yp(0));
         for (let j = 1; j < step; j++) {
-          code.get(cp(j - 1)).get(P.ld8).op(OP.i32Add).set(cp(j));
-          code.get(yp(j - 1)).get(I.bp8).op(OP.i32Add).set(yp(j));
+          code
+            .get(cp(j - 1))
+            .get(P.ld8)
+            .op(OP.i32Add)
+            .set(cp(j));
+          code
+            .get(yp(j - 1))
+            .get(I.bp8)
+            .op(OP.i32Add)
+            .set(yp(j));
         }
         code.i32(0).set(I.g4);
         code.loopUntil(
@@ -141,7 +173,13 @@ function cmvy(pool: ConstantPool): WasmFunction {
           () => {
             for (let j = 0; j < step; j++) {
               for (let q = 0; q < 4; q++) {
-                code.get(yp(j)).get(I.g4).i32(3).op(OP.i32Shl).op(OP.i32Add).load64Splat(8 * q);
+                code
+                  .get(yp(j))
+                  .get(I.g4)
+                  .i32(3)
+                  .op(OP.i32Shl)
+                  .op(OP.i32Add)
+                  .load64Splat(8 * q);
                 code.set(y(4 * j + q));
               }
             }
@@ -154,9 +192,17 @@ function cmvy(pool: ConstantPool): WasmFunction {
               () => code.get(I.len8).get(I.i8).op(OP.i32Sub).i32(16).op(OP.i32LtS),
               () => {
                 for (let q = 0; q < 4; q++) {
-                  code.get(I.vp).v128Load(16 * q).set(V.vq);
+                  code
+                    .get(I.vp)
+                    .v128Load(16 * q)
+                    .set(V.vq);
                   for (let j = 0; j < step; j++) {
-                    if (q === 0) code.get(V.vq).get(y(4 * j)).simd(SIMD.f64x2Mul).set(sum(j));
+                    if (q === 0)
+                      code
+                        .get(V.vq)
+                        .get(y(4 * j))
+                        .simd(SIMD.f64x2Mul)
+                        .set(sum(j));
                     else accumulate(code, sum(j), V.vq, y(4 * j + q));
                   }
                 }
@@ -175,7 +221,10 @@ function cmvy(pool: ConstantPool): WasmFunction {
               code.get(I.ap).get(I.ap).f64Load(0);
               for (let q = 0; q < 4; q++) {
                 code.get(I.vp).f64Load(16 * q);
-                code.get(y(4 * j + q)).simd(SIMD.f64x2ExtractLane, 0).op(OP.f64Mul);
+                code
+                  .get(y(4 * j + q))
+                  .simd(SIMD.f64x2ExtractLane, 0)
+                  .op(OP.f64Mul);
                 if (q > 0) code.op(OP.f64Add);
               }
               code.op(OP.f64Sub).f64Store(0);

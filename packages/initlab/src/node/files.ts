@@ -45,4 +45,3 @@ export function writeFileAtomic(target: string, chunks: readonly Uint8Array[]): 
     throw error;
   }
 }
-

@@ -219,14 +219,9 @@ export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: 
 }
 
 /** {@link fillTruncatedNormal} of the core, on several threads when `out` is shared. Same bits. */
-export function fillTruncatedNormal<T extends FloatArray>(
-  key: KeyLike,
-  out: T,
-  options: TruncatedNormalOptions & ThreadOptions = {},
-): T {
+export function fillTruncatedNormal<T extends FloatArray>(key: KeyLike, out: T, options: TruncatedNormalOptions & ThreadOptions = {}): T {
   return runParallel(planTruncatedNormal(key, out instanceof Float32Array, out.length, options), out, options);
 }
-
 
 /** Options of {@link initialize}: those of an initializer call, plus the number of threads. */
 export interface InitializeOptions extends ThreadOptions {
@@ -252,12 +247,7 @@ export interface InitializeOptions extends ThreadOptions {
  *
  * @throws InitError as the initializer call would (invalid shape, layout, dtype or key); RangeError for `threads`.
  */
-export function initialize(
-  init: Initializer,
-  shape: Shape,
-  key: KeyLike,
-  options?: InitializeOptions & { readonly dtype?: 'float32' },
-): Float32Array;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions & { readonly dtype?: 'float32' }): Float32Array;
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions & { readonly dtype: 'float64' }): Float64Array;
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions): Float32Array | Float64Array;
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions = {}): Float32Array | Float64Array {

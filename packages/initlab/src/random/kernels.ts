@@ -52,8 +52,16 @@ const [B7, B6, B5, B4, B3, B2, B1] = AS241.B;
 export function threefryBlocks(k0: number, k1: number, first: number, count: number): readonly [Int32Array, Int32Array] {
   const k2 = (k0 ^ k1 ^ THREEFRY_PARITY) | 0;
   // Key injection s adds (a_s, b_s) to (x0, x1): key words rotate through k0, k1, k2, plus s on the second word.
-  const a1 = k1 | 0, b1 = (k2 + 1) | 0, a2 = k2, b2 = (k0 + 2) | 0, a3 = k0 | 0;
-  const b3 = (k1 + 3) | 0, a4 = k1 | 0, b4 = (k2 + 4) | 0, a5 = k2, b5 = (k0 + 5) | 0;
+  const a1 = k1 | 0,
+    b1 = (k2 + 1) | 0,
+    a2 = k2,
+    b2 = (k0 + 2) | 0,
+    a3 = k0 | 0;
+  const b3 = (k1 + 3) | 0,
+    a4 = k1 | 0,
+    b4 = (k2 + 4) | 0,
+    a5 = k2,
+    b5 = (k0 + 5) | 0;
   let i = 0;
   while (i < count) {
     // A run of elements whose counters (c0, c1) share the high word c0 = ⌊index / 2^32⌋.
@@ -68,35 +76,80 @@ export function threefryBlocks(k0: number, k1: number, first: number, count: num
       let x0 = x0Start;
       let x1 = (x1Base + i) | 0;
       // Rounds 0-3, then key injection 1.
-      x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0;
-      x0 = (x0 + a1) | 0; x1 = (x1 + b1) | 0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 13) | (x1 >>> 19);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 15) | (x1 >>> 17);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 26) | (x1 >>> 6);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 6) | (x1 >>> 26);
+      x1 ^= x0;
+      x0 = (x0 + a1) | 0;
+      x1 = (x1 + b1) | 0;
       // Rounds 4-7, then key injection 2.
-      x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0;
-      x0 = (x0 + a2) | 0; x1 = (x1 + b2) | 0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 17) | (x1 >>> 15);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 29) | (x1 >>> 3);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 16) | (x1 >>> 16);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 24) | (x1 >>> 8);
+      x1 ^= x0;
+      x0 = (x0 + a2) | 0;
+      x1 = (x1 + b2) | 0;
       // Rounds 8-11, then key injection 3.
-      x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0;
-      x0 = (x0 + a3) | 0; x1 = (x1 + b3) | 0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 13) | (x1 >>> 19);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 15) | (x1 >>> 17);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 26) | (x1 >>> 6);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 6) | (x1 >>> 26);
+      x1 ^= x0;
+      x0 = (x0 + a3) | 0;
+      x1 = (x1 + b3) | 0;
       // Rounds 12-15, then key injection 4.
-      x0 = (x0 + x1) | 0; x1 = (x1 << 17) | (x1 >>> 15); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 29) | (x1 >>> 3); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 16) | (x1 >>> 16); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 24) | (x1 >>> 8); x1 ^= x0;
-      x0 = (x0 + a4) | 0; x1 = (x1 + b4) | 0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 17) | (x1 >>> 15);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 29) | (x1 >>> 3);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 16) | (x1 >>> 16);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 24) | (x1 >>> 8);
+      x1 ^= x0;
+      x0 = (x0 + a4) | 0;
+      x1 = (x1 + b4) | 0;
       // Rounds 16-19, then key injection 5.
-      x0 = (x0 + x1) | 0; x1 = (x1 << 13) | (x1 >>> 19); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 15) | (x1 >>> 17); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 26) | (x1 >>> 6); x1 ^= x0;
-      x0 = (x0 + x1) | 0; x1 = (x1 << 6) | (x1 >>> 26); x1 ^= x0;
-      x0 = (x0 + a5) | 0; x1 = (x1 + b5) | 0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 13) | (x1 >>> 19);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 15) | (x1 >>> 17);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 26) | (x1 >>> 6);
+      x1 ^= x0;
+      x0 = (x0 + x1) | 0;
+      x1 = (x1 << 6) | (x1 >>> 26);
+      x1 ^= x0;
+      x0 = (x0 + a5) | 0;
+      x1 = (x1 + b5) | 0;
       WORDS0[i] = x0;
       WORDS1[i] = x1;
     }

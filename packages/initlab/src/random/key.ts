@@ -31,7 +31,10 @@ const scratch = new Uint32Array(2);
 
 /** Builds a key from two words, checking that each is an unsigned 32-bit integer. */
 export function keyFromWords(k0: number, k1: number): Key {
-  for (const [name, word] of [['k0', k0], ['k1', k1]] as const) {
+  for (const [name, word] of [
+    ['k0', k0],
+    ['k1', k1],
+  ] as const) {
     if (!Number.isInteger(word) || word < 0 || word > 0xffffffff) {
       fail('invalid_key', 'key', name, 'an unsigned 32-bit integer', word);
     }
@@ -103,8 +106,7 @@ export function fold(parent: KeyLike, data: number | string | readonly (number |
   let k0 = scratch[0]!;
   let k1 = scratch[1]!;
   for (let j = 0; j * 4 < bytes.length; j++) {
-    const word =
-      (bytes[4 * j] ?? 0) | ((bytes[4 * j + 1] ?? 0) << 8) | ((bytes[4 * j + 2] ?? 0) << 16) | ((bytes[4 * j + 3] ?? 0) << 24);
+    const word = (bytes[4 * j] ?? 0) | ((bytes[4 * j + 1] ?? 0) << 8) | ((bytes[4 * j + 2] ?? 0) << 16) | ((bytes[4 * j + 3] ?? 0) << 24);
     threefry2x32(k0, k1, (NAME_TAG | (j + 1)) >>> 0, word >>> 0, scratch, 0);
     k0 = scratch[0]!;
     k1 = scratch[1]!;

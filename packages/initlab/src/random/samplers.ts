@@ -96,7 +96,7 @@ export function runFill(plan: FillPlan, out: FloatArray, start = 0, end = out.le
   const part = start === 0 && end === out.length ? out : out.subarray(start, end);
   const offset = plan.offset + start;
   const { k0, k1 } = plan;
-  if (plan.float32 !== (part instanceof Float32Array)) throw new TypeError('runFill: the output type differs from the plan');
+  if (plan.float32 !== part instanceof Float32Array) throw new TypeError('runFill: the output type differs from the plan');
   // The WebAssembly SIMD path where it exists; the TypeScript kernels otherwise. Same bits (kernels.test.ts).
   if (simdFill(plan, part, offset)) return;
   switch (plan.distribution) {
@@ -158,12 +158,7 @@ export function checkTruncationBounds(mean: number, std: number, low: number, hi
 }
 
 /** Validates the options of {@link fillTruncatedNormal} for an output of `length` elements and plans the fill. */
-export function planTruncatedNormal(
-  key: KeyLike,
-  float32: boolean,
-  length: number,
-  options: TruncatedNormalOptions = {},
-): TruncatedNormalPlan {
+export function planTruncatedNormal(key: KeyLike, float32: boolean, length: number, options: TruncatedNormalOptions = {}): TruncatedNormalPlan {
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
   checkFinite('truncated_normal', 'mean', mean);
@@ -230,11 +225,7 @@ export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: 
  * @throws InitError `invalid_option` for non-finite or unordered bounds, a bad std, or bounds whose near side is
  *   more than {@link MAX_TRUNCATION_SIGMAS} standard deviations from the mean.
  */
-export function fillTruncatedNormal<T extends FloatArray>(
-  key: KeyLike,
-  out: T,
-  options: TruncatedNormalOptions = {},
-): T {
+export function fillTruncatedNormal<T extends FloatArray>(key: KeyLike, out: T, options: TruncatedNormalOptions = {}): T {
   runFill(planTruncatedNormal(key, out instanceof Float32Array, out.length, options), out);
   return out;
 }

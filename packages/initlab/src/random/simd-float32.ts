@@ -60,10 +60,7 @@ function splat<D extends Float32Stream>(stream: D, name: (typeof WASM_PARAMETER_
 /** Per Threefry vector v, by name (V.x0(v) is vector v's x0): the words, then the transform's values (f32x4 unless noted). */
 const V = LOCALS.groups(
   V128,
-  [
-    'x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r',
-    'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1',
-  ],
+  ['x0', 'x1', 't', 'e', 'm', 'big', 's', 'zz', 'poly', 'lnm', 'delta', 'len', 'r', 'tq', 'phi', 'pp', 'sn', 'cs', 'swap', 'c', 'z0', 'z1', 'o0', 'o1'],
   VECTORS,
 );
 
@@ -103,7 +100,15 @@ function emitBoxMuller(code: Code, each: (emit: (v: number) => void) => void): v
   // −ln u1. t = fl(fl(x0) + ½); e = (bits(t) >>> 23) − 127; m = bits (t & 0x7FFFFF) | 0x3F800000.
   each((v) => code.get(V.x0(v)).simd(SIMD.f32x4ConvertI32x4U).f32x4(0.5).simd(SIMD.f32x4Add).set(V.t(v)));
   each((v) => code.get(V.t(v)).i32(23).simd(SIMD.i32x4ShrU).i32x4([127, 127, 127, 127]).simd(SIMD.i32x4Sub).set(V.e(v)));
-  each((v) => code.get(V.t(v)).i32x4([0x7fffff, 0x7fffff, 0x7fffff, 0x7fffff]).simd(SIMD.and).i32x4([0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000]).simd(SIMD.or).set(V.m(v)));
+  each((v) =>
+    code
+      .get(V.t(v))
+      .i32x4([0x7fffff, 0x7fffff, 0x7fffff, 0x7fffff])
+      .simd(SIMD.and)
+      .i32x4([0x3f800000, 0x3f800000, 0x3f800000, 0x3f800000])
+      .simd(SIMD.or)
+      .set(V.m(v)),
+  );
   // m ≥ √2: m·½ and e + 1 (the mask is −1 in those lanes).
   each((v) => code.get(V.m(v)).f32x4(SQRT2_32).simd(SIMD.f32x4Ge).set(V.big(v)));
   each((v) => {
@@ -187,7 +192,11 @@ function iteration(code: Code, stream: Float32Stream): void {
   const vectors = Array.from({ length: VECTORS }, (_, v) => v);
   /** One statement for every vector, then the next: the processor overlaps the vectors' dependency chains. */
   const each = (emit: (v: number) => void): void => vectors.forEach(emit);
-  emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map((v) => [V.x0(v), V.x1(v)] as const));
+  emitThreefryBlocks(
+    code,
+    THREEFRY_LOCALS,
+    vectors.map((v) => [V.x0(v), V.x1(v)] as const),
+  );
   // The stream order of each vector's eight values: o0 = blocks 0, 1 (x0, x1, x0, x1), o1 = blocks 2, 3.
   const interleave = (a: number, b: number, v: number): void => {
     code.get(a).get(b).shuffle([0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23]).set(V.o0(v));

@@ -71,8 +71,16 @@ export function emitKeySchedule(code: Code, l: ThreefryLocals): void {
   const words = [l.k0, l.k1, l.k2];
   for (let s = 1; s <= 5; s++) {
     const [a, b] = l.injections[s - 1]!;
-    code.get(words[s % 3]!).simd(SIMD.i32x4Splat).set(a);
-    code.get(words[(s + 1) % 3]!).i32(s).op(OP.i32Add).simd(SIMD.i32x4Splat).set(b);
+    code
+      .get(words[s % 3]!)
+      .simd(SIMD.i32x4Splat)
+      .set(a);
+    code
+      .get(words[(s + 1) % 3]!)
+      .i32(s)
+      .op(OP.i32Add)
+      .simd(SIMD.i32x4Splat)
+      .set(b);
   }
   code.get(l.c0).get(l.k0).op(OP.i32Add).simd(SIMD.i32x4Splat).set(l.x0Start);
   code.get(l.c1).get(l.k1).op(OP.i32Add).simd(SIMD.i32x4Splat).i32x4([0, 1, 2, 3]).simd(SIMD.i32x4Add).set(l.counter);
@@ -85,7 +93,13 @@ export function emitKeySchedule(code: Code, l: ThreefryLocals): void {
  */
 export function emitThreefryBlocks(code: Code, l: ThreefryLocals, vectors: readonly (readonly [x0: number, x1: number])[]): void {
   for (const [v, [x0, x1]] of vectors.entries()) {
-    code.get(l.x0Start).set(x0).get(l.counter).i32x4([4 * v, 4 * v, 4 * v, 4 * v]).simd(SIMD.i32x4Add).set(x1);
+    code
+      .get(l.x0Start)
+      .set(x0)
+      .get(l.counter)
+      .i32x4([4 * v, 4 * v, 4 * v, 4 * v])
+      .simd(SIMD.i32x4Add)
+      .set(x1);
   }
   for (let group = 0; group < 5; group++) {
     for (let round = 0; round < 4; round++) {
@@ -93,8 +107,20 @@ export function emitThreefryBlocks(code: Code, l: ThreefryLocals, vectors: reado
       for (const [x0, x1] of vectors) {
         // x0 += x1; x1 = rotl(x1, R) ^ x0 (a byte shuffle when R is a multiple of 8: one instruction instead of three)
         code.get(x0).get(x1).simd(SIMD.i32x4Add).set(x0);
-        if (rotation % 8 === 0) code.get(x1).get(x1).shuffle(rotateBytes(rotation / 8));
-        else code.get(x1).i32(rotation).simd(SIMD.i32x4Shl).get(x1).i32(32 - rotation).simd(SIMD.i32x4ShrU).simd(SIMD.or);
+        if (rotation % 8 === 0)
+          code
+            .get(x1)
+            .get(x1)
+            .shuffle(rotateBytes(rotation / 8));
+        else
+          code
+            .get(x1)
+            .i32(rotation)
+            .simd(SIMD.i32x4Shl)
+            .get(x1)
+            .i32(32 - rotation)
+            .simd(SIMD.i32x4ShrU)
+            .simd(SIMD.or);
         code.get(x0).simd(SIMD.xor).set(x1);
       }
     }

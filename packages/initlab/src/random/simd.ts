@@ -136,7 +136,10 @@ function output(code: Code, distribution: SamplerDistribution, float32: boolean)
  */
 function tails(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   code.i32(0).set(L.t).i32(0).set(L.slow);
-  code.loopUntil(() => code.get(L.t).get(L.n).op(OP.i32GeU), () => tailIteration(code, distribution, float32));
+  code.loopUntil(
+    () => code.get(L.t).get(L.n).op(OP.i32GeU),
+    () => tailIteration(code, distribution, float32),
+  );
 }
 
 /** One iteration of the tail loop: entries t … t + 2·TAIL_PAIRS − 1 of the tail list. */
@@ -149,13 +152,28 @@ function tailIteration(code: Code, distribution: SamplerDistribution, float32: b
   code.get(L.t).i32(2).op(OP.i32Shl).i32Load(TAILS_BASE).set(L.idxA);
   const index = (j: number): number => (j === 0 ? L.idxA : TAIL_INDEX(j - 1));
   for (let j = 1; j < 2 * TAIL_PAIRS; j++) {
-    code.get(L.t).i32(2).op(OP.i32Shl).i32Load(TAILS_BASE + 4 * j).get(L.idxA);
+    code
+      .get(L.t)
+      .i32(2)
+      .op(OP.i32Shl)
+      .i32Load(TAILS_BASE + 4 * j)
+      .get(L.idxA);
     code.get(L.t).i32(j).op(OP.i32Add).get(L.n).op(OP.i32LtU, OP.select).set(index(j));
   }
   // u = [U[index 2g], U[index 2g + 1]]; p = u or base + mass·u; q = p − ½; lower = q < 0; x = lower ? p : 1 − p.
   each((g) => {
-    code.get(index(2 * g)).i32(3).op(OP.i32Shl).f64Load(U_BASE).simd(SIMD.f64x2Splat);
-    code.get(index(2 * g + 1)).i32(3).op(OP.i32Shl).f64Load(U_BASE).simd(SIMD.f64x2ReplaceLane, 1);
+    code
+      .get(index(2 * g))
+      .i32(3)
+      .op(OP.i32Shl)
+      .f64Load(U_BASE)
+      .simd(SIMD.f64x2Splat);
+    code
+      .get(index(2 * g + 1))
+      .i32(3)
+      .op(OP.i32Shl)
+      .f64Load(U_BASE)
+      .simd(SIMD.f64x2ReplaceLane, 1);
     if (distribution === 'truncated_normal') {
       code.set(t('p', g)).get(splat('truncated_normal', 'base')).get(splat('truncated_normal', 'mass')).get(t('p', g));
       code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add);
@@ -169,9 +187,19 @@ function tailIteration(code: Code, distribution: SamplerDistribution, float32: b
   each((g) => {
     code.get(t('x', g)).f64x2(MIN_NORMAL).simd(SIMD.f64x2Lt).set(t('r', g));
     code.get(t('r', g)).simd(SIMD.i64x2Bitmask).set(L.bits);
-    code.get(L.slow).i32(2).op(OP.i32Shl).get(index(2 * g)).i32Store(SLOW_BASE);
+    code
+      .get(L.slow)
+      .i32(2)
+      .op(OP.i32Shl)
+      .get(index(2 * g))
+      .i32Store(SLOW_BASE);
     code.get(L.slow).get(L.bits).i32(1).op(OP.i32And, OP.i32Add).set(L.slow);
-    code.get(L.slow).i32(2).op(OP.i32Shl).get(index(2 * g + 1)).i32Store(SLOW_BASE);
+    code
+      .get(L.slow)
+      .i32(2)
+      .op(OP.i32Shl)
+      .get(index(2 * g + 1))
+      .i32Store(SLOW_BASE);
     code.get(L.slow).get(L.bits).i32(1).op(OP.i32ShrU, OP.i32Add).set(L.slow);
     code.f64x2(0.5).get(t('x', g)).get(t('r', g)).simd(SIMD.bitselect).set(t('x', g));
   });
@@ -255,7 +283,11 @@ function tailIteration(code: Code, distribution: SamplerDistribution, float32: b
       }
     }
   });
-  code.get(L.t).i32(2 * TAIL_PAIRS).op(OP.i32Add).set(L.t);
+  code
+    .get(L.t)
+    .i32(2 * TAIL_PAIRS)
+    .op(OP.i32Add)
+    .set(L.t);
 }
 
 /**
@@ -301,9 +333,16 @@ function transforms(code: Code, distribution: SamplerDistribution, float32: bool
   code.i32(0).set(L.bits);
   for (const h of pairs) {
     code.get(L.bits).get(PAIR.q(h)).simd(SIMD.f64x2Abs).f64x2(CENTRAL_HALF_WIDTH).simd(SIMD.f64x2Le).simd(SIMD.i64x2Bitmask);
-    code.i32(2 * h).op(OP.i32Shl, OP.i32Or).set(L.bits); // bits |= central << 2h
+    code
+      .i32(2 * h)
+      .op(OP.i32Shl, OP.i32Or)
+      .set(L.bits); // bits |= central << 2h
   }
-  code.get(L.bits).i32((1 << (2 * pairs.length)) - 1).op(OP.i32Xor).set(L.bits); // flip: 1 = tail
+  code
+    .get(L.bits)
+    .i32((1 << (2 * pairs.length)) - 1)
+    .op(OP.i32Xor)
+    .set(L.bits); // flip: 1 = tail
   code.loopUntil(
     () => code.get(L.bits).op(OP.i32Eqz), // no bit left
     () => {
@@ -341,7 +380,11 @@ function kernel(distribution: SamplerDistribution, float32: boolean, pool: Const
  */
 function mainIteration(code: Code, distribution: SamplerDistribution, float32: boolean): void {
   const vectors = Array.from({ length: VECTORS }, (_, v) => [V.x0(v), V.x1(v), V.hi(v), V.lo(v)] as const);
-  emitThreefryBlocks(code, THREEFRY_LOCALS, vectors.map(([x0, x1]) => [x0, x1] as const));
+  emitThreefryBlocks(
+    code,
+    THREEFRY_LOCALS,
+    vectors.map(([x0, x1]) => [x0, x1] as const),
+  );
   for (const [v, [x0, x1, hi, lo]] of vectors.entries()) {
     code.get(x0).i32(6).simd(SIMD.i32x4ShrU).set(hi);
     code.get(x1).i32(6).simd(SIMD.i32x4ShrU).set(lo);
@@ -356,7 +399,12 @@ function mainIteration(code: Code, distribution: SamplerDistribution, float32: b
       code.simd(SIMD.f64x2ConvertLowI32x4U).simd(SIMD.f64x2Add).f64x2(0.5).simd(SIMD.f64x2Add).f64x2(TWO_POW_M52);
       code.simd(SIMD.f64x2Mul).set(PAIR.u(h));
       // U[i + 2h …] = u
-      code.get(L.i).i32(3).op(OP.i32Shl).get(PAIR.u(h)).v128Store(U_BASE + 16 * h);
+      code
+        .get(L.i)
+        .i32(3)
+        .op(OP.i32Shl)
+        .get(PAIR.u(h))
+        .v128Store(U_BASE + 16 * h);
     }
   }
   transforms(code, distribution, float32);
@@ -365,11 +413,20 @@ function mainIteration(code: Code, distribution: SamplerDistribution, float32: b
       if (h % 2 === 1) {
         // Round two pairs to float32 and store the four values together.
         code.get(L.i).i32(2).op(OP.i32Shl);
-        code.get(PAIR.y(h - 1)).simd(SIMD.f32x4DemoteF64x2Zero).get(PAIR.y(h)).simd(SIMD.f32x4DemoteF64x2Zero);
+        code
+          .get(PAIR.y(h - 1))
+          .simd(SIMD.f32x4DemoteF64x2Zero)
+          .get(PAIR.y(h))
+          .simd(SIMD.f32x4DemoteF64x2Zero);
         code.shuffle(LOW_HALVES).v128Store(OUT_BASE + 8 * (h - 1));
       }
     } else {
-      code.get(L.i).i32(3).op(OP.i32Shl).get(PAIR.y(h)).v128Store(OUT_BASE + 16 * h);
+      code
+        .get(L.i)
+        .i32(3)
+        .op(OP.i32Shl)
+        .get(PAIR.y(h))
+        .v128Store(OUT_BASE + 16 * h);
     }
   }
   const step = 4 * VECTORS;

@@ -516,13 +516,7 @@ export function moduleBytes(functions: readonly WasmFunction[], pool: ConstantPo
     section(SECTION.type, vector(types)),
     section(SECTION.function, vector(typeIndex.map((k) => uleb(k)))),
     section(SECTION.memory, vector([[0x00, ...uleb(1)]])), // limits: minimum only, 1 page
-    section(
-      SECTION.export,
-      vector([
-        [...name('memory'), EXPORT_MEMORY, 0],
-        ...functions.map((f, k) => [...name(f.name), EXPORT_FUNCTION, ...uleb(k)]),
-      ]),
-    ),
+    section(SECTION.export, vector([[...name('memory'), EXPORT_MEMORY, 0], ...functions.map((f, k) => [...name(f.name), EXPORT_FUNCTION, ...uleb(k)])])),
     section(SECTION.code, vector(bodies)),
   ];
   const constants = pool.bytes();
@@ -568,7 +562,7 @@ export function wasmSimdSupported(): boolean {
     ]);
     const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
     try {
-      simdSupport = littleEndian && wasm !== undefined && wasm.validate(bytes);
+      simdSupport = littleEndian && wasm?.validate(bytes) === true;
     } catch {
       simdSupport = false;
     }

@@ -226,7 +226,6 @@ function roleWeights(layer: tf.layers.Layer): Map<string, { shape: number[]; val
   return out;
 }
 
-
 /** Columns c0 … c0 + width − 1 of a row-major rows × cols matrix. */
 function columns(m: ArrayLike<number>, rows: number, cols: number, c0: number, width: number): Float64Array {
   const out = new Float64Array(rows * width);
@@ -291,14 +290,16 @@ function sharedSuite(backend: 'cpu' | 'wasm'): void {
     for (const c of CASES) {
       const model = buildCase(c, { seed: 123n << 40n }); // a bigint seed: stored as key words k0, k1
       let artifacts: tf.io.ModelArtifacts | undefined;
-      await model.save(tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }));
+      await model.save(
+        tf.io.withSaveHandler(async (a) => {
+          artifacts = a;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
       assert.ok(artifacts);
       const topology = JSON.parse(JSON.stringify(artifacts.modelTopology)) as object;
-      const init = (topology as { config: { layers: { config: Record<string, { class_name: string; config: Record<string, unknown> }> }[] } })
-        .config.layers[0]!.config;
+      const init = (topology as { config: { layers: { config: Record<string, { class_name: string; config: Record<string, unknown> }> }[] } }).config.layers[0]!
+        .config;
       const firstRole = Object.keys(c.roles)[0]!;
       const saved = init[`${firstRole}_initializer`]!;
       assert.equal(saved.class_name, TFJS_CLASS_NAME);
@@ -335,7 +336,13 @@ function sharedSuite(backend: 'cpu' | 'wasm'): void {
     }
     const model = tf.sequential({
       layers: [
-        tf.layers.dense({ name: 'hidden', units: 32, activation: 'relu', inputShape: [8], kernelInitializer: tfjsInitializer('he_normal', { seed: SEED, path: 'hidden/kernel' }) }),
+        tf.layers.dense({
+          name: 'hidden',
+          units: 32,
+          activation: 'relu',
+          inputShape: [8],
+          kernelInitializer: tfjsInitializer('he_normal', { seed: SEED, path: 'hidden/kernel' }),
+        }),
         tf.layers.dense({ name: 'out', units: 1, kernelInitializer: tfjsInitializer('glorot_uniform', { seed: SEED, path: 'out/kernel' }) }),
       ],
     });
@@ -360,24 +367,109 @@ describe('TF.js adapter on the cpu backend', () => {
     const root = { seed: SEED };
     const cases: { what: string; layer: tf.layers.Layer; inputShape: number[]; role: string; std: number }[] = [
       // Dense [in, out] = [512, 256]: he_normal std = √(2/fanIn) = √(2/512).
-      { what: 'Dense he_normal', inputShape: [512], role: 'kernel', std: Math.sqrt(2 / 512), layer: tf.layers.dense({ name: 'd', units: 256, kernelInitializer: tfjsInitializer('he_normal', { ...root, path: 'd/kernel' }) }) },
+      {
+        what: 'Dense he_normal',
+        inputShape: [512],
+        role: 'kernel',
+        std: Math.sqrt(2 / 512),
+        layer: tf.layers.dense({ name: 'd', units: 256, kernelInitializer: tfjsInitializer('he_normal', { ...root, path: 'd/kernel' }) }),
+      },
       // Conv1D [5, 64, 64]: lecun_normal std = √(1/(5·64)).
-      { what: 'Conv1D lecun_normal', inputShape: [32, 64], role: 'kernel', std: Math.sqrt(1 / 320), layer: tf.layers.conv1d({ name: 'c1', filters: 64, kernelSize: 5, kernelInitializer: tfjsInitializer('lecun_normal', { ...root, path: 'c1/kernel' }) }) },
+      {
+        what: 'Conv1D lecun_normal',
+        inputShape: [32, 64],
+        role: 'kernel',
+        std: Math.sqrt(1 / 320),
+        layer: tf.layers.conv1d({ name: 'c1', filters: 64, kernelSize: 5, kernelInitializer: tfjsInitializer('lecun_normal', { ...root, path: 'c1/kernel' }) }),
+      },
       // Conv2D [3, 3, 64, 64]: glorot_uniform limit √(6/(576 + 576)), std = limit/√3.
-      { what: 'Conv2D glorot_uniform', inputShape: [8, 8, 64], role: 'kernel', std: Math.sqrt(6 / 1152) / Math.sqrt(3), layer: tf.layers.conv2d({ name: 'c2', filters: 64, kernelSize: 3, kernelInitializer: tfjsInitializer('glorot_uniform', { ...root, path: 'c2/kernel' }) }) },
+      {
+        what: 'Conv2D glorot_uniform',
+        inputShape: [8, 8, 64],
+        role: 'kernel',
+        std: Math.sqrt(6 / 1152) / Math.sqrt(3),
+        layer: tf.layers.conv2d({
+          name: 'c2',
+          filters: 64,
+          kernelSize: 3,
+          kernelInitializer: tfjsInitializer('glorot_uniform', { ...root, path: 'c2/kernel' }),
+        }),
+      },
       // Conv3D [3, 3, 3, 16, 32]: he_uniform limit √(6/(27·16)), std = limit/√3.
-      { what: 'Conv3D he_uniform', inputShape: [4, 4, 4, 16], role: 'kernel', std: Math.sqrt(6 / 432) / Math.sqrt(3), layer: tf.layers.conv3d({ name: 'c3', filters: 32, kernelSize: 3, kernelInitializer: tfjsInitializer('he_uniform', { ...root, path: 'c3/kernel' }) }) },
+      {
+        what: 'Conv3D he_uniform',
+        inputShape: [4, 4, 4, 16],
+        role: 'kernel',
+        std: Math.sqrt(6 / 432) / Math.sqrt(3),
+        layer: tf.layers.conv3d({ name: 'c3', filters: 32, kernelSize: 3, kernelInitializer: tfjsInitializer('he_uniform', { ...root, path: 'c3/kernel' }) }),
+      },
       // DepthwiseConv2D [3, 3, 256, 4], Keras fans: fanIn = 9·256 → std √(2/2304).
-      { what: 'DepthwiseConv2D he_normal (Keras fans)', inputShape: [6, 6, 256], role: 'depthwise', std: Math.sqrt(2 / 2304), layer: tf.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, depthMultiplier: 4, depthwiseInitializer: tfjsInitializer('he_normal', { ...root, path: 'dw/depthwise' }) }) },
+      {
+        what: 'DepthwiseConv2D he_normal (Keras fans)',
+        inputShape: [6, 6, 256],
+        role: 'depthwise',
+        std: Math.sqrt(2 / 2304),
+        layer: tf.layers.depthwiseConv2d({
+          name: 'dw',
+          kernelSize: 3,
+          depthMultiplier: 4,
+          depthwiseInitializer: tfjsInitializer('he_normal', { ...root, path: 'dw/depthwise' }),
+        }),
+      },
       // Same kernel per channel: fanIn = 9 → std √(2/9), 16 = √256 times larger.
-      { what: 'DepthwiseConv2D he_normal (per channel)', inputShape: [6, 6, 256], role: 'depthwise', std: Math.sqrt(2 / 9), layer: tf.layers.depthwiseConv2d({ name: 'dwc', kernelSize: 3, depthMultiplier: 4, depthwiseInitializer: tfjsInitializer('he_normal', { ...root, path: 'dwc/depthwise', perChannel: true }) }) },
+      {
+        what: 'DepthwiseConv2D he_normal (per channel)',
+        inputShape: [6, 6, 256],
+        role: 'depthwise',
+        std: Math.sqrt(2 / 9),
+        layer: tf.layers.depthwiseConv2d({
+          name: 'dwc',
+          kernelSize: 3,
+          depthMultiplier: 4,
+          depthwiseInitializer: tfjsInitializer('he_normal', { ...root, path: 'dwc/depthwise', perChannel: true }),
+        }),
+      },
       // SeparableConv2D depthwise [5, 5, 128, 2] per channel: he_uniform limit √(6/25), std = limit/√3. (Its pointwise
       // kernel cannot be set at build time in TF.js 4.22: see the SeparableConv2D test of initializeModel.)
-      { what: 'SeparableConv2D depthwise he_uniform (per channel)', inputShape: [6, 6, 128], role: 'depthwise', std: Math.sqrt(6 / 25) / Math.sqrt(3), layer: tf.layers.separableConv2d({ name: 'sep', filters: 8, kernelSize: 5, depthMultiplier: 2, depthwiseInitializer: tfjsInitializer('he_uniform', { ...root, path: 'sep/depthwise', perChannel: true }) }) },
+      {
+        what: 'SeparableConv2D depthwise he_uniform (per channel)',
+        inputShape: [6, 6, 128],
+        role: 'depthwise',
+        std: Math.sqrt(6 / 25) / Math.sqrt(3),
+        layer: tf.layers.separableConv2d({
+          name: 'sep',
+          filters: 8,
+          kernelSize: 5,
+          depthMultiplier: 2,
+          depthwiseInitializer: tfjsInitializer('he_uniform', { ...root, path: 'sep/depthwise', perChannel: true }),
+        }),
+      },
       // LSTM input kernel [64, 4·32]: glorot_uniform over the whole matrix, fans (64, 128).
-      { what: 'LSTM kernel glorot_uniform', inputShape: [3, 64], role: 'kernel', std: Math.sqrt(6 / 192) / Math.sqrt(3), layer: tf.layers.lstm({ name: 'l', units: 32, kernelInitializer: tfjsInitializer('glorot_uniform', { ...root, path: 'l/kernel' }), recurrentInitializer: 'zeros' }) },
+      {
+        what: 'LSTM kernel glorot_uniform',
+        inputShape: [3, 64],
+        role: 'kernel',
+        std: Math.sqrt(6 / 192) / Math.sqrt(3),
+        layer: tf.layers.lstm({
+          name: 'l',
+          units: 32,
+          kernelInitializer: tfjsInitializer('glorot_uniform', { ...root, path: 'l/kernel' }),
+          recurrentInitializer: 'zeros',
+        }),
+      },
       // Embedding [1000, 64]: 𝒩(0, 0.05²).
-      { what: 'Embedding normal', inputShape: [4], role: 'embeddings', std: 0.05, layer: tf.layers.embedding({ name: 'e', inputDim: 1000, outputDim: 64, embeddingsInitializer: tfjsInitializer({ name: 'normal', std: 0.05 }, { ...root, path: 'e/embeddings' }) }) },
+      {
+        what: 'Embedding normal',
+        inputShape: [4],
+        role: 'embeddings',
+        std: 0.05,
+        layer: tf.layers.embedding({
+          name: 'e',
+          inputDim: 1000,
+          outputDim: 64,
+          embeddingsInitializer: tfjsInitializer({ name: 'normal', std: 0.05 }, { ...root, path: 'e/embeddings' }),
+        }),
+      },
     ];
     for (const c of cases) {
       const model = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: c.inputShape }), c.layer] });
@@ -394,7 +486,12 @@ describe('TF.js adapter on the cpu backend', () => {
   it('recurrent kernels: orthogonal on the whole [u, 4u] matrix (Keras) vs per gate block', () => {
     const u = 32;
     const build = (gates: number): Float32Array => {
-      const layer = tf.layers.lstm({ name: 'lstm', units: u, inputShape: [3, 8], recurrentInitializer: tfjsInitializer('orthogonal', { seed: SEED, path: 'lstm/recurrent', gates }) });
+      const layer = tf.layers.lstm({
+        name: 'lstm',
+        units: u,
+        inputShape: [3, 8],
+        recurrentInitializer: tfjsInitializer('orthogonal', { seed: SEED, path: 'lstm/recurrent', gates }),
+      });
       const model = tf.sequential({ layers: [layer] });
       const values = Float32Array.from(roleWeights(layer).get('recurrent')!.values);
       model.dispose();
@@ -427,7 +524,12 @@ describe('TF.js adapter on the cpu backend', () => {
     theirs.dispose();
     // TF.js truncates at ±2σ without dividing σ by 0.8796256610342398 (the std of 𝒩(0, 1) cut at ±2).
     assert.ok(Math.abs(tfjsStd / target - 0.8796256610342398) < tol, `TF.js glorotNormal std ${tfjsStd} = ${tfjsStd / target}·target`);
-    const layer = tf.layers.dense({ name: 'big', units: 1000, inputShape: [1000], kernelInitializer: tfjsInitializer(glorotNormal(), { seed: 1, path: 'big/kernel' }) });
+    const layer = tf.layers.dense({
+      name: 'big',
+      units: 1000,
+      inputShape: [1000],
+      kernelInitializer: tfjsInitializer(glorotNormal(), { seed: 1, path: 'big/kernel' }),
+    });
     const model = tf.sequential({ layers: [layer] });
     const ours = moments(roleWeights(layer).get('kernel')!.values).std;
     model.dispose();
@@ -440,7 +542,12 @@ describe('TF.js adapter on the cpu backend', () => {
       const b = buildCase(c, { seed: SEED });
       const k = buildCase(c, { key: keyFromSeed(SEED) });
       const other = buildCase(c, { seed: SEED + 1 });
-      const [wa, wb, wk, wo] = [a, b, k, other].map(weightsByName) as [Map<string, Float32Array>, Map<string, Float32Array>, Map<string, Float32Array>, Map<string, Float32Array>];
+      const [wa, wb, wk, wo] = [a, b, k, other].map(weightsByName) as [
+        Map<string, Float32Array>,
+        Map<string, Float32Array>,
+        Map<string, Float32Array>,
+        Map<string, Float32Array>,
+      ];
       for (const [name, values] of wa) {
         assertSameBits(wb.get(name)!, values, `${c.kind} ${name} rebuilt`);
         assertSameBits(wk.get(name)!, values, `${c.kind} ${name} from the key of the same seed`);
@@ -498,11 +605,21 @@ describe('TF.js adapter on the cpu backend', () => {
     });
     assert.deepEqual(init.key, fold(keyFromSeed(7), ['dense_1', 'kernel']));
     const big = tfjsInitializer('zeros', { seed: 2n ** 64n - 1n, path: ['block', 3, 'kernel'] });
-    assert.deepEqual(big.getConfig(), { spec: { name: 'zeros' }, k0: 0xffffffff, k1: 0xffffffff, path: [{ name: 'block' }, 3, { name: 'kernel' }], gates: 1, perChannel: false });
+    assert.deepEqual(big.getConfig(), {
+      spec: { name: 'zeros' },
+      k0: 0xffffffff,
+      k1: 0xffffffff,
+      path: [{ name: 'block' }, 3, { name: 'kernel' }],
+      gates: 1,
+      perChannel: false,
+    });
     const keyed = tfjsInitializer(glorotUniform(), { key: keyFromWords(1, 2), path: 'x' });
     assert.deepEqual(InitlabInitializer.fromConfig(null, keyed.getConfig()).getConfig(), keyed.getConfig());
 
-    const invalid = (code: string) => (error: unknown): boolean => error instanceof InitError && error.code === code;
+    const invalid =
+      (code: string) =>
+      (error: unknown): boolean =>
+        error instanceof InitError && error.code === code;
     assert.throws(() => tfjsInitializer('he_normal', { seed: 1, key: keyFromSeed(1), path: 'a/b' }), invalid('invalid_option'));
     assert.throws(() => tfjsInitializer('he_normal', { path: 'a/b' }), invalid('invalid_option'));
     assert.throws(() => tfjsInitializer('he_normall', { seed: 1, path: 'a/b' }), invalid('unknown_name'));
@@ -559,7 +676,10 @@ describe('TF.js adapter on the cpu backend', () => {
         'fc/kernel': ['kernel', 'lecun_normal'], // the role rule `kernel` beats the class rule `Dense`
         'fc/bias': ['bias', 'zeros'],
       };
-      assert.deepEqual(report.entries.map((e) => e.weight), Object.keys(wanted));
+      assert.deepEqual(
+        report.entries.map((e) => e.weight),
+        Object.keys(wanted),
+      );
       for (const e of report.entries) {
         const [rule, name] = wanted[e.weight]!;
         assert.equal(e.rule, rule, e.weight);
@@ -590,7 +710,13 @@ describe('TF.js adapter on the cpu backend', () => {
     it('a class rule covers the layer’s matrices but not its 1-D weights', () => {
       const model = tf.sequential({ layers: [tf.layers.dense({ name: 'fc', units: 4, inputShape: [3], biasInitializer: 'ones' })] });
       const report = initializeModel(model, { seed: SEED, rules: { Dense: 'he_normal' } });
-      assert.deepEqual(report.entries.map((e) => [e.weight, e.rule]), [['fc/kernel', 'Dense'], ['fc/bias', null]]);
+      assert.deepEqual(
+        report.entries.map((e) => [e.weight, e.rule]),
+        [
+          ['fc/kernel', 'Dense'],
+          ['fc/bias', null],
+        ],
+      );
       assert.deepEqual(Array.from(weightsByName(model).get('fc/bias')!), [1, 1, 1, 1]);
       model.dispose();
     });
@@ -635,7 +761,10 @@ describe('TF.js adapter on the cpu backend', () => {
       const heNormal = fromSpec({ name: 'he_normal' });
       assertSameBits(pointwise(), heNormal([1, 1, 8, 8], fold(SEED, ['sep', 'depthwise'])), 'pointwise drawn by the depthwise initializer');
       const report = initializeModel(model, { seed: SEED, rules: { 'SeparableConv2D.pointwise': 'he_normal' } });
-      assert.deepEqual(report.entries.map((e) => e.rule), [null, 'SeparableConv2D.pointwise', null]);
+      assert.deepEqual(
+        report.entries.map((e) => e.rule),
+        [null, 'SeparableConv2D.pointwise', null],
+      );
       assertSameBits(pointwise(), heNormal([1, 1, 8, 8], fold(SEED, ['sep', 'pointwise'])), 'pointwise after initializeModel');
       model.dispose();
     });
@@ -646,15 +775,22 @@ describe('TF.js adapter on the cpu backend', () => {
       });
       const report = initializeModel(model, { seed: SEED, rules: { recurrent: 'orthogonal', kernel: 'glorot_uniform', bias: 'zeros' }, recurrent: 'per_gate' });
       const recurrent = report.entries.filter((e) => e.role === 'recurrent');
-      assert.deepEqual(recurrent.map((e) => [e.path, e.gates]), [
-        [['bidi', 'forward_lstm', 'recurrent'], 4],
-        [['bidi', 'backward_lstm', 'recurrent'], 4],
-      ]);
+      assert.deepEqual(
+        recurrent.map((e) => [e.path, e.gates]),
+        [
+          [['bidi', 'forward_lstm', 'recurrent'], 4],
+          [['bidi', 'backward_lstm', 'recurrent'], 4],
+        ],
+      );
       const w = weightsByName(model);
       const forward = w.get('bidi/forward_lstm/recurrent_kernel')!;
       assert.notDeepEqual(Array.from(forward), Array.from(w.get('bidi/backward_lstm/recurrent_kernel')!));
       for (let g = 0; g < 4; g++) {
-        assertSameBits(columns(forward, 8, 32, 8 * g, 8), fromSpec({ name: 'orthogonal' })([8, 8], fold(SEED, ['bidi', 'forward_lstm', 'recurrent', g])), `gate ${g}`);
+        assertSameBits(
+          columns(forward, 8, 32, 8 * g, 8),
+          fromSpec({ name: 'orthogonal' })([8, 8], fold(SEED, ['bidi', 'forward_lstm', 'recurrent', g])),
+          `gate ${g}`,
+        );
       }
       model.dispose();
     });
@@ -662,7 +798,10 @@ describe('TF.js adapter on the cpu backend', () => {
     it('validates everything before writing: a bad rule or root leaves the model untouched', () => {
       const model = defaultModel();
       const before = weightsByName(model);
-      const invalid = (code: string) => (error: unknown): boolean => error instanceof InitError && error.code === code;
+      const invalid =
+        (code: string) =>
+        (error: unknown): boolean =>
+          error instanceof InitError && error.code === code;
       assert.throws(() => initializeModel(model, { seed: SEED, rules: { Dense: 'he_normall' } }), invalid('unknown_name'));
       assert.throws(() => initializeModel(model, { seed: SEED, key: keyFromSeed(1), rules: {} }), invalid('invalid_option'));
       assert.throws(() => initializeModel(model, { seed: SEED, rules: {}, recurrent: 'gates' as 'per_gate' }), invalid('invalid_option'));
@@ -712,74 +851,395 @@ describe('TF.js adapter: argument validation', () => {
       parameter: 'model',
       message: 'initializeModel: model must be a TF.js LayersModel (did you forget await?); got a Promise.',
     },
-    { what: 'no model', call: () => initializeModel(untyped(undefined), { seed: 1, rules }), code: 'invalid_argument', where: 'initializeModel', parameter: 'model' },
-    { what: 'a layer instead of a model', call: () => initializeModel(untyped(tf.layers.dense({ units: 1 })), { seed: 1, rules }), code: 'invalid_argument', where: 'initializeModel', parameter: 'model' },
-    { what: 'neither seed nor key', call: () => initializeModel(model, untyped({ rules })), code: 'invalid_option', where: 'initializeModel', parameter: 'options.seed' },
-    { what: 'both seed and key', call: () => initializeModel(model, { seed: 1, key: keyFromSeed(1), rules }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.seed' },
-    { what: 'fractional seed', call: () => initializeModel(model, { seed: 1.5, rules }), code: 'invalid_seed', where: 'initializeModel', parameter: 'options.seed' },
-    { what: 'seed as text', call: () => initializeModel(model, { seed: untyped('1'), rules }), code: 'invalid_seed', where: 'initializeModel', parameter: 'options.seed' },
-    { what: 'bigint seed over 64 bits', call: () => initializeModel(model, { seed: 2n ** 64n, rules }), code: 'invalid_seed', where: 'initializeModel', parameter: 'options.seed' },
-    { what: 'key a number', call: () => initializeModel(model, { key: untyped(5), rules }), code: 'invalid_key', where: 'initializeModel', parameter: 'options.key' },
-    { what: 'key word out of range', call: () => initializeModel(model, { key: untyped({ k0: -1, k1: 0 }), rules }), code: 'invalid_key', where: 'initializeModel', parameter: 'options.key.k0' },
-    { what: 'no rules', call: () => initializeModel(model, untyped({ seed: 1 })), code: 'invalid_option', where: 'initializeModel', parameter: 'options.rules' },
-    { what: 'rules an array', call: () => initializeModel(model, { seed: 1, rules: untyped(['he_normal']) }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.rules' },
-    { what: 'unknown initializer in a rule', call: () => initializeModel(model, { seed: 1, rules: { Dense: 'he_normall' } }), code: 'unknown_name', where: 'initializeModel', parameter: "options.rules['Dense']" },
-    { what: 'bad option in a rule spec', call: () => initializeModel(model, { seed: 1, rules: { 'Dense.bias': { name: 'normal', std: -1 } } }), code: 'invalid_option', where: 'initializeModel', parameter: "options.rules['Dense.bias'].std" },
-    { what: 'rule value a number', call: () => initializeModel(model, { seed: 1, rules: { Dense: untyped(42) } }), code: 'invalid_argument', where: 'initializeModel', parameter: "options.rules['Dense']" },
-    { what: 'bad recurrent mode', call: () => initializeModel(model, { seed: 1, rules, recurrent: untyped('gates') }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.recurrent' },
-    { what: 'bad depthwise mode', call: () => initializeModel(model, { seed: 1, rules, depthwise: untyped('torch') }), code: 'invalid_option', where: 'initializeModel', parameter: 'options.depthwise' },
-    { what: 'misspelt option', call: () => initializeModel(model, untyped({ seed: 1, rules, recurent: 'per_gate' })), code: 'invalid_option', where: 'initializeModel', parameter: 'options' },
+    {
+      what: 'no model',
+      call: () => initializeModel(untyped(undefined), { seed: 1, rules }),
+      code: 'invalid_argument',
+      where: 'initializeModel',
+      parameter: 'model',
+    },
+    {
+      what: 'a layer instead of a model',
+      call: () => initializeModel(untyped(tf.layers.dense({ units: 1 })), { seed: 1, rules }),
+      code: 'invalid_argument',
+      where: 'initializeModel',
+      parameter: 'model',
+    },
+    {
+      what: 'neither seed nor key',
+      call: () => initializeModel(model, untyped({ rules })),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: 'options.seed',
+    },
+    {
+      what: 'both seed and key',
+      call: () => initializeModel(model, { seed: 1, key: keyFromSeed(1), rules }),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: 'options.seed',
+    },
+    {
+      what: 'fractional seed',
+      call: () => initializeModel(model, { seed: 1.5, rules }),
+      code: 'invalid_seed',
+      where: 'initializeModel',
+      parameter: 'options.seed',
+    },
+    {
+      what: 'seed as text',
+      call: () => initializeModel(model, { seed: untyped('1'), rules }),
+      code: 'invalid_seed',
+      where: 'initializeModel',
+      parameter: 'options.seed',
+    },
+    {
+      what: 'bigint seed over 64 bits',
+      call: () => initializeModel(model, { seed: 2n ** 64n, rules }),
+      code: 'invalid_seed',
+      where: 'initializeModel',
+      parameter: 'options.seed',
+    },
+    {
+      what: 'key a number',
+      call: () => initializeModel(model, { key: untyped(5), rules }),
+      code: 'invalid_key',
+      where: 'initializeModel',
+      parameter: 'options.key',
+    },
+    {
+      what: 'key word out of range',
+      call: () => initializeModel(model, { key: untyped({ k0: -1, k1: 0 }), rules }),
+      code: 'invalid_key',
+      where: 'initializeModel',
+      parameter: 'options.key.k0',
+    },
+    {
+      what: 'no rules',
+      call: () => initializeModel(model, untyped({ seed: 1 })),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: 'options.rules',
+    },
+    {
+      what: 'rules an array',
+      call: () => initializeModel(model, { seed: 1, rules: untyped(['he_normal']) }),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: 'options.rules',
+    },
+    {
+      what: 'unknown initializer in a rule',
+      call: () => initializeModel(model, { seed: 1, rules: { Dense: 'he_normall' } }),
+      code: 'unknown_name',
+      where: 'initializeModel',
+      parameter: "options.rules['Dense']",
+    },
+    {
+      what: 'bad option in a rule spec',
+      call: () => initializeModel(model, { seed: 1, rules: { 'Dense.bias': { name: 'normal', std: -1 } } }),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: "options.rules['Dense.bias'].std",
+    },
+    {
+      what: 'rule value a number',
+      call: () => initializeModel(model, { seed: 1, rules: { Dense: untyped(42) } }),
+      code: 'invalid_argument',
+      where: 'initializeModel',
+      parameter: "options.rules['Dense']",
+    },
+    {
+      what: 'bad recurrent mode',
+      call: () => initializeModel(model, { seed: 1, rules, recurrent: untyped('gates') }),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: 'options.recurrent',
+    },
+    {
+      what: 'bad depthwise mode',
+      call: () => initializeModel(model, { seed: 1, rules, depthwise: untyped('torch') }),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: 'options.depthwise',
+    },
+    {
+      what: 'misspelt option',
+      call: () => initializeModel(model, untyped({ seed: 1, rules, recurent: 'per_gate' })),
+      code: 'invalid_option',
+      where: 'initializeModel',
+      parameter: 'options',
+    },
     // tfjsInitializer
-    { what: 'no options', call: () => tfjsInitializer('he_normal', untyped(undefined)), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'options' },
-    { what: 'init a number', call: () => tfjsInitializer(untyped(42), { seed: 1, path }), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'init' },
+    {
+      what: 'no options',
+      call: () => tfjsInitializer('he_normal', untyped(undefined)),
+      code: 'invalid_argument',
+      where: 'tfjsInitializer',
+      parameter: 'options',
+    },
+    {
+      what: 'init a number',
+      call: () => tfjsInitializer(untyped(42), { seed: 1, path }),
+      code: 'invalid_argument',
+      where: 'tfjsInitializer',
+      parameter: 'init',
+    },
     { what: 'init null', call: () => tfjsInitializer(untyped(null), { seed: 1, path }), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'init' },
-    { what: 'init a TF.js initializer', call: () => tfjsInitializer(untyped(tf.initializers.zeros()), { seed: 1, path }), code: 'invalid_argument', where: 'tfjsInitializer', parameter: 'init' },
+    {
+      what: 'init a TF.js initializer',
+      call: () => tfjsInitializer(untyped(tf.initializers.zeros()), { seed: 1, path }),
+      code: 'invalid_argument',
+      where: 'tfjsInitializer',
+      parameter: 'init',
+    },
     { what: 'unknown name', call: () => tfjsInitializer('he_normall', { seed: 1, path }), code: 'unknown_name', where: 'tfjsInitializer', parameter: 'init' },
-    { what: 'unknown name in a spec', call: () => tfjsInitializer({ name: 'he_normall' }, { seed: 1, path }), code: 'unknown_name', where: 'tfjsInitializer', parameter: 'init.name' },
-    { what: 'NaN option', call: () => tfjsInitializer({ name: 'normal', std: Number.NaN }, { seed: 1, path }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'init.std' },
-    { what: 'unknown option', call: () => tfjsInitializer({ name: 'he_normal', foo: 1 }, { seed: 1, path }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'init.option' },
+    {
+      what: 'unknown name in a spec',
+      call: () => tfjsInitializer({ name: 'he_normall' }, { seed: 1, path }),
+      code: 'unknown_name',
+      where: 'tfjsInitializer',
+      parameter: 'init.name',
+    },
+    {
+      what: 'NaN option',
+      call: () => tfjsInitializer({ name: 'normal', std: Number.NaN }, { seed: 1, path }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'init.std',
+    },
+    {
+      what: 'unknown option',
+      call: () => tfjsInitializer({ name: 'he_normal', foo: 1 }, { seed: 1, path }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'init.option',
+    },
     { what: 'no root', call: () => tfjsInitializer('he_normal', { path }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.seed' },
-    { what: 'unsafe seed', call: () => tfjsInitializer('he_normal', { seed: 2 ** 53, path }), code: 'invalid_seed', where: 'tfjsInitializer', parameter: 'options.seed' },
-    { what: 'no path', call: () => tfjsInitializer('he_normal', untyped({ seed: 1 })), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path' },
-    { what: 'empty path', call: () => tfjsInitializer('he_normal', { seed: 1, path: [] }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path' },
-    { what: 'empty path segment', call: () => tfjsInitializer('he_normal', { seed: 1, path: 'a//b' }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path[1]' },
-    { what: 'negative path index', call: () => tfjsInitializer('he_normal', { seed: 1, path: ['a', -1] }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.path[1]' },
-    { what: 'gates 0', call: () => tfjsInitializer('he_normal', { seed: 1, path, gates: 0 }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.gates' },
-    { what: 'perChannel not boolean', call: () => tfjsInitializer('he_normal', { seed: 1, path, perChannel: untyped('yes') }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.perChannel' },
-    { what: 'gates with perChannel', call: () => tfjsInitializer('he_normal', { seed: 1, path, gates: 2, perChannel: true }), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options.gates' },
-    { what: 'misspelt option', call: () => tfjsInitializer('he_normal', untyped({ seed: 1, path, gate: 4 })), code: 'invalid_option', where: 'tfjsInitializer', parameter: 'options' },
+    {
+      what: 'unsafe seed',
+      call: () => tfjsInitializer('he_normal', { seed: 2 ** 53, path }),
+      code: 'invalid_seed',
+      where: 'tfjsInitializer',
+      parameter: 'options.seed',
+    },
+    {
+      what: 'no path',
+      call: () => tfjsInitializer('he_normal', untyped({ seed: 1 })),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options.path',
+    },
+    {
+      what: 'empty path',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path: [] }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options.path',
+    },
+    {
+      what: 'empty path segment',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path: 'a//b' }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options.path[1]',
+    },
+    {
+      what: 'negative path index',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path: ['a', -1] }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options.path[1]',
+    },
+    {
+      what: 'gates 0',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path, gates: 0 }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options.gates',
+    },
+    {
+      what: 'perChannel not boolean',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path, perChannel: untyped('yes') }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options.perChannel',
+    },
+    {
+      what: 'gates with perChannel',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path, gates: 2, perChannel: true }),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options.gates',
+    },
+    {
+      what: 'misspelt option',
+      call: () => tfjsInitializer('he_normal', untyped({ seed: 1, path, gate: 4 })),
+      code: 'invalid_option',
+      where: 'tfjsInitializer',
+      parameter: 'options',
+    },
     // InitlabInitializer.apply
-    { what: 'apply: shape not a multiple of gates', call: () => tfjsInitializer('orthogonal', { seed: 1, path, gates: 4 }).apply([4, 6]), code: 'invalid_shape', where: TFJS_CLASS_NAME, parameter: 'shape' },
-    { what: 'apply: perChannel on rank 2', call: () => tfjsInitializer('he_normal', { seed: 1, path, perChannel: true }).apply([4, 6]), code: 'invalid_shape', where: TFJS_CLASS_NAME, parameter: 'shape' },
-    { what: 'apply: undefined dimension', call: () => tfjsInitializer('he_normal', { seed: 1, path }).apply([null, 3]), code: 'invalid_shape', where: TFJS_CLASS_NAME, parameter: 'shape' },
-    { what: 'apply: int32', call: () => tfjsInitializer('he_normal', { seed: 1, path }).apply([4, 6], 'int32'), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'dtype' },
+    {
+      what: 'apply: shape not a multiple of gates',
+      call: () => tfjsInitializer('orthogonal', { seed: 1, path, gates: 4 }).apply([4, 6]),
+      code: 'invalid_shape',
+      where: TFJS_CLASS_NAME,
+      parameter: 'shape',
+    },
+    {
+      what: 'apply: perChannel on rank 2',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path, perChannel: true }).apply([4, 6]),
+      code: 'invalid_shape',
+      where: TFJS_CLASS_NAME,
+      parameter: 'shape',
+    },
+    {
+      what: 'apply: undefined dimension',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path }).apply([null, 3]),
+      code: 'invalid_shape',
+      where: TFJS_CLASS_NAME,
+      parameter: 'shape',
+    },
+    {
+      what: 'apply: int32',
+      call: () => tfjsInitializer('he_normal', { seed: 1, path }).apply([4, 6], 'int32'),
+      code: 'invalid_option',
+      where: TFJS_CLASS_NAME,
+      parameter: 'dtype',
+    },
     // InitlabInitializer.fromConfig (TF.js deserialization)
-    { what: 'fromConfig: config null', call: () => InitlabInitializer.fromConfig(null, untyped(null)), code: 'invalid_argument', where: TFJS_CLASS_NAME, parameter: 'config' },
-    { what: 'fromConfig: no spec', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: null }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.spec' },
-    { what: 'fromConfig: unknown name', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'he_normall' } }), code: 'unknown_name', where: TFJS_CLASS_NAME, parameter: 'config.spec.name' },
-    { what: 'fromConfig: option neither number nor {name}', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'he_normal', mode: true } }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.spec.mode' },
-    { what: 'fromConfig: option out of range', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'normal', std: -1 } }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.spec.std' },
-    { what: 'fromConfig: seed as text', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: '1' }), code: 'invalid_seed', where: TFJS_CLASS_NAME, parameter: 'config.seed' },
-    { what: 'fromConfig: fractional seed', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: 1.5 }), code: 'invalid_seed', where: TFJS_CLASS_NAME, parameter: 'config.seed' },
-    { what: 'fromConfig: neither seed nor key words', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: null }), code: 'invalid_key', where: TFJS_CLASS_NAME, parameter: 'config.k0' },
-    { what: 'fromConfig: path not an array', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: 'fc/kernel' }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.path' },
-    { what: 'fromConfig: empty path segment', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: [{ name: '' }] }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.path[0]' },
-    { what: 'fromConfig: gates 0', call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), gates: 0 }), code: 'invalid_option', where: TFJS_CLASS_NAME, parameter: 'config.gates' },
-    { what: 'new with a config (not a state)', call: () => new InitlabInitializer(untyped(goodConfig())), code: 'invalid_argument', where: TFJS_CLASS_NAME, parameter: 'state' },
+    {
+      what: 'fromConfig: config null',
+      call: () => InitlabInitializer.fromConfig(null, untyped(null)),
+      code: 'invalid_argument',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config',
+    },
+    {
+      what: 'fromConfig: no spec',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: null }),
+      code: 'invalid_option',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.spec',
+    },
+    {
+      what: 'fromConfig: unknown name',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'he_normall' } }),
+      code: 'unknown_name',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.spec.name',
+    },
+    {
+      what: 'fromConfig: option neither number nor {name}',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'he_normal', mode: true } }),
+      code: 'invalid_option',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.spec.mode',
+    },
+    {
+      what: 'fromConfig: option out of range',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), spec: { name: 'normal', std: -1 } }),
+      code: 'invalid_option',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.spec.std',
+    },
+    {
+      what: 'fromConfig: seed as text',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: '1' }),
+      code: 'invalid_seed',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.seed',
+    },
+    {
+      what: 'fromConfig: fractional seed',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: 1.5 }),
+      code: 'invalid_seed',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.seed',
+    },
+    {
+      what: 'fromConfig: neither seed nor key words',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), seed: null }),
+      code: 'invalid_key',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.k0',
+    },
+    {
+      what: 'fromConfig: path not an array',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: 'fc/kernel' }),
+      code: 'invalid_option',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.path',
+    },
+    {
+      what: 'fromConfig: empty path segment',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), path: [{ name: '' }] }),
+      code: 'invalid_option',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.path[0]',
+    },
+    {
+      what: 'fromConfig: gates 0',
+      call: () => InitlabInitializer.fromConfig(null, { ...goodConfig(), gates: 0 }),
+      code: 'invalid_option',
+      where: TFJS_CLASS_NAME,
+      parameter: 'config.gates',
+    },
+    {
+      what: 'new with a config (not a state)',
+      call: () => new InitlabInitializer(untyped(goodConfig())),
+      code: 'invalid_argument',
+      where: TFJS_CLASS_NAME,
+      parameter: 'state',
+    },
     {
       what: 'new with a state made elsewhere',
-      call: () => new InitlabInitializer({ init: fromSpec({ name: 'zeros' }), seed: 1, root: keyFromSeed(1), path: ['a'], key: fold(1, ['a']), gates: 1, perChannel: false }),
+      call: () =>
+        new InitlabInitializer({
+          init: fromSpec({ name: 'zeros' }),
+          seed: 1,
+          root: keyFromSeed(1),
+          path: ['a'],
+          key: fold(1, ['a']),
+          gates: 1,
+          perChannel: false,
+        }),
       code: 'invalid_argument',
       where: TFJS_CLASS_NAME,
       parameter: 'state',
     },
     // formatInitReport, weightRole, weightPath
     { what: 'no report', call: () => formatInitReport(untyped(undefined)), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report' },
-    { what: 'report.entries not an array', call: () => formatInitReport(untyped({ entries: 5, unusedRules: [] })), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report.entries' },
-    { what: 'report.unusedRules not strings', call: () => formatInitReport(untyped({ ...report, unusedRules: [1] })), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report.unusedRules' },
-    { what: 'report entry without statistics', call: () => formatInitReport(untyped({ ...report, entries: [{ weight: 'fc/kernel', shape: [2, 3], rule: null }] })), code: 'invalid_argument', where: 'formatInitReport', parameter: 'report.entries[0]' },
+    {
+      what: 'report.entries not an array',
+      call: () => formatInitReport(untyped({ entries: 5, unusedRules: [] })),
+      code: 'invalid_argument',
+      where: 'formatInitReport',
+      parameter: 'report.entries',
+    },
+    {
+      what: 'report.unusedRules not strings',
+      call: () => formatInitReport(untyped({ ...report, unusedRules: [1] })),
+      code: 'invalid_argument',
+      where: 'formatInitReport',
+      parameter: 'report.unusedRules',
+    },
+    {
+      what: 'report entry without statistics',
+      call: () => formatInitReport(untyped({ ...report, entries: [{ weight: 'fc/kernel', shape: [2, 3], rule: null }] })),
+      code: 'invalid_argument',
+      where: 'formatInitReport',
+      parameter: 'report.entries[0]',
+    },
     { what: 'weightRole of a number', call: () => weightRole(untyped(5)), code: 'invalid_argument', where: 'weightRole', parameter: 'weightName' },
-    { what: 'weightPath with a string layer path', call: () => weightPath(untyped('fc'), 'fc', 'fc/kernel'), code: 'invalid_argument', where: 'weightPath', parameter: 'layerPath' },
+    {
+      what: 'weightPath with a string layer path',
+      call: () => weightPath(untyped('fc'), 'fc', 'fc/kernel'),
+      code: 'invalid_argument',
+      where: 'weightPath',
+      parameter: 'layerPath',
+    },
   ];
 
   for (const c of cases) {
@@ -816,7 +1276,9 @@ describe('TF.js adapter: peers', () => {
     const registered = tfCore.serialization.SerializationMap.getMap().classNameMap[TFJS_CLASS_NAME];
     assert.equal(registered?.[0], InitlabInitializer);
     // modelFromJSON of the bundle finds the class through the registry that tfjs-core holds.
-    const model = tf.sequential({ layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], kernelInitializer: tfjsInitializer('he_normal', { seed: 1, path: 'd/kernel' }) })] });
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ name: 'd', units: 2, inputShape: [3], kernelInitializer: tfjsInitializer('he_normal', { seed: 1, path: 'd/kernel' }) })],
+    });
     const rebuilt = await tf.models.modelFromJSON(JSON.parse(model.toJSON() as string) as tf.serialization.ConfigDict);
     assert.equal((rebuilt.layers[0]!.getConfig()['kernelInitializer'] as { className?: string }).className, TFJS_CLASS_NAME);
     assertSameBits(rebuilt.layers[0]!.getWeights()[0]!.dataSync(), model.layers[0]!.getWeights()[0]!.dataSync(), 'kernel after modelFromJSON');

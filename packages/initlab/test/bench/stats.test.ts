@@ -65,7 +65,10 @@ test('beyond the floor: fresh-only tools minus the allocation floor, against ini
   ]);
   const derived = beyondFloor(rows);
   // Only the tool without a prealloc row (TF.js) is modeled; initlab, torch and the floor itself are not.
-  assert.deepEqual(derived.map((r) => r.tool), ['tfjs-wasm']);
+  assert.deepEqual(
+    derived.map((r) => r.tool),
+    ['tfjs-wasm'],
+  );
   assert.equal(derived[0]!.samplingMs, 400);
   assert.equal(derived[0]!.ratio, 400 / 40);
   assert.match(formatBeyondFloor(derived), /tfjs-wasm\s+580\s+180\s+400\s+40\.0\s+10x$/);
@@ -88,7 +91,10 @@ test('the table aligns columns: text left, numbers right', () => {
   assert.match(lines[0]!, /^operation\s+size\s+mode\s+tool\s+median ms\s+M values\/s\s+time \/ initlab$/);
   assert.match(lines[1]!, /^-+( +-+)+$/);
   const ends = lines.slice(2).map((l) => l.length);
-  assert.ok(ends.every((e) => e === ends[0]), 'right-aligned numbers end in the same column');
+  assert.ok(
+    ends.every((e) => e === ends[0]),
+    'right-aligned numbers end in the same column',
+  );
   assert.match(lines[3]!, /initlab 1 thread\s+102\s+164\.5\s+2\.00x$/);
   assert.match(lines[4]!, /torch\s+5\.50\s+3050\.4\s+0\.11x$/);
   const memory = formatMemory([{ tool: 'initlab', operation: 'normal', values: 16, outputBytes: 2 ** 26, peakExtraBytes: 2 ** 26, ratio: 1 }]);
@@ -97,7 +103,15 @@ test('the table aligns columns: text left, numbers right', () => {
 
 test('results JSON: rounded numbers, parseable, and written atomically', () => {
   const rows = summarize([m('initlab', [51.123456789, 50.5])]);
-  const text = resultsJson({ generated: 'now', machine: { cores: 2 }, methodology: { timedRuns: 2 }, rows, beyondFloor: [], memory: [], notes: [{ what: 'x', why: 'y' }] });
+  const text = resultsJson({
+    generated: 'now',
+    machine: { cores: 2 },
+    methodology: { timedRuns: 2 },
+    rows,
+    beyondFloor: [],
+    memory: [],
+    notes: [{ what: 'x', why: 'y' }],
+  });
   const parsed = JSON.parse(text) as { rows: { runs: number[]; medianMs: number; mValuesPerSecond: number }[] };
   assert.deepEqual(parsed.rows[0]!.runs, [51.123, 50.5]);
   assert.equal(parsed.rows[0]!.medianMs, 50.812);

@@ -19,9 +19,15 @@ after(() => {
 /** [arguments, pattern the one stderr line must match] */
 const cases: [string[], RegExp][] = [
   // initializers and their options
-  [['sample', 'he_nromal', '--shape', '3,3'], /^initlab: initializer: name must be one of zeros, .*he_normal.* \(did you mean 'he_normal'\?\); got 'he_nromal'\.$/],
+  [
+    ['sample', 'he_nromal', '--shape', '3,3'],
+    /^initlab: initializer: name must be one of zeros, .*he_normal.* \(did you mean 'he_normal'\?\); got 'he_nromal'\.$/,
+  ],
   [['sample', 'kaiming', '--shape', '3,3'], /name must be one of .*; got 'kaiming'\.$/],
-  [['sample', 'he_normal', '--shape', '3,3', '--gain', '2'], /^initlab: he_normal: option must be one of --mode, --nonlinearity, --negative-slope; got --gain\.$/],
+  [
+    ['sample', 'he_normal', '--shape', '3,3', '--gain', '2'],
+    /^initlab: he_normal: option must be one of --mode, --nonlinearity, --negative-slope; got --gain\.$/,
+  ],
   [['sample', 'he_normal', '--shape', '3,3', '--negative-slop', '2'], /got --negative-slop \(did you mean --negative-slope\?\)\.$/],
   [['sample', 'he_normal', '--shape', '3,3', '--sahpe', '2'], /got --sahpe \(did you mean --shape\?\)\.$/],
   [['sample', 'lecun_normal', '--shape', '3,3', '--gain', '2'], /^initlab: lecun_normal: takes no options; got --gain\.$/],
@@ -37,7 +43,10 @@ const cases: [string[], RegExp][] = [
   [['sample', 'uniform', '--shape', '3', '--low', '1', '--high', '0'], /^initlab: uniform: low must be less than high/],
   [['sample', 'he_normal', '--shape', '3,3', 'extra'], /expected exactly one initializer name; got 'he_normal', 'extra'\.$/],
   // shapes
-  [['sample', 'he_normal', '--shape', '64,-3'], /^initlab: sample: --shape must be comma-separated non-negative integers such as 64,3,3,3; got '64,-3' \(bad dimension '-3'\)\.$/],
+  [
+    ['sample', 'he_normal', '--shape', '64,-3'],
+    /^initlab: sample: --shape must be comma-separated non-negative integers such as 64,3,3,3; got '64,-3' \(bad dimension '-3'\)\.$/,
+  ],
   [['sample', 'he_normal', '--shape', '3,,3'], /--shape must be .*; got '3,,3' \(bad dimension ''\)\.$/],
   [['sample', 'he_normal', '--shape', '3.5,2'], /--shape must be .*bad dimension '3\.5'/],
   [['sample', 'he_normal', '--shape', ''], /--shape must be .*; got ''\.$/],

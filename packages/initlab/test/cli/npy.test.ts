@@ -54,5 +54,12 @@ test('a length that does not fill the shape, a bad dimension or a huge header is
   assert.throws(() => encodeNpy(new Float32Array(5), [2, 3]), RangeError);
   assert.throws(() => npyHeader('<f4', [-1]), RangeError);
   assert.throws(() => npyHeader('<f4', [1.5]), RangeError);
-  assert.throws(() => npyHeader('<f4', Array.from({ length: 30000 }, () => 1)), /65535/);
+  assert.throws(
+    () =>
+      npyHeader(
+        '<f4',
+        Array.from({ length: 30000 }, () => 1),
+      ),
+    /65535/,
+  );
 });

@@ -79,7 +79,11 @@ export function readNpy(bytes: Uint8Array): Npy {
   const match = /^\{'descr': '(<f[48])', 'fortran_order': (False|True), 'shape': \(((?:\d+(?:, \d+)*,?)?)\), \} *\n$/.exec(header);
   assert.ok(match, `header dict: ${JSON.stringify(header)}`);
   const [, descr, fortran, dims] = match;
-  const shape = dims!.split(',').map((d) => d.trim()).filter((d) => d !== '').map(Number);
+  const shape = dims!
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '')
+    .map(Number);
   const size = shape.reduce((a, b) => a * b, 1);
   const itemSize = descr === '<f8' ? 8 : 4;
   assert.equal(bytes.length - dataOffset, size * itemSize, 'data length must be size × item size');

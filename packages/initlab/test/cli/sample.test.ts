@@ -164,7 +164,10 @@ const numpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' })
 const hasNumpy = numpy.status === 0;
 
 test('numpy.load reads the file: same shape, dtype and values', { skip: hasNumpy ? false : 'python3 with numpy is not available' }, () => {
-  for (const [dtype, descr] of [['float32', 'float32'], ['float64', 'float64']] as const) {
+  for (const [dtype, descr] of [
+    ['float32', 'float32'],
+    ['float64', 'float64'],
+  ] as const) {
     const file = sampleToFile(['he_normal', '--shape', '8,3,3,5', '--seed', '11', '--dtype', dtype]);
     const script = [
       'import json, sys, numpy as np',

@@ -47,8 +47,15 @@ const expectations: Record<string, Expectation> = {
     std: Math.sqrt(1 / FAN_IN),
     bound: (2 * Math.sqrt(1 / FAN_IN)) / TRUNCATED_NORMAL_STD_AT_2,
   },
-  'variance_scaling scale 2 fan_avg normal': { init: varianceScaling({ scale: 2, mode: 'fan_avg', distribution: 'normal' }), std: Math.sqrt(4 / (FAN_IN + FAN_OUT)) },
-  'variance_scaling fan_out uniform': { init: varianceScaling({ mode: 'fan_out', distribution: 'uniform' }), std: Math.sqrt(1 / FAN_OUT), limit: Math.sqrt(3 / FAN_OUT) },
+  'variance_scaling scale 2 fan_avg normal': {
+    init: varianceScaling({ scale: 2, mode: 'fan_avg', distribution: 'normal' }),
+    std: Math.sqrt(4 / (FAN_IN + FAN_OUT)),
+  },
+  'variance_scaling fan_out uniform': {
+    init: varianceScaling({ mode: 'fan_out', distribution: 'uniform' }),
+    std: Math.sqrt(1 / FAN_OUT),
+    limit: Math.sqrt(3 / FAN_OUT),
+  },
 };
 
 // n = 73,728 weights. The sample std of n independent draws has relative standard error √((κ − 1)/(4n)), with

@@ -21,8 +21,16 @@ export const FIRST_COUNT = 6;
 
 /** Candidate shapes per layout: dense, 1-D conv and 2-D conv kernels with fanIn ≠ fanOut; each initializer gets those it accepts. */
 const SHAPES: Record<Layout, readonly (readonly number[])[]> = {
-  tf: [[7, 5], [3, 4, 6], [3, 3, 4, 6]],
-  torch: [[7, 5], [6, 4, 3], [6, 4, 3, 3]],
+  tf: [
+    [7, 5],
+    [3, 4, 6],
+    [3, 3, 4, 6],
+  ],
+  torch: [
+    [7, 5],
+    [6, 4, 3],
+    [6, 4, 3, 3],
+  ],
 };
 
 type Options = Readonly<Record<string, OptionValue>>;

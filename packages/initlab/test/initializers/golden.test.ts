@@ -20,7 +20,10 @@ test('golden.json covers every registered initializer in both layouts and both d
     for (const layout of LAYOUTS) {
       for (const dtype of DTYPES) {
         const prefix = `${definition.name}/${layout}/${dtype}/`;
-        assert.ok(keys.some((key) => key.startsWith(prefix)), `no golden row for ${prefix}: add it to OPTION_ROWS in golden-cases.ts`);
+        assert.ok(
+          keys.some((key) => key.startsWith(prefix)),
+          `no golden row for ${prefix}: add it to OPTION_ROWS in golden-cases.ts`,
+        );
       }
     }
   }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { truncatedNormalDefinition } from '../../src/initializers/basic.ts';
 import { resolveOptions, type ResolvedOptionsOf } from '../../src/initializers/options.ts';
-import { heNormalDefinition, varianceScalingDefinition } from '../../src/initializers/variance-scaling.ts';
+import { type heNormalDefinition, varianceScalingDefinition } from '../../src/initializers/variance-scaling.ts';
 
 type HePlanOptions = Parameters<typeof heNormalDefinition.plan>[0];
 type VarianceScalingPlanOptions = Parameters<typeof varianceScalingDefinition.plan>[0];

@@ -8,7 +8,6 @@ import { fold, keyFromSeed } from '../../src/random/key.ts';
 import { fillNormal } from '../../src/random/samplers.ts';
 import { orthogonalityError } from '../support/matrices.ts';
 
-
 function isInitError(code: string, pattern?: RegExp) {
   return (error: unknown): boolean => {
     assert.ok(error instanceof InitError, `expected an InitError, got ${String(error)}`);
@@ -101,9 +100,18 @@ test('orthogonal: the same key gives identical bits, different keys differ', () 
 test('orthogonal: fill with an offset equals the slice of the whole tensor', () => {
   const init = orthogonal({ gain: 1.5 });
   for (const layout of ['tf', 'torch'] as const) {
-    for (const shape of [[128, 32], [32, 128], [3, 3, 16, 32]]) {
+    for (const shape of [
+      [128, 32],
+      [32, 128],
+      [3, 3, 16, 32],
+    ]) {
       const whole = init(shape, 11, { layout });
-      for (const [offset, length] of [[0, whole.length], [37, 100], [whole.length - 5, 5], [1000, 0]] as const) {
+      for (const [offset, length] of [
+        [0, whole.length],
+        [37, 100],
+        [whole.length - 5, 5],
+        [1000, 0],
+      ] as const) {
         const out = init.fill(new Float32Array(length), shape, 11, { layout, offset });
         assert.deepEqual(out, whole.slice(offset, offset + length), `${layout} [${shape}] offset ${offset}`);
       }
@@ -137,7 +145,12 @@ test('orthogonal: rank < 2 rejected, zero-size shapes give empty tensors', () =>
   assert.throws(() => orthogonal()([], 1, { layout: 'torch' }), isInitError('invalid_shape'));
   assert.throws(() => orthogonal({ gain: 0 }), isInitError('invalid_option'));
   assert.throws(() => orthogonal({ gain: Number.NaN }), isInitError('invalid_option'));
-  for (const shape of [[0, 5], [5, 0], [3, 0, 2], [0, 0]]) {
+  for (const shape of [
+    [0, 5],
+    [5, 0],
+    [3, 0, 2],
+    [0, 0],
+  ]) {
     for (const layout of ['tf', 'torch'] as const) {
       assert.equal(orthogonal()(shape, 1, { layout }).length, 0);
       assert.equal(orthogonal().describe(shape, layout).std, 0);
@@ -149,12 +162,7 @@ test('orthogonal: rank < 2 rejected, zero-size shapes give empty tensors', () =>
 // ----- delta_orthogonal -----
 
 /** Splits a delta_orthogonal result into the centre tap (as a rows×cols matrix) and checks every other tap is 0. */
-function centreTap(
-  w: Float32Array | Float64Array,
-  shape: number[],
-  layout: Layout,
-  centre: number[],
-): { tap: Float64Array; rows: number; cols: number } {
+function centreTap(w: Float32Array | Float64Array, shape: number[], layout: Layout, centre: number[]): { tap: Float64Array; rows: number; cols: number } {
   const rank = shape.length;
   const kernel = layout === 'torch' ? shape.slice(2) : shape.slice(0, rank - 2);
   const [rows, cols] = layout === 'torch' ? [shape[0]!, shape[1]!] : [shape[rank - 2]!, shape[rank - 1]!];
@@ -215,11 +223,18 @@ test('delta_orthogonal: the centre tap is orthogonal() of the tap shape with the
 
 test('delta_orthogonal: determinism and fill with offset', () => {
   const init = deltaOrthogonal();
-  for (const [shape, layout] of [[[3, 3, 16, 32], 'tf'], [[32, 16, 3, 3], 'torch']] as const) {
+  for (const [shape, layout] of [
+    [[3, 3, 16, 32], 'tf'],
+    [[32, 16, 3, 3], 'torch'],
+  ] as const) {
     const whole = init(shape, 8, { layout });
     assert.ok(sameBits(whole, init(shape, 8, { layout })));
     assert.ok(!sameBits(whole, init(shape, 9, { layout })));
-    for (const [offset, length] of [[0, 300], [2000, 700], [whole.length - 3, 3]] as const) {
+    for (const [offset, length] of [
+      [0, 300],
+      [2000, 700],
+      [whole.length - 3, 3],
+    ] as const) {
       assert.deepEqual(init.fill(new Float32Array(length), shape, 8, { layout, offset }), whole.slice(offset, offset + length));
     }
   }

@@ -43,7 +43,10 @@ interface Row {
 
 function presetRows(): Row[] {
   const rows: Row[] = [];
-  for (const [distribution, he] of [['normal', heNormal], ['uniform', heUniform]] as const) {
+  for (const [distribution, he] of [
+    ['normal', heNormal],
+    ['uniform', heUniform],
+  ] as const) {
     for (const mode of ['fan_in', 'fan_out'] as const) {
       for (const nonlinearity of NONLINEARITIES) {
         const slopes = nonlinearity === 'leaky_relu' ? [0, 0.01, 0.2, Math.sqrt(5)] : [0];

@@ -17,7 +17,16 @@ function rejects(run: () => unknown, code: string, parameter: string, message: R
 
 test('std=0.01 and std=1e-2 (and 1E-2, .01, +0.010, JSON) give deep-equal canonical specs', () => {
   const expected = normal({ std: 0.01 }).spec;
-  for (const text of ['normal:std=0.01', 'normal:std=1e-2', 'normal:std=1E-2', 'normal:std=.01', 'normal:std=+0.010', ' normal : std = 0.01 ', 'normal:mean=0,std=0.01', '{"name":"normal","std":0.01}']) {
+  for (const text of [
+    'normal:std=0.01',
+    'normal:std=1e-2',
+    'normal:std=1E-2',
+    'normal:std=.01',
+    'normal:std=+0.010',
+    ' normal : std = 0.01 ',
+    'normal:mean=0,std=0.01',
+    '{"name":"normal","std":0.01}',
+  ]) {
     assert.deepEqual(parseInitializerText(text), expected, text);
   }
   assert.equal(canonicalJson(parseInitializerText('normal:std=1e-2')), canonicalJson(parseInitializerText('normal:std=0.01')));
@@ -34,7 +43,12 @@ test('numbers are strict decimals: 0x10, 1.5x, NaN, Infinity, empty and 1e999 ar
   for (const value of ['0x10', '1.5x', 'NaN', 'Infinity', '-Infinity', '', '1e999', '1_000', '0b1', '1e']) {
     rejects(() => parseInitializerText(`normal:std=${value}`), 'invalid_option', 'std', /^normal: std must be a finite decimal number/);
   }
-  rejects(() => parseInitializerText('he_normal:negative-slope=0x10'), 'invalid_option', 'negativeSlope', /negativeSlope must be a finite decimal number.*got '0x10'/);
+  rejects(
+    () => parseInitializerText('he_normal:negative-slope=0x10'),
+    'invalid_option',
+    'negativeSlope',
+    /negativeSlope must be a finite decimal number.*got '0x10'/,
+  );
   // A decimal that parses is then validated by the option's schema, as fromSpec does.
   rejects(() => parseInitializerText('normal:std=-1'), 'invalid_option', 'std', /^normal: std must be/);
 });

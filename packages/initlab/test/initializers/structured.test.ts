@@ -34,7 +34,11 @@ test('identity: exact gain·I, square and rectangular, in both layouts; exact pl
     assert.deepEqual(identity({ gain: 2.5 })([2, 4], 0, { layout }), Float32Array.from([2.5, 0, 0, 0, 0, 2.5, 0, 0]));
     assert.deepEqual(identity({ gain: 2.5 })([4, 2], 0, { layout }), Float32Array.from([2.5, 0, 0, 2.5, 0, 0, 0, 0]));
   }
-  for (const [rows, cols, gain] of [[5, 5, 1], [7, 3, 0.5], [3, 7, 3]] as const) {
+  for (const [rows, cols, gain] of [
+    [5, 5, 1],
+    [7, 3, 0.5],
+    [3, 7, 3],
+  ] as const) {
     const init = identity({ gain });
     const w = init([rows, cols], 1, { dtype: 'float64' });
     for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) assert.equal(w[i * cols + j], i === j ? gain : 0);
@@ -118,7 +122,10 @@ test('dirac: explicit positions of a small torch and tf kernel with groups 2', (
   assert.equal(torch.filter((v) => v !== 0).length, 4);
   // tf [3, 2, 4]: ones at (1, d, g·2 + d): (1,0,0), (1,1,1), (1,0,2), (1,1,3).
   const tf = dirac({ groups: 2 })([3, 2, 4], 0, { layout: 'tf' });
-  assert.deepEqual([...tf.keys()].filter((i) => tf[i] === 1), [8 + 0, 8 + 2, 8 + 4 + 1, 8 + 4 + 3]);
+  assert.deepEqual(
+    [...tf.keys()].filter((i) => tf[i] === 1),
+    [8 + 0, 8 + 2, 8 + 4 + 1, 8 + 4 + 3],
+  );
 });
 
 /**
@@ -139,8 +146,7 @@ function conv(
   const inPerGroup = layout === 'torch' ? shape[1]! : shape[rank - 2]!;
   const kernel = layout === 'torch' ? shape.slice(2) : shape.slice(0, rank - 2);
   assert.equal(inPerGroup * groups, channels);
-  const w = (o: number, i: number, t: number[]): number =>
-    weights[flatIndex(shape, layout === 'torch' ? [o, i, ...t] : [...t, i, o])]!;
+  const w = (o: number, i: number, t: number[]): number => weights[flatIndex(shape, layout === 'torch' ? [o, i, ...t] : [...t, i, o])]!;
   const points = spatial.reduce((p, q) => p * q, 1);
   const taps = kernel.reduce((p, q) => p * q, 1);
   const unflatten = (index: number, dims: readonly number[]): number[] => {
@@ -190,7 +196,10 @@ test('dirac: the convolution with a dirac kernel preserves its input (1-D, 2-D, 
 });
 
 test('dirac: out % groups ≠ 0 rejected naming groups; bad ranks and groups rejected', () => {
-  assert.throws(() => dirac({ groups: 3 })([4, 4, 3, 3], 0, { layout: 'torch' }), isInitError('invalid_option', /groups must be a divisor of the out channels \(4/, 'groups'));
+  assert.throws(
+    () => dirac({ groups: 3 })([4, 4, 3, 3], 0, { layout: 'torch' }),
+    isInitError('invalid_option', /groups must be a divisor of the out channels \(4/, 'groups'),
+  );
   assert.throws(() => dirac({ groups: 3 })([3, 3, 4, 4], 0, { layout: 'tf' }), isInitError('invalid_option', /groups/, 'groups'));
   // In tf the out channels are the last dim: [3, 3, 4, 6] has 6, which 3 divides.
   assert.equal(dirac({ groups: 3 })([3, 3, 4, 6], 0).filter((v) => v === 1).length, 6);
@@ -235,7 +244,10 @@ test('sparse: the zero positions are uniform over the rows (χ² at 0.001)', () 
   const w = sparse({ sparsity: 0.25 })([20, 2000], 17, { layout: 'torch' });
   const counts = new Array<number>(20).fill(0);
   for (let i = 0; i < 20; i++) for (let j = 0; j < 2000; j++) if (w[i * 2000 + j] === 0) counts[i]!++;
-  assert.equal(counts.reduce((a, b) => a + b, 0), 5 * 2000);
+  assert.equal(
+    counts.reduce((a, b) => a + b, 0),
+    5 * 2000,
+  );
   assert.ok(chiSquareUniform(counts) < chiSquareCritical0001(19));
 });
 

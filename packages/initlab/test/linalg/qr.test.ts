@@ -179,7 +179,10 @@ test('1×1: Q = [1], R = [a]; orthonormalize gives sign(a), with sign(0) = +1', 
 });
 
 test('an all-zero matrix gives Q = [I; 0] (no reflections, sign(0) = +1)', () => {
-  for (const [rows, cols] of [[5, 3], [40, 36]] as const) {
+  for (const [rows, cols] of [
+    [5, 3],
+    [40, 36],
+  ] as const) {
     const expected = new Float64Array(rows * cols);
     for (let j = 0; j < cols; j++) expected[j * cols + j] = 1;
     const { q, r } = householderQr(new Float64Array(rows * cols), rows, cols);
@@ -213,10 +216,7 @@ test('rows < cols is rejected with an InitError naming rows', () => {
     assert.throws(
       () => fn(new Float64Array(6), 2, 3),
       (e: unknown) =>
-        e instanceof InitError &&
-        e.code === 'invalid_shape' &&
-        e.parameter === 'rows' &&
-        /\brows must be at least cols \(3\); got 2\./.test(e.message),
+        e instanceof InitError && e.code === 'invalid_shape' && e.parameter === 'rows' && /\brows must be at least cols \(3\); got 2\./.test(e.message),
     );
   }
 });
@@ -228,7 +228,7 @@ test('a length that does not match rows·cols, and non-integer dimensions, are r
   assert.throws(() => orthonormalize(new Float64Array(6), 3, -1), names('cols'));
 });
 
-test('hypot: the IEEE operations of V8\'s Math.hypot for two arguments, bit for bit, and no overflow or underflow', () => {
+test("hypot: the IEEE operations of V8's Math.hypot for two arguments, bit for bit, and no overflow or underflow", () => {
   // Deterministic pairs over the whole exponent range, both signs, equal magnitudes and zeros.
   let state = 12345;
   const next = (): number => {

@@ -68,8 +68,11 @@ test('invalid arguments are rejected as in the core call', () => {
   assert.throws(() => initialize(init, [600, -1], key, { threads: 2 }), /shape/);
   assert.throws(() => initialize(init, [600, 600], key, { layout: 'jax' as 'tf', threads: 2 }), /layout/);
   assert.throws(() => initialize(init, [600, 600], key, { dtype: 'float16' as 'float32', threads: 2 }), /dtype/);
-  assert.throws(() => initialize(init, [0, 20], key, { threads: 2 }), (e: Error) => {
-    assert.throws(() => init([0, 20], key), { message: e.message });
-    return true;
-  });
+  assert.throws(
+    () => initialize(init, [0, 20], key, { threads: 2 }),
+    (e: Error) => {
+      assert.throws(() => init([0, 20], key), { message: e.message });
+      return true;
+    },
+  );
 });

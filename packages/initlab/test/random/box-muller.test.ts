@@ -36,9 +36,8 @@ function cosSinOracle(x1: number): [number, number] {
 
 /** Words that hit the edges: 0, 1, 2^23 ± 1, 2^24 ± 1, quadrant boundaries, 2^31 ± 1, 2^32 − 128 ± 1, 2^32 − 1. */
 const EDGES = [
-  0, 1, 2, 0x7fffff, 0x800000, 0x800001, 0xffffff, 0x1000000, 0x1000001, 0x1fffffff, 0x20000000, 0x3fffffff,
-  0x40000000, 0x5fffffff, 0x60000000, 0x7fffffff, 0x80000000, 0x80000001, 0x9fffffff, 0xa0000000, 0xdfffffff,
-  0xe0000000, 0xffffff7f, 0xffffff80, 0xffffff81, 0xfffffffe, 0xffffffff,
+  0, 1, 2, 0x7fffff, 0x800000, 0x800001, 0xffffff, 0x1000000, 0x1000001, 0x1fffffff, 0x20000000, 0x3fffffff, 0x40000000, 0x5fffffff, 0x60000000, 0x7fffffff,
+  0x80000000, 0x80000001, 0x9fffffff, 0xa0000000, 0xdfffffff, 0xe0000000, 0xffffff7f, 0xffffff80, 0xffffff81, 0xfffffffe, 0xffffffff,
 ];
 
 /** Deterministic test words: the edges, then a linear congruential sequence, then the same shifted right (small x0). */
@@ -47,7 +46,7 @@ function* words(count: number): Generator<number> {
   let state = 20261129;
   for (let i = 0; i < count; i++) {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    yield i % 3 === 0 ? state >>> i % 32 : state;
+    yield i % 3 === 0 ? state >>> (i % 32) : state;
   }
 }
 
@@ -89,7 +88,10 @@ test('each Box–Muller normal is within 5 ulps of r·cos θ and r·sin θ compu
     boxMuller32(x0s[i]!, x1s[i]!, pair, 0);
     const r = Math.sqrt(2 * minusLogOracle(x0s[i]!));
     const [c, s] = cosSinOracle(x1s[i]!);
-    for (const [value, exact] of [[pair[0]!, r * c], [pair[1]!, r * s]] as const) {
+    for (const [value, exact] of [
+      [pair[0]!, r * c],
+      [pair[1]!, r * s],
+    ] as const) {
       if (exact !== 0) worst = Math.max(worst, Math.abs(value - exact) / ulp32(exact));
     }
   }
@@ -121,7 +123,15 @@ test('float32 normal pairs: the two values of a block are uncorrelated, and z0²
   // |r| of independent samples has sd 1/√n; 4/√n. Also neighbouring pairs (odd → next even) and squares.
   assert.ok(Math.abs(correlation(even, odd)) < 4 / Math.sqrt(N / 2));
   assert.ok(Math.abs(correlation(odd.subarray(0, -1), even.subarray(1))) < 4 / Math.sqrt(N / 2));
-  assert.ok(Math.abs(correlation(even.map((v) => v * v), odd.map((v) => v * v))) < 4 / Math.sqrt(N / 2));
+  assert.ok(
+    Math.abs(
+      correlation(
+        even.map((v) => v * v),
+        odd.map((v) => v * v),
+      ),
+    ) <
+      4 / Math.sqrt(N / 2),
+  );
   // r² = −2 ln u1 ~ Exp(mean 2): a wrong radius (e.g. √(−ln u1)) or a shared angle fails this KS test.
   const r2 = even.map((v, i) => v * v + odd[i]! * odd[i]!);
   const d = ksStatistic(r2, (v) => 1 - Math.exp(-v / 2));

@@ -44,7 +44,12 @@ const paths = [
 test('Node has WebAssembly SIMD, so the SIMD path is the one runFill takes here', () => {
   assert.ok(simdAvailable());
   // simd.ts serves float64 uniforms and normals and truncated normals of both types; simd-float32.ts the float32 pairs.
-  for (const [distribution, float32] of [['uniform', false], ['normal', false], ['truncated_normal', false], ['truncated_normal', true]] as const) {
+  for (const [distribution, float32] of [
+    ['uniform', false],
+    ['normal', false],
+    ['truncated_normal', false],
+    ['truncated_normal', true],
+  ] as const) {
     assert.ok(simdKernel(distribution, float32), `${distribution} ${float32}`);
   }
   for (const stream of ['uniform', 'normal'] as const) assert.ok(float32Kernel(stream), stream);
@@ -89,7 +94,20 @@ test('tail probabilities below the smallest normal double (left to JavaScript on
     setSimdEnabled(simd);
     try {
       for (const float32 of [true, false]) {
-        const p: FillPlan = { distribution: 'truncated_normal', float32, k0: 5, k1: 6, offset: 0, base: 0, mass: 1e-306, sign: 1, mean: 0, std: 1, bottom: -1e300, top: 1e300 };
+        const p: FillPlan = {
+          distribution: 'truncated_normal',
+          float32,
+          k0: 5,
+          k1: 6,
+          offset: 0,
+          base: 0,
+          mass: 1e-306,
+          sign: 1,
+          mean: 0,
+          std: 1,
+          bottom: -1e300,
+          top: 1e300,
+        };
         const fast = float32 ? new Float32Array(5000) : new Float64Array(5000);
         const slow = float32 ? new Float32Array(5000) : new Float64Array(5000);
         runFill(p, fast);
@@ -140,7 +158,13 @@ test('runFill on slices, in any order and on either path, gives the bits of one 
   const whole = new Float32Array(10_000);
   runFill(p, whole);
   const pieces = new Float32Array(10_000);
-  const slices = [[9_000, 10_000], [0, 1], [1, 3_999], [3_999, 4_001], [4_001, 9_000]] as const;
+  const slices = [
+    [9_000, 10_000],
+    [0, 1],
+    [1, 3_999],
+    [3_999, 4_001],
+    [4_001, 9_000],
+  ] as const;
   for (const [k, [start, end]] of slices.entries()) {
     setSimdEnabled(k % 2 === 0);
     runFill(p, pieces, start, end);

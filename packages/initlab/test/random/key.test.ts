@@ -17,7 +17,10 @@ test('keyFromSeed: 64-bit two’s complement, JAX-compatible words', () => {
 
 test('keyFromSeed rejects what is not a 64-bit integer, naming the seed', () => {
   for (const bad of [Number.NaN, Infinity, 1.5, 2 ** 53, 1n << 64n, -(1n << 63n) - 1n, '3' as unknown as number]) {
-    assert.throws(() => keyFromSeed(bad), (e: unknown) => e instanceof InitError && e.code === 'invalid_seed' && /seed must be/.test(e.message));
+    assert.throws(
+      () => keyFromSeed(bad),
+      (e: unknown) => e instanceof InitError && e.code === 'invalid_seed' && /seed must be/.test(e.message),
+    );
   }
 });
 
@@ -55,7 +58,10 @@ test('split(k, n)[i] is fold(k, i)', () => {
 
 test('fold rejects invalid indices', () => {
   for (const bad of [-1, 1.5, 2 ** 32, Number.NaN]) {
-    assert.throws(() => fold(0, bad), (e: unknown) => e instanceof InitError && e.parameter === 'index');
+    assert.throws(
+      () => fold(0, bad),
+      (e: unknown) => e instanceof InitError && e.parameter === 'index',
+    );
   }
 });
 

@@ -44,7 +44,7 @@ test('1 thread = N threads, bit for bit, for every sampler and output type', () 
   assert.ok(workerCount() >= 1, 'workers were used');
 });
 
-test('parallel fills give the core samplers\' bits, and unshared or short arrays still work', () => {
+test("parallel fills give the core samplers' bits, and unshared or short arrays still work", () => {
   const reference = core.fillNormal(key, new Float32Array(LENGTH), { offset: 7 });
   sameBits(fillNormal(key, sharedFloat32Array(LENGTH), { offset: 7, threads: 2 }), reference, 'shared');
   sameBits(fillNormal(key, new Float32Array(LENGTH), { offset: 7, threads: 2 }), reference, 'unshared');

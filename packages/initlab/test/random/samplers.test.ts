@@ -111,13 +111,14 @@ test('truncated normal: exact distribution for central, one-sided and far-tail b
     // Exact CDF of the truncated normal, computed on the side of the mean where it keeps precision.
     const cdf = (v: number): number => {
       const z = Math.min(Math.max((v - c.mean) / c.std, a), b);
-      return a >= 0
-        ? (normalCdf(-a) - normalCdf(-z)) / (normalCdf(-a) - normalCdf(-b))
-        : (normalCdf(z) - normalCdf(a)) / (normalCdf(b) - normalCdf(a));
+      return a >= 0 ? (normalCdf(-a) - normalCdf(-z)) / (normalCdf(-a) - normalCdf(-b)) : (normalCdf(z) - normalCdf(a)) / (normalCdf(b) - normalCdf(a));
     };
     const d = ksStatistic(x, cdf);
     assert.ok(Math.sqrt(N) * d < KS_CRITICAL_0_001, `case ${index}: √n·D = ${Math.sqrt(N) * d}`);
-    assert.ok(x.every((v) => v >= c.low && v <= c.high), `case ${index}: a value outside the bounds`);
+    assert.ok(
+      x.every((v) => v >= c.low && v <= c.high),
+      `case ${index}: a value outside the bounds`,
+    );
   }
 });
 
@@ -143,7 +144,10 @@ test('sibling streams fold(key, "a") and fold(key, "b") are uncorrelated', () =>
 
 test('permutation is a seeded permutation with uniform positions', () => {
   const p = permutation(key, 1000);
-  assert.deepEqual([...p].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
+  assert.deepEqual(
+    [...p].sort((x, y) => x - y),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   assert.deepEqual(permutation(key, 1000), p);
   // Where element 0 lands over 20,000 keys of a 10-permutation: χ² on 10 cells (dof 9, critical 27.9 at 0.001).
   const counts = new Float64Array(10);

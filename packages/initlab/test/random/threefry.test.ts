@@ -5,9 +5,21 @@ import { threefry2x32 } from '../../src/random/threefry.ts';
 // Known-answer vectors of Threefry-2x32-20 from the Random123 distribution (kat_vectors), also used by
 // JAX's tests/random_test.py: (key, counter) → output.
 const KNOWN_ANSWERS: readonly [readonly number[], readonly number[], readonly number[]][] = [
-  [[0x00000000, 0x00000000], [0x00000000, 0x00000000], [0x6b200159, 0x99ba4efe]],
-  [[0xffffffff, 0xffffffff], [0xffffffff, 0xffffffff], [0x1cb996fc, 0xbb002be7]],
-  [[0x13198a2e, 0x03707344], [0x243f6a88, 0x85a308d3], [0xc4923a9c, 0x483df7a0]],
+  [
+    [0x00000000, 0x00000000],
+    [0x00000000, 0x00000000],
+    [0x6b200159, 0x99ba4efe],
+  ],
+  [
+    [0xffffffff, 0xffffffff],
+    [0xffffffff, 0xffffffff],
+    [0x1cb996fc, 0xbb002be7],
+  ],
+  [
+    [0x13198a2e, 0x03707344],
+    [0x243f6a88, 0x85a308d3],
+    [0xc4923a9c, 0x483df7a0],
+  ],
 ];
 
 test('threefry2x32 matches the Random123 known-answer vectors', () => {

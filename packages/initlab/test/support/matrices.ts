@@ -4,13 +4,7 @@
  * max |G − gain²·I| over the Gram matrix of the rows (`'rows'`: M·Mᵀ) or of the columns (`'columns'`: Mᵀ·M) of a
  * row-major rows × cols matrix, accumulated in float64.
  */
-export function orthogonalityError(
-  m: ArrayLike<number>,
-  rows: number,
-  cols: number,
-  gain: number,
-  vectors: 'rows' | 'columns',
-): number {
+export function orthogonalityError(m: ArrayLike<number>, rows: number, cols: number, gain: number, vectors: 'rows' | 'columns'): number {
   const byRows = vectors === 'rows';
   const n = byRows ? rows : cols;
   const len = byRows ? cols : rows;

@@ -230,12 +230,7 @@ export interface ProductSpectrum {
  * vectors of an explicitly formed (rescaled) product from {@link jacobiSvd} make the large, possibly nearly equal,
  * singular values exact from the first sweep, leaving the iteration only the graded tail.
  */
-export function productSingularValues(
-  product: MatrixProduct,
-  tolerance = 1e-6,
-  maxSweeps = 3,
-  start?: Float64Array,
-): ProductSpectrum {
+export function productSingularValues(product: MatrixProduct, tolerance = 1e-6, maxSweeps = 3, start?: Float64Array): ProductSpectrum {
   const { n, steps } = product;
   let v = start ? Float64Array.from(start) : identityMatrix(n);
   let previous: number[] | null = null;

@@ -40,7 +40,8 @@ export function histogram(values: ArrayLike<number>, low: number, high: number, 
     let b = Math.floor((v - low) * scale);
     if (b < 0) b = 0;
     else if (b >= bins) b = bins - 1;
-    else if (v < edges[b]!) b -= 1; // floating-point boundary cases: the edges decide
+    else if (v < edges[b]!)
+      b -= 1; // floating-point boundary cases: the edges decide
     else if (b < bins - 1 && v >= edges[b + 1]!) b += 1;
     counts[b]! += 1;
   }

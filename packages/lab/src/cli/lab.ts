@@ -37,7 +37,7 @@ const HELP_AFTER = [
   '',
   `Experiments: ${LAB_EXPERIMENTS.join(', ')}.`,
   "`initlab lab <name> --help` lists an experiment's options. List options take comma-separated values or",
-  "repeat (--init zeros --init he_normal); an --init is name:key=value,... or JSON: --init normal:std=0.01,",
+  'repeat (--init zeros --init he_normal); an --init is name:key=value,... or JSON: --init normal:std=0.01,',
   '--init \'{"name":"normal","std":1}\'.',
   '',
   'Examples:',
@@ -72,7 +72,9 @@ export const labCommand: CommandSpec = {
 
 async function run({ operands, flags, extra }: CommandInput): Promise<void> {
   if (operands.length !== 1) {
-    throw new UsageError(`lab: expected one experiment name, one of ${LAB_EXPERIMENTS.join(', ')}; got ${operands.length === 0 ? 'none' : operands.map((o) => `'${o}'`).join(', ')}.`);
+    throw new UsageError(
+      `lab: expected one experiment name, one of ${LAB_EXPERIMENTS.join(', ')}; got ${operands.length === 0 ? 'none' : operands.map((o) => `'${o}'`).join(', ')}.`,
+    );
   }
   const json = typeof flags['json'] === 'string' ? flags['json'] : undefined;
   const experiment = await lookUp(operands[0]!);
@@ -144,7 +146,10 @@ export function optionsHelp(experiment: AnyExperiment): string {
     return { integer: '<n>', number: '<x>', string: '<text>', init: '<init>', 'init-list': '<init,...>', list: '<a,b,...>', 'integer-list': '<n,...>' }[o.kind];
   };
   return columns(
-    experiment.options.map((o) => [`  ${flagOf(o)} ${placeholder(o)}`, o.description + (o.choices && (o.kind !== 'string' || o.choices.length > 4) ? ` (one of ${o.choices.join(', ')})` : '')]),
+    experiment.options.map((o) => [
+      `  ${flagOf(o)} ${placeholder(o)}`,
+      o.description + (o.choices && (o.kind !== 'string' || o.choices.length > 4) ? ` (one of ${o.choices.join(', ')})` : ''),
+    ]),
   );
 }
 
@@ -186,7 +191,8 @@ export function parseExperimentOptions(experiment: AnyExperiment, flags: readonl
     if (!option) throw unknownFlag(where, flag, [...byFlag.keys()]);
     const isList = option.kind === 'init-list' || option.kind === 'list' || option.kind === 'integer-list';
     const previous = seen.get(flag);
-    if (previous !== undefined && !isList) throw new UsageError(`${where}: ${flag} must be given once; got ${describeValue(previous)} and ${describeValue(text)}.`);
+    if (previous !== undefined && !isList)
+      throw new UsageError(`${where}: ${flag} must be given once; got ${describeValue(previous)} and ${describeValue(text)}.`);
     seen.set(flag, text);
     const accumulate = (items: unknown[]): void => {
       values[option.key] = [...((values[option.key] as unknown[] | undefined) ?? []), ...items];
@@ -247,7 +253,8 @@ function unknownFlag(where: string, flag: string, known: readonly string[]): Usa
 function checkWritable(where: string, target: string): void {
   const directory = dirname(resolve(target));
   try {
-    if (!statSync(directory).isDirectory()) throw new UsageError(`${where}: --json must be a writable file path; got '${target}' (${directory} is not a directory).`);
+    if (!statSync(directory).isDirectory())
+      throw new UsageError(`${where}: --json must be a writable file path; got '${target}' (${directory} is not a directory).`);
     accessSync(directory, fsConstants.W_OK);
   } catch (error) {
     if (isSystemError(error)) throw outputError(where, '--json', target, error);
@@ -292,7 +299,11 @@ export function progressBar(label: string): { update(done: number, total: number
 export function configText(config: object, options: readonly ExperimentOption[] = []): string {
   const inits = new Set(options.filter((o) => o.kind === 'init' || o.kind === 'init-list').map((o) => o.key));
   const text = (key: string, v: unknown): string =>
-    inits.has(key) && v !== null && typeof v === 'object' ? initLabel(v as InitializerSpec) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+    inits.has(key) && v !== null && typeof v === 'object'
+      ? initLabel(v as InitializerSpec)
+      : typeof v === 'object' && v !== null
+        ? JSON.stringify(v)
+        : String(v);
   return Object.entries(config)
     .map(([key, value]) => `${key} ${Array.isArray(value) ? value.map((v) => text(key, v)).join(', ') : text(key, value)}`)
     .join('; ');

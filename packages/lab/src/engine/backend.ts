@@ -64,7 +64,8 @@ export async function setupBackend(preferred?: BackendName): Promise<BackendInfo
     prodModeSet = true;
   }
   if (wanted === 'wasm') {
-    const attempt = await (wasmAttempt ??= initWasm());
+    wasmAttempt ??= initWasm();
+    const attempt = await wasmAttempt;
     if (attempt.ok) {
       if (tf.getBackend() !== 'wasm' && !(await tf.setBackend('wasm'))) {
         throw new Error('the wasm backend was initialized but tf.setBackend("wasm") failed');

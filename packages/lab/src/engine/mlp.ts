@@ -112,8 +112,7 @@ export function createMlp(spec: MlpSpec, weights: WeightSource, biases?: BiasSou
   const output = spec.output ?? 'softmax';
   const layerCount = sizes.length - 1;
   const hiddenCount = output === 'softmax' ? layerCount - 1 : layerCount;
-  const activations: Activation[] =
-    typeof spec.activation === 'string' ? new Array<Activation>(hiddenCount).fill(spec.activation) : [...spec.activation];
+  const activations: Activation[] = typeof spec.activation === 'string' ? new Array<Activation>(hiddenCount).fill(spec.activation) : [...spec.activation];
   if (activations.length !== hiddenCount) {
     throw new RangeError(`expected ${hiddenCount} activations (one per hidden layer), got ${activations.length}`);
   }
@@ -211,8 +210,7 @@ function dense(
   const forward = (input: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.Tensor2D =>
     tf.fused.matMul({ a: input, b: w, bias: b ?? undefined, activation }) as tf.Tensor2D;
   /** dL/dz from dL/dy: the ReLU mask is y > 0. */
-  const preActivation = (dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D =>
-    activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy;
+  const preActivation = (dy: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D => (activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy);
   const weightGrads = (input: tf.Tensor2D, dz: tf.Tensor2D, b: tf.Tensor1D | null, inputT?: tf.Tensor2D): tf.Tensor[] => {
     const dw = tf.matMul(inputT ?? tf.transpose(input), dz);
     return b ? [dw, tf.sum(dz, 0)] : [dw];
@@ -242,8 +240,7 @@ function dense(
     save([y]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        weightGrads(x, preActivation(dy as tf.Tensor2D, saved[0] as tf.Tensor2D), b ?? null, xT),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => weightGrads(x, preActivation(dy as tf.Tensor2D, saved[0] as tf.Tensor2D), b ?? null, xT),
     };
   });
   return (bias ? op(kernel, bias) : op(kernel)) as tf.Tensor2D;
@@ -376,9 +373,7 @@ export function predict(mlp: Mlp, images: Float32Array, count: number, chunk = 1
   const out = new Uint32Array(count);
   for (let start = 0; start < count; start += chunk) {
     const rows = Math.min(chunk, count - start);
-    const logits = tf.tidy(() =>
-      logitsOf(mlp, tf.tensor2d(images.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize])),
-    );
+    const logits = tf.tidy(() => logitsOf(mlp, tf.tensor2d(images.subarray(start * inputSize, (start + rows) * inputSize), [rows, inputSize])));
     const values = logits.dataSync() as Float32Array;
     logits.dispose();
     out.set(argmaxRows(values, rows, classes), start);

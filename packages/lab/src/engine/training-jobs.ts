@@ -289,7 +289,10 @@ function runInWorkers(jobs: readonly TrainingJob[], count: number, backend: Back
           progress[message.index] = jobs[message.index]!.iterations;
           finished++;
         }
-        onProgress?.(progress.reduce((a, b) => a + b, 0), total);
+        onProgress?.(
+          progress.reduce((a, b) => a + b, 0),
+          total,
+        );
         if (message.type !== 'done') return;
         if (finished === jobs.length) {
           settled = true;

@@ -259,7 +259,12 @@ function histogramFigure(activation: Activation, runs: readonly ActivationsRun[]
 
 function figures(result: ActivationsResult): Figure[] {
   const runs = runsOf(result);
-  return distinct(runs, 'activation').map((activation) => histogramFigure(activation, runs.filter((r) => r.activation === activation)));
+  return distinct(runs, 'activation').map((activation) =>
+    histogramFigure(
+      activation,
+      runs.filter((r) => r.activation === activation),
+    ),
+  );
 }
 
 /** The initializers the claims look for. */
@@ -391,10 +396,24 @@ function table(result: ActivationsResult): NumbersTable {
   const runs = runsOf(result);
   const depth = Math.max(...runs.map((r) => r.layers.length));
   return {
-    columns: ['activation', 'initializer', ...Array.from({ length: depth }, (_, l) => `std L${l + 1}`), `mean L${depth}`, `saturated L${depth}`, `dead L${depth}`],
+    columns: [
+      'activation',
+      'initializer',
+      ...Array.from({ length: depth }, (_, l) => `std L${l + 1}`),
+      `mean L${depth}`,
+      `saturated L${depth}`,
+      `dead L${depth}`,
+    ],
     rows: runs.map((r) => {
       const z = last(r);
-      return [r.activation, initLabel(r.init), ...Array.from({ length: depth }, (_, l) => cell(r.layers[l]?.std)), cell(z.mean), percentCell(z.saturated), percentCell(z.dead)];
+      return [
+        r.activation,
+        initLabel(r.init),
+        ...Array.from({ length: depth }, (_, l) => cell(r.layers[l]?.std)),
+        cell(z.mean),
+        percentCell(z.saturated),
+        percentCell(z.dead),
+      ];
     }),
   };
 }
@@ -404,7 +423,12 @@ export const activationsExperiment: Experiment<ActivationsConfig, ActivationsRes
   name: NAME,
   title: 'Activation distributions through 5 layers',
   options: [
-    { key: 'activation', kind: 'string', choices: ACTIVATIONS, description: 'activation of every layer (single run; default: the report grid, or sigmoid when only --init is given)' },
+    {
+      key: 'activation',
+      kind: 'string',
+      choices: ACTIVATIONS,
+      description: 'activation of every layer (single run; default: the report grid, or sigmoid when only --init is given)',
+    },
     { key: 'init', kind: 'init', description: 'initializer, e.g. normal:std=0.01 (single run; default: the report grid, or the matched init of --activation)' },
     { key: 'depth', kind: 'integer', description: 'number of dense layers (default 5)' },
     { key: 'width', kind: 'integer', description: 'units per layer and input dimension (default 100)' },

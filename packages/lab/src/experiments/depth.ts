@@ -122,7 +122,9 @@ function depthReading(result: DepthResult): string {
     if (mine.every((r) => r.iterationsAtChance >= config.iterations)) {
       return `never left it in ${count(config.iterations)} iterations${mine.length > 1 ? `, in all ${mine.length} seeds` : ''}`;
     }
-    return mine.map((r) => (r.iterationsAtChance >= config.iterations ? `never left it` : `left it at iteration ${count(r.iterationsAtChance + 1)}`)).join(' / ');
+    return mine
+      .map((r) => (r.iterationsAtChance >= config.iterations ? `never left it` : `left it at iteration ${count(r.iterationsAtChance + 1)}`))
+      .join(' / ');
   };
   if (he && xavier) {
     return (
@@ -184,7 +186,11 @@ export const depthExperiment: Experiment<DepthConfig, DepthResult> = {
       {
         name: 'depth-accuracy',
         caption: `Test accuracy of the ${config.depth}-layer net after ${count(config.iterations)} iterations (one dot per seed).`,
-        spec: accuracyFigureSpec({ title: `${config.depth}-layer ReLU net: test accuracy after ${count(config.iterations)} iterations`, runs, inits: config.init }),
+        spec: accuracyFigureSpec({
+          title: `${config.depth}-layer ReLU net: test accuracy after ${count(config.iterations)} iterations`,
+          runs,
+          inits: config.init,
+        }),
       },
     ];
   },

@@ -76,7 +76,8 @@ function checkConfig(config: GradientsConfig): void {
   }
   if (config.classes > 255) throw new RangeError(`classes must be at most 255, got ${config.classes}`);
   for (const depth of config.depths) if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`depths must be positive integers, got ${depth}`);
-  for (const a of config.activations) if (!ACTIVATIONS.includes(a)) throw new RangeError(`unknown activation ${String(a)}; expected one of ${ACTIVATIONS.join(', ')}`);
+  for (const a of config.activations)
+    if (!ACTIVATIONS.includes(a)) throw new RangeError(`unknown activation ${String(a)}; expected one of ${ACTIVATIONS.join(', ')}`);
   for (const init of config.inits) initializerOf(init);
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
 }
@@ -317,7 +318,10 @@ function reading(result: GradientsResult): string {
   if (parts.length > 0) return parts.join(' ');
   return result.runs
     .slice(0, 2)
-    .map((r) => `${r.activation} with ${initLabel(r.init)} at depth ${r.depth}: ‖∂L/∂W‖ from ${formatValue(r.weightGradNorms[0])} (first) to ${formatValue(r.weightGradNorms[r.depth])} (last), ratio ${formatValue(r.ratio)}.`)
+    .map(
+      (r) =>
+        `${r.activation} with ${initLabel(r.init)} at depth ${r.depth}: ‖∂L/∂W‖ from ${formatValue(r.weightGradNorms[0])} (first) to ${formatValue(r.weightGradNorms[r.depth])} (last), ratio ${formatValue(r.ratio)}.`,
+    )
     .join(' ');
 }
 
@@ -325,7 +329,14 @@ function reading(result: GradientsResult): string {
 function table(result: GradientsResult): NumbersTable {
   return {
     columns: ['activation', 'initializer', 'depth', '‖∂L/∂W‖ first layer', '‖∂L/∂W‖ output layer', 'first / output'],
-    rows: result.runs.map((r) => [r.activation, initLabel(r.init), cell(r.depth), cell(r.weightGradNorms[0]), cell(r.weightGradNorms[r.weightGradNorms.length - 1]), cell(r.ratio)]),
+    rows: result.runs.map((r) => [
+      r.activation,
+      initLabel(r.init),
+      cell(r.depth),
+      cell(r.weightGradNorms[0]),
+      cell(r.weightGradNorms[r.weightGradNorms.length - 1]),
+      cell(r.ratio),
+    ]),
   };
 }
 

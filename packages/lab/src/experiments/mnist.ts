@@ -136,7 +136,10 @@ function mnistReading(result: MnistResult): string {
         `the signal's scale by about ${Number(gain.toPrecision(2))}, so the logits and the gradients of the early layers vanish`,
     );
   }
-  if (others.length > 0) parts.push(`${others.map((s) => initLabel(s.init)).join(' and ')} ${others.length > 1 ? 'are' : 'is'} still at the chance loss after ${count(config.iterations)} iterations`);
+  if (others.length > 0)
+    parts.push(
+      `${others.map((s) => initLabel(s.init)).join(' and ')} ${others.length > 1 ? 'are' : 'is'} still at the chance loss after ${count(config.iterations)} iterations`,
+    );
   const second =
     parts.length > 0
       ? `${parts.join('; ')}, while ${initLabel(best.init)} ends at loss ${lossText(best.finalLoss.median)}.`

@@ -106,7 +106,8 @@ function checkConfig(config: RecurrentConfig): void {
   if (config.spectrumStep > config.steps) throw new RangeError(`spectrumStep (${config.spectrumStep}) must not exceed steps (${config.steps})`);
   if (!(config.inputStd >= 0 && Number.isFinite(config.inputStd))) throw new RangeError(`inputStd must be a finite number ≥ 0, got ${config.inputStd}`);
   for (const f of config.nonlinearities) {
-    if (!RECURRENT_NONLINEARITIES.includes(f)) throw new RangeError(`unknown nonlinearity ${String(f)}; expected one of ${RECURRENT_NONLINEARITIES.join(', ')}`);
+    if (!RECURRENT_NONLINEARITIES.includes(f))
+      throw new RangeError(`unknown nonlinearity ${String(f)}; expected one of ${RECURRENT_NONLINEARITIES.join(', ')}`);
   }
   for (const init of config.inits) initializerOf(init);
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
@@ -394,8 +395,14 @@ function claims(result: RecurrentResult): Claim[] {
   const out: Claim[] = [];
   const orth = find(result, 'linear', ORTHOGONAL);
   if (orth) {
-    const worstNorm = worstDeviation(orth.log10SpectralNorm.map((l) => (l === null ? null : 10 ** l)), () => 1);
-    const worstSigma = worstDeviation(orth.log10SingularValues.map((l) => (l === null ? null : 10 ** l)), () => 1);
+    const worstNorm = worstDeviation(
+      orth.log10SpectralNorm.map((l) => (l === null ? null : 10 ** l)),
+      () => 1,
+    );
+    const worstSigma = worstDeviation(
+      orth.log10SingularValues.map((l) => (l === null ? null : 10 ** l)),
+      () => 1,
+    );
     out.push({
       claim: 'Orthogonal recurrent weights keep repeated products from becoming too large or too small.',
       measurement:
@@ -440,7 +447,10 @@ function claims(result: RecurrentResult): Claim[] {
   }
   const irnn = find(result, 'relu', IDENTITY);
   if (irnn && config.inputStd === 0) {
-    const worst = worstDeviation(irnn.log10SpectralNorm.map((l) => (l === null ? null : 10 ** l)), () => 1);
+    const worst = worstDeviation(
+      irnn.log10SpectralNorm.map((l) => (l === null ? null : 10 ** l)),
+      () => 1,
+    );
     out.push({
       claim: 'Identity recurrent weights with ReLU (IRNN, Le et al. 2015) keep the gradient norm while no inputs arrive.',
       measurement: `relu RNN, identity W, no inputs: ‖∂h_T/∂h_0‖₂ = 1 within ${formatValue(worst)} for every T ≤ ${T} (the Jacobian is the 0/1 mask of the units that start positive).`,
@@ -511,8 +521,16 @@ export const recurrentExperiment: Experiment<RecurrentConfig, RecurrentResult> =
   title: 'Recurrent weights: repeated products over 500 steps',
   options: [
     { key: 'nonlinearities', kind: 'list', choices: RECURRENT_NONLINEARITIES, description: 'RNN nonlinearities (default linear,tanh,relu)' },
-    { key: 'inits', kind: 'init-list', description: `hidden-to-hidden initializers (default ${defaultInits(DEFAULT_HIDDEN).map(initLabel).join(',')}; quick: the same scales for n = ${QUICK_HIDDEN})` },
-    { key: 'hidden', kind: 'integer', description: `hidden size n (default ${DEFAULT_HIDDEN}; quick ${QUICK_HIDDEN}); the Gaussian claims look for std 1/√n and 2/√n` },
+    {
+      key: 'inits',
+      kind: 'init-list',
+      description: `hidden-to-hidden initializers (default ${defaultInits(DEFAULT_HIDDEN).map(initLabel).join(',')}; quick: the same scales for n = ${QUICK_HIDDEN})`,
+    },
+    {
+      key: 'hidden',
+      kind: 'integer',
+      description: `hidden size n (default ${DEFAULT_HIDDEN}; quick ${QUICK_HIDDEN}); the Gaussian claims look for std 1/√n and 2/√n`,
+    },
     { key: 'steps', kind: 'integer', description: 'longest product T (default 500)' },
     { key: 'spectrumStep', kind: 'integer', description: 'T at which all singular values are computed (default 100)' },
     { key: 'inputStd', kind: 'number', description: 'std of the random input drive per unit and step (default 0: no inputs)' },

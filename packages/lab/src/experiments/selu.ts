@@ -158,7 +158,8 @@ function claims(result: SeluResult): Claim[] {
     if (!r) continue;
     const variance = lastOf(r.variance);
     const mean = lastOf(r.mean);
-    const coincides = init === XAVIER ? ' For square layers glorot_normal has std √(2/(fanIn + fanOut)) = √(1/fanIn), the same distribution as lecun_normal.' : '';
+    const coincides =
+      init === XAVIER ? ' For square layers glorot_normal has std √(2/(fanIn + fanOut)) = √(1/fanIn), the same distribution as lecun_normal.' : '';
     out.push({
       claim: `Without LeCun's scale the statistics drift: ${initLabel(init)} (issue 5 expects drift for He and Xavier).`,
       measurement: `${initLabel(init)}, layer ${depth}: mean ${formatValue(mean)}, variance ${formatValue(variance)} (drift means variance ≥ ${MARGINS.drift}× or ≤ 1/${MARGINS.drift} of 1).${coincides}`,
@@ -180,7 +181,9 @@ function reading(result: SeluResult): string {
   const glorot = others.find((r) => sameInit(r.init, XAVIER));
   const second =
     `By comparison ${others.map(describe).join(', and ')}` +
-    (glorot && driftFactor(lastOf(glorot.variance)) < MARGINS.drift ? ': Xavier does not drift here because for square layers it is the same distribution as LeCun.' : '.');
+    (glorot && driftFactor(lastOf(glorot.variance)) < MARGINS.drift
+      ? ': Xavier does not drift here because for square layers it is the same distribution as LeCun.'
+      : '.');
   return `${first} ${second}`;
 }
 

@@ -20,7 +20,16 @@ import { withDefaults } from '../analysis/figures.ts';
 import { formatPercent } from '../analysis/statistics.ts';
 import { count, finalLoss, lossText } from '../analysis/training-summary.ts';
 import type { Claim, Experiment } from './experiment.ts';
-import { checkTrainingActivation, checkTrainingConfig, initName, layerSizes, trainingJobs, trainingOptions, TRAINING_ACTIVATIONS, type TrainingConfig } from './training-config.ts';
+import {
+  checkTrainingActivation,
+  checkTrainingConfig,
+  initName,
+  layerSizes,
+  trainingJobs,
+  trainingOptions,
+  TRAINING_ACTIVATIONS,
+  type TrainingConfig,
+} from './training-config.ts';
 
 /** Config of `symmetry`. */
 export interface SymmetryConfig extends TrainingConfig {
@@ -129,16 +138,26 @@ function symmetryReading(result: SymmetryResult): string {
     const frozen = constant.filter((r) => !(Math.max(...r.weightChange) > 0));
     const accs = constant.map((r) => r.testAccuracy);
     parts.push(
-      `With ${constant.map((r) => initLabel(r.init)).filter((v, i, a) => a.indexOf(v) === i).join(' or ')}, every hidden layer of the ${net} has ` +
+      `With ${constant
+        .map((r) => initLabel(r.init))
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .join(' or ')}, every hidden layer of the ${net} has ` +
         `${afters.join('/')} distinct neuron(s) out of ${config.width} after ${iters} SGD steps — ` +
-        (moved.length > 0 ? `even where training moved the hidden weights (${moved.map((r) => `${r.activation} ${initLabel(r.init)} by up to ${changeText(r.weightChange)}`).join(', ')}), it moved them identically` : 'training moved nothing') +
-        (frozen.length > 0 ? `, and ${frozen.map((r) => `${r.activation} ${initLabel(r.init)}`).join(', ')} received exactly zero gradient (dead or saturated units)` : '') +
+        (moved.length > 0
+          ? `even where training moved the hidden weights (${moved.map((r) => `${r.activation} ${initLabel(r.init)} by up to ${changeText(r.weightChange)}`).join(', ')}), it moved them identically`
+          : 'training moved nothing') +
+        (frozen.length > 0
+          ? `, and ${frozen.map((r) => `${r.activation} ${initLabel(r.init)}`).join(', ')} received exactly zero gradient (dead or saturated units)`
+          : '') +
         ` — and these nets stay at ${formatPercent(Math.min(...accs))}–${formatPercent(Math.max(...accs))} test accuracy.`,
     );
   }
   if (random.length > 0) {
     parts.push(
-      `${random.map((r) => initLabel(r.init)).filter((v, i, a) => a.indexOf(v) === i).join(', ')} starts with ${[...new Set(random.flatMap((r) => r.distinctNeurons.before))].join('/')} distinct neurons per layer and reaches ` +
+      `${random
+        .map((r) => initLabel(r.init))
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .join(', ')} starts with ${[...new Set(random.flatMap((r) => r.distinctNeurons.before))].join('/')} distinct neurons per layer and reaches ` +
         random.map((r) => `${formatPercent(r.testAccuracy)} (${r.activation}, final loss ${lossText(finalLoss(r.loss))})`).join(' and ') +
         '.',
     );
@@ -163,7 +182,8 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> = {
   },
   async run(config, onProgress) {
     checkTrainingConfig('symmetry', config);
-    if (!Array.isArray(config.activation) || config.activation.length === 0) fail('invalid_option', 'symmetry', 'activation', 'a non-empty list of activations', config.activation);
+    if (!Array.isArray(config.activation) || config.activation.length === 0)
+      fail('invalid_option', 'symmetry', 'activation', 'a non-empty list of activations', config.activation);
     for (const a of config.activation) checkTrainingActivation('symmetry', a);
     const jobs = trainingJobs(config, config.activation, { symmetry: true });
     const trained = await runTrainingJobs(jobs, onProgress);
@@ -182,7 +202,14 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> = {
     const { config, runs } = result;
     const rows = runs.flatMap((r) =>
       (['before', 'after'] as const).flatMap((when) =>
-        r.distinctNeurons[when].map((n, l) => ({ init: initLabel(r.init), activation: r.activation, seed: r.seed, layer: `hidden ${l + 1}`, when: `${when} training`, distinct: n })),
+        r.distinctNeurons[when].map((n, l) => ({
+          init: initLabel(r.init),
+          activation: r.activation,
+          seed: r.seed,
+          layer: `hidden ${l + 1}`,
+          when: `${when} training`,
+          distinct: n,
+        })),
       ),
     );
     const accuracyRows = runs.map((r) => ({ init: initLabel(r.init), activation: r.activation, seed: r.seed, accuracy: r.testAccuracy }));
@@ -206,13 +233,26 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> = {
             encoding: {
               y: { field: 'init', type: 'nominal', title: null, scale: initScale, axis: { labelLimit: 200 } },
               yOffset: { field: 'when', type: 'nominal', sort: ['before training', 'after training'] },
-              x: { field: 'distinct', type: 'quantitative', title: 'distinct neurons', scale: { domain: [0, config.width * 1.12] }, axis: { values: [0, 10, 20, 30, 40, 50].filter((v) => v <= config.width) } },
+              x: {
+                field: 'distinct',
+                type: 'quantitative',
+                title: 'distinct neurons',
+                scale: { domain: [0, config.width * 1.12] },
+                axis: { values: [0, 10, 20, 30, 40, 50].filter((v) => v <= config.width) },
+              },
             },
             layer: [
               {
                 mark: { type: 'bar' },
                 encoding: {
-                  color: { field: 'when', type: 'nominal', title: null, sort: ['before training', 'after training'], scale: { range: ['#9ecae1', '#3182bd'] }, legend: { orient: 'bottom' } },
+                  color: {
+                    field: 'when',
+                    type: 'nominal',
+                    title: null,
+                    sort: ['before training', 'after training'],
+                    scale: { range: ['#9ecae1', '#3182bd'] },
+                    legend: { orient: 'bottom' },
+                  },
                 },
               },
               { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#333' }, encoding: { text: { field: 'distinct', type: 'quantitative' } } },
@@ -236,7 +276,10 @@ export const symmetryExperiment: Experiment<SymmetryConfig, SymmetryResult> = {
             },
             layer: [
               { mark: { type: 'bar' }, encoding: { color: { field: 'init', type: 'nominal', scale: initScale, legend: null } } },
-              { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#333' }, encoding: { text: { aggregate: 'median', field: 'accuracy', type: 'quantitative', format: '.1%' } } },
+              {
+                mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#333' },
+                encoding: { text: { aggregate: 'median', field: 'accuracy', type: 'quantitative', format: '.1%' } },
+              },
             ],
           },
         }),

@@ -45,8 +45,10 @@ export function checkTrainingConfig(where: string, config: TrainingConfig): void
   positiveInteger('width', 10_000);
   if (!Number.isSafeInteger(config.seed)) fail('invalid_option', where, 'seed', 'a safe integer', config.seed);
   if (!Number.isSafeInteger(config.seed + config.seeds)) fail('invalid_option', where, 'seed', 'a safe integer with room for the run seeds', config.seed);
-  if (typeof config.lr !== 'number' || !(config.lr > 0) || !Number.isFinite(config.lr)) fail('invalid_option', where, 'lr', 'a positive finite number', config.lr);
-  if (new Set(config.init.map(initKey)).size !== config.init.length) fail('invalid_option', where, 'init', 'a list without repeats', config.init.map(initLabel));
+  if (typeof config.lr !== 'number' || !(config.lr > 0) || !Number.isFinite(config.lr))
+    fail('invalid_option', where, 'lr', 'a positive finite number', config.lr);
+  if (new Set(config.init.map(initKey)).size !== config.init.length)
+    fail('invalid_option', where, 'init', 'a list without repeats', config.init.map(initLabel));
 }
 
 /** The run seeds of a config: seed, seed + 1, …. */
@@ -62,7 +64,11 @@ export function layerSizes(config: Pick<TrainingConfig, 'depth' | 'width'>): num
 /** The command-line options shared by the training experiments (`--init`, `--seeds`, …), with their defaults. */
 export function trainingOptions(defaults: TrainingConfig, extra: readonly ExperimentOption[] = []): ExperimentOption[] {
   return [
-    { key: 'init', kind: 'init-list', description: `initializers to compare, repeated or comma-separated (default ${defaults.init.map(initLabel).join(', ')})` },
+    {
+      key: 'init',
+      kind: 'init-list',
+      description: `initializers to compare, repeated or comma-separated (default ${defaults.init.map(initLabel).join(', ')})`,
+    },
     { key: 'seeds', kind: 'integer', description: `number of run seeds per initializer (default ${defaults.seeds})` },
     { key: 'iterations', kind: 'integer', description: `SGD steps per run (default ${count(defaults.iterations)})` },
     { key: 'lr', kind: 'number', description: `SGD learning rate (default ${defaults.lr})` },

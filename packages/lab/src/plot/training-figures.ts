@@ -47,7 +47,10 @@ export function lossFigureSpec(options: {
   const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration' };
   const color = { field: 'label', type: 'nominal' as const, title: 'initializer', scale: { domain } };
   const layers: unknown[] = [
-    { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, fill: { ...color, field: 'band', legend: null } } },
+    {
+      mark: { type: 'area', opacity: 0.18 },
+      encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, fill: { ...color, field: 'band', legend: null } },
+    },
     {
       mark: { type: 'line', strokeWidth: 2 },
       encoding: {
@@ -60,7 +63,10 @@ export function lossFigureSpec(options: {
       data: { values: [{ chance: CHANCE_LOSS, text: 'chance: ln 10 ≈ 2.303' }] },
       layer: [
         { mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'chance', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'right', dy: -7, color: '#444', x: 'width' }, encoding: { y: { field: 'chance', type: 'quantitative' }, text: { field: 'text' } } },
+        {
+          mark: { type: 'text', align: 'right', dy: -7, color: '#444', x: 'width' },
+          encoding: { y: { field: 'chance', type: 'quantitative' }, text: { field: 'text' } },
+        },
       ],
     },
   ];
@@ -69,7 +75,10 @@ export function lossFigureSpec(options: {
       data: { values: [{ iteration: options.marker.iteration, text: options.marker.label }] },
       layer: [
         { mark: { type: 'rule', strokeDash: [2, 3], color: '#999' }, encoding: { x: { field: 'iteration', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'left', dx: 4, y: 8, color: '#444' }, encoding: { x: { field: 'iteration', type: 'quantitative' }, text: { field: 'text' } } },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, y: 8, color: '#444' },
+          encoding: { x: { field: 'iteration', type: 'quantitative' }, text: { field: 'text' } },
+        },
       ],
     });
   }
@@ -82,7 +91,11 @@ function maxIteration(rows: readonly Record<string, number | string>[]): number 
 }
 
 /** A Vega-Lite dot plot of test accuracy per run with a tick at each initializer's median. */
-export function accuracyFigureSpec(options: { readonly title: string; readonly runs: readonly TrainingRun[]; readonly inits: readonly InitializerSpec[] }): VegaLiteSpec {
+export function accuracyFigureSpec(options: {
+  readonly title: string;
+  readonly runs: readonly TrainingRun[];
+  readonly inits: readonly InitializerSpec[];
+}): VegaLiteSpec {
   const rows = options.runs.map((r) => ({ label: initLabel(r.init), seed: r.seed, accuracy: r.testAccuracy }));
   const medians = options.inits.map((init) => ({
     label: initLabel(init),
@@ -100,13 +113,16 @@ export function accuracyFigureSpec(options: { readonly title: string; readonly r
       {
         data: { values: rows },
         mark: { type: 'point', filled: true, size: 70, opacity: 0.75 },
-        encoding: { x, y, color: { field: 'label', type: 'nominal', scale: { domain }, legend: null }, tooltip: [{ field: 'seed' }, { field: 'accuracy', format: '.3f' }] },
+        encoding: {
+          x,
+          y,
+          color: { field: 'label', type: 'nominal', scale: { domain }, legend: null },
+          tooltip: [{ field: 'seed' }, { field: 'accuracy', format: '.3f' }],
+        },
       },
       {
         data: { values: [{ accuracy: 0.1, text: 'chance 10%' }] },
-        layer: [
-          { mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { x: { field: 'accuracy', type: 'quantitative' } } },
-        ],
+        layer: [{ mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { x: { field: 'accuracy', type: 'quantitative' } } }],
       },
     ],
   });

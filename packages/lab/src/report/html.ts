@@ -187,7 +187,10 @@ function experimentHtml(e: PageExperiment, index: number): string {
 
 /** The whole page. */
 export function renderHtml(meta: PageMeta, experiments: readonly PageExperiment[]): string {
-  const date = meta.date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const date = meta.date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   const toc = experiments.map((e) => `<li><a href="#${escapeHtml(e.name)}">${escapeHtml(e.title)}</a></li>`).join('\n');
   const settings = meta.quick ? 'quick (fewer iterations and samples, same claims)' : 'full';
   return `<!doctype html>

@@ -12,7 +12,6 @@
 import { createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InitError } from 'initlab';
 import { setupBackend } from '../engine/backend.ts';
 import type { Claim, NumbersTable } from '../experiments/experiment.ts';
@@ -243,13 +242,34 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportOutc
         pageFigures.push({ name: stem, caption: figure.caption, svg: scopeSvgIds(svg, `f-${stem}`), svgFile: files.svg, pngFile: files.png });
       }
       const command = `initlab lab ${experiment.name} --seed ${seed}${quick ? ' --quick' : ''} --json ${experiment.name}.json`;
-      const outcome: ExperimentOutcome = { name: experiment.name, title: experiment.title, seconds, config, result, claims, reading, table, figures: figureFiles, command };
+      const outcome: ExperimentOutcome = {
+        name: experiment.name,
+        title: experiment.title,
+        seconds,
+        config,
+        result,
+        claims,
+        reading,
+        table,
+        figures: figureFiles,
+        command,
+      };
       outcomes.push(outcome);
       pages.push({ name: experiment.name, title: experiment.title, reading, claims, figures: pageFigures, table, config, seconds, command });
       events.end?.(experiment, outcome);
     }
     const totalSeconds = (performance.now() - started) / 1000;
-    const meta = { date, seed, quick, backend: backend.name, ...(backendNotice ? { backendNotice } : {}), version, rng: RNG_DESCRIPTION, seconds: totalSeconds, node: process.versions.node };
+    const meta = {
+      date,
+      seed,
+      quick,
+      backend: backend.name,
+      ...(backendNotice ? { backendNotice } : {}),
+      version,
+      rng: RNG_DESCRIPTION,
+      seconds: totalSeconds,
+      node: process.versions.node,
+    };
     writeFileSync(join(temporary, 'index.html'), renderHtml(meta, pages));
     const results = {
       generator: GENERATOR,

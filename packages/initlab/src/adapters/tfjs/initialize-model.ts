@@ -6,16 +6,7 @@ import { tensor } from '@tensorflow/tfjs-core';
 import { LayersModel, type layers } from '@tensorflow/tfjs-layers';
 import { describeValue, fail } from '../../errors.ts';
 import { fold, formatNumber, moments, type Initializer, type Key } from '../../index.ts';
-import {
-  blockShape,
-  checkOptions,
-  isPlainObject,
-  resolveRoot,
-  toInitializer,
-  weightValues,
-  type InitializerLike,
-  type RootOptions,
-} from './initializer.ts';
+import { blockShape, checkOptions, isPlainObject, resolveRoot, toInitializer, weightValues, type InitializerLike, type RootOptions } from './initializer.ts';
 
 /**
  * Rules: which initializer sets which weights. Keys are
@@ -86,7 +77,6 @@ export interface InitReport {
   readonly unusedRules: readonly string[];
 }
 
-
 /** TF.js weight names (last segment) → short roles; other names are their own role. */
 const ROLES: Readonly<Record<string, string>> = {
   recurrent_kernel: 'recurrent',
@@ -128,7 +118,8 @@ export function weightRole(weightName: string): string {
  */
 export function weightPath(layerPath: readonly string[], layerName: string, weightName: string): string[] {
   const where = 'weightPath';
-  if (!Array.isArray(layerPath) || !layerPath.every((s) => typeof s === 'string')) fail('invalid_argument', where, 'layerPath', 'an array of layer names', layerPath);
+  if (!Array.isArray(layerPath) || !layerPath.every((s) => typeof s === 'string'))
+    fail('invalid_argument', where, 'layerPath', 'an array of layer names', layerPath);
   if (typeof layerName !== 'string') fail('invalid_argument', where, 'layerName', 'a string', layerName);
   if (typeof weightName !== 'string') fail('invalid_argument', where, 'weightName', "a TF.js weight name such as 'fc1/kernel'", weightName);
   const segments = weightName.split('/').filter((s) => s.length > 0);
@@ -287,7 +278,11 @@ export function formatInitReport(report: InitReport): string {
   ]);
   const header = ['weight', 'shape', 'rule → initializer', 'target std', 'actual std'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]!))
+      .join('  ')
+      .trimEnd();
   const lines = [line(header), ...rows.map(line)];
   if (report.unusedRules.length > 0) lines.push(`unused rules: ${report.unusedRules.join(', ')}`);
   return lines.join('\n');

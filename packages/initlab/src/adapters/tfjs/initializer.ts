@@ -10,17 +10,7 @@
 import { serialization, tensor, type DataType, type Tensor } from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
 import { fail, InitError } from '../../errors.ts';
-import {
-  fold,
-  fromSpec,
-  keyFromSeed,
-  keyFromWords,
-  sizeOf,
-  type Initializer,
-  type InitializerSpec,
-  type Key,
-  type Shape,
-} from '../../index.ts';
+import { fold, fromSpec, keyFromSeed, keyFromWords, sizeOf, type Initializer, type InitializerSpec, type Key, type Shape } from '../../index.ts';
 
 /** tfjs-layers' `Initializer` instance type (its class is not exported; this names it through a factory). */
 export type TfjsInitializerBase = ReturnType<typeof initializers.zeros>;
@@ -301,10 +291,19 @@ export function checkOptions(options: unknown, where: string, keys: readonly str
  * `parameter` (`init`, `options.rules['Dense']`) and, for a spec, its option (`init.std`).
  */
 export function toInitializer(init: unknown, where: string, parameter: string): Initializer {
-  if (typeof init === 'string') return within(where, (p) => (p === 'name' ? parameter : `${parameter}.${p}`), () => fromSpec({ name: init }));
+  if (typeof init === 'string')
+    return within(
+      where,
+      (p) => (p === 'name' ? parameter : `${parameter}.${p}`),
+      () => fromSpec({ name: init }),
+    );
   if (typeof init === 'function' && 'spec' in init) return init as Initializer;
   if (isPlainObject(init)) {
-    return within(where, (p) => `${parameter}.${p}`, () => fromSpec(init));
+    return within(
+      where,
+      (p) => `${parameter}.${p}`,
+      () => fromSpec(init),
+    );
   }
   return fail('invalid_argument', where, parameter, 'an initlab initializer, a spec {name, ...options} or a name', init);
 }
@@ -322,10 +321,19 @@ export function resolveRoot(options: RootOptions, where: string): Key {
   const hasKey = options.key !== undefined;
   if (hasSeed && hasKey) fail('invalid_option', where, 'options.seed', 'absent when options.key is given (give exactly one of them)', options.seed);
   if (!hasSeed && !hasKey) fail('invalid_option', where, 'options.seed', 'given, or options.key instead (exactly one of them)', options.seed);
-  if (hasSeed) return within(where, () => 'options.seed', () => keyFromSeed(options.seed!));
+  if (hasSeed)
+    return within(
+      where,
+      () => 'options.seed',
+      () => keyFromSeed(options.seed!),
+    );
   const key = options.key as unknown;
   if (key === null || typeof key !== 'object') fail('invalid_key', where, 'options.key', 'a key {k0, k1}', key);
-  return within(where, (p) => `options.key.${p}`, () => keyFromWords((key as Key).k0, (key as Key).k1));
+  return within(
+    where,
+    (p) => `options.key.${p}`,
+    () => keyFromWords((key as Key).k0, (key as Key).k1),
+  );
 }
 
 /** Path segments from a {@link WeightPath}: a string is split at `/`; every segment is checked. */
@@ -442,13 +450,25 @@ function decodeConfig(config: unknown): InitlabInitializerState {
     const raw = c['seed'];
     if (typeof raw !== 'number') fail('invalid_seed', CLASS_WHERE, 'config.seed', 'a number (bigint seeds are stored as k0, k1)', raw);
     seed = raw;
-    root = within(CLASS_WHERE, () => 'config.seed', () => keyFromSeed(raw));
+    root = within(
+      CLASS_WHERE,
+      () => 'config.seed',
+      () => keyFromSeed(raw),
+    );
   } else {
-    root = within(CLASS_WHERE, (p) => `config.${p}`, () => keyFromWords(c['k0'] as number, c['k1'] as number));
+    root = within(
+      CLASS_WHERE,
+      (p) => `config.${p}`,
+      () => keyFromWords(c['k0'] as number, c['k1'] as number),
+    );
   }
   const rawPath = c['path'];
   if (!Array.isArray(rawPath)) fail('invalid_option', CLASS_WHERE, 'config.path', 'an array', rawPath);
-  const path = normalizePath(rawPath.map((segment, i) => unwrap(segment, `config.path[${i}]`)), CLASS_WHERE, 'config.path');
+  const path = normalizePath(
+    rawPath.map((segment, i) => unwrap(segment, `config.path[${i}]`)),
+    CLASS_WHERE,
+    'config.path',
+  );
   const blocks = checkBlocks({ gates: (c['gates'] ?? undefined) as number, perChannel: (c['perChannel'] ?? undefined) as boolean }, CLASS_WHERE, 'config');
   return makeState({ init, seed, root, path, ...blocks });
 }
