@@ -184,7 +184,7 @@ export function layoutSafetensors(entries: readonly SafetensorsEntry[], metadata
  * safetensorsHeaderLength(firstEightBytes, stat.size, 'model.safetensors'); // e.g. 14272
  */
 export function safetensorsHeaderLength(first: Uint8Array, fileSize: number, where = 'safetensors'): number {
-  if (fileSize < 8 || first.length < 8) fail('invalid_file', where, 'the file', 'at least 8 bytes long (the header length)', `${fileSize} bytes`);
+  if (fileSize < 8 || first.length < 8) fail('invalid_file', where, 'the file size', 'at least 8 bytes (the header length)', fileSize);
   const n = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
   if (n > BigInt(MAX_SAFETENSORS_HEADER)) fail('invalid_file', where, 'the header length', `at most ${MAX_SAFETENSORS_HEADER} bytes (the safetensors limit)`, n);
   if (8 + Number(n) > fileSize) fail('invalid_file', where, 'the header length', `at most the file size minus 8 (${fileSize - 8} bytes)`, Number(n));

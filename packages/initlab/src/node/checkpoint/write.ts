@@ -150,7 +150,7 @@ export function checkOutputDirectory(out: string, force: boolean): void {
   const foreign = entries.filter((name) => !isCheckpointEntry(name)).sort();
   if (foreign.length > 0 && !force) {
     const more = foreign.length > 1 ? ` and ${foreign.length - 1} more` : '';
-    fail('invalid_option', 'checkpoint', 'out', `empty or an initlab checkpoint directory (it holds '${foreign[0]}'${more}; force writes into it anyway)`, out);
+    fail('invalid_option', 'checkpoint', 'out', `empty or an initlab checkpoint directory (it holds '${foreign[0]}'${more}; pass force, --force on the command line, to write into it anyway)`, out);
   }
 }
 
