@@ -69,10 +69,13 @@ export function parseModelJson(json: unknown, where: string): ModelPlan {
     const { name, shape, init, layout = 'torch', role = 'parameter' } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || name === '' || seen.has(name)) return bad(`parameter ${i}'s name must be a unique non-empty string`, name);
     seen.add(name);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return bad(`the shape of '${name}' must be a list of non-negative integers`, shape);
-    if (typeof layout !== 'string' || !(LAYOUTS as readonly string[]).includes(layout)) return bad(`the layout of '${name}' must be one of ${LAYOUTS.join(', ')}`, layout);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      return bad(`the shape of '${name}' must be a list of non-negative integers`, shape);
+    if (typeof layout !== 'string' || !(LAYOUTS as readonly string[]).includes(layout))
+      return bad(`the layout of '${name}' must be one of ${LAYOUTS.join(', ')}`, layout);
     if (typeof role !== 'string') return bad(`the role of '${name}' must be a string`, role);
-    if (init === null || typeof init !== 'object' || Array.isArray(init)) return bad(`the init of '${name}' must be an initializer spec object such as {"name": "normal", "std": 0.02}`, init);
+    if (init === null || typeof init !== 'object' || Array.isArray(init))
+      return bad(`the init of '${name}' must be an initializer spec object such as {"name": "normal", "std": 0.02}`, init);
     let spec: InitializerSpec;
     try {
       spec = fromSpec(init as InitializerSpec).spec;

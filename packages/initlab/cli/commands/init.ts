@@ -53,7 +53,12 @@ export function detectWorker(flag: string | undefined, workers: string | undefin
     if (countText === undefined) {
       throw new UsageError(`${WHERE}: --workers (or INITLAB_WORKERS) must be given in a Kubernetes Indexed Job (the Job's completions); got nothing.`);
     }
-    return checked(integer(env['JOB_COMPLETION_INDEX']), integer(countText), `JOB_COMPLETION_INDEX with ${countSource}`, `${env['JOB_COMPLETION_INDEX']}/${countText}`);
+    return checked(
+      integer(env['JOB_COMPLETION_INDEX']),
+      integer(countText),
+      `JOB_COMPLETION_INDEX with ${countSource}`,
+      `${env['JOB_COMPLETION_INDEX']}/${countText}`,
+    );
   }
   if (env['SLURM_ARRAY_TASK_ID'] !== undefined && env['SLURM_ARRAY_TASK_COUNT'] !== undefined) {
     const id = integer(env['SLURM_ARRAY_TASK_ID']);
@@ -70,7 +75,8 @@ export function detectWorker(flag: string | undefined, workers: string | undefin
     if (size === undefined) throw new UsageError(`${WHERE}: --workers must be given in an AWS Batch array job without AWS_BATCH_JOB_ARRAY_SIZE; got nothing.`);
     return checked(integer(env['AWS_BATCH_JOB_ARRAY_INDEX']), integer(size), 'AWS_BATCH_JOB_ARRAY_INDEX', `${env['AWS_BATCH_JOB_ARRAY_INDEX']}/${size}`);
   }
-  if (workers !== undefined) throw new UsageError(`${WHERE}: --workers needs a worker index (JOB_COMPLETION_INDEX) or use --worker I/N; got --workers ${workers} alone.`);
+  if (workers !== undefined)
+    throw new UsageError(`${WHERE}: --workers needs a worker index (JOB_COMPLETION_INDEX) or use --worker I/N; got --workers ${workers} alone.`);
   return { index: 0, count: 1, source: 'default' };
 }
 
@@ -171,26 +177,34 @@ export const command: CommandSpec = {
       return;
     }
     const result = withFlags(WHERE, FLAGS, () => {
-        try {
-          return writeCheckpoint(plan, out, {
-            ...settings,
-            worker,
-            force: flags['force'] === true,
-            ...(threads !== undefined && { threads }),
-            ...(flags['quiet'] !== true && { onProgress: progressPrinter(worker) }),
-          });
-        } catch (error) {
-          if (isSystemError(error)) {
-            const reason = error.message.split(',')[0]!.trim();
-            throw new UsageError(
-              `${WHERE}: --out must be a writable directory with room for the checkpoint; got '${out}' (${reason.startsWith(error.code) ? reason : `${error.code}: ${reason}`}; no partial file was left).`,
-            );
-          }
-          throw error;
+      try {
+        return writeCheckpoint(plan, out, {
+          ...settings,
+          worker,
+          force: flags['force'] === true,
+          ...(threads !== undefined && { threads }),
+          ...(flags['quiet'] !== true && { onProgress: progressPrinter(worker) }),
+        });
+      } catch (error) {
+        if (isSystemError(error)) {
+          const reason = error.message.split(',')[0]!.trim();
+          throw new UsageError(
+            `${WHERE}: --out must be a writable directory with room for the checkpoint; got '${out}' (${reason.startsWith(error.code) ? reason : `${error.code}: ${reason}`}; no partial file was left).`,
+          );
         }
-      });
+        throw error;
+      }
+    });
     if (flags['json'] === true) {
-      printJson({ out, worker: { index: worker.index, count: worker.count }, files: result.layout.files.length, written: result.written, bytes: result.bytes, finalized: result.finalized, missing: result.missing });
+      printJson({
+        out,
+        worker: { index: worker.index, count: worker.count },
+        files: result.layout.files.length,
+        written: result.written,
+        bytes: result.bytes,
+        finalized: result.finalized,
+        missing: result.missing,
+      });
       return;
     }
     const who = worker.count > 1 ? ` as worker ${worker.index}/${worker.count} (${worker.source})` : '';

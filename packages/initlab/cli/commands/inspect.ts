@@ -45,7 +45,16 @@ export const command: CommandSpec = {
     for (const t of result.tensors) {
       const s = t.stats;
       const cell = (v: number | undefined): string => (v === undefined ? '' : formatNumber(Number(v.toPrecision(6))));
-      rows.push([t.name, t.dtype, `[${t.shape.join(', ')}]`, ...(several ? [t.file.split('/').pop()!] : []), cell(s?.mean), cell(s?.std), cell(s?.min), cell(s?.max)]);
+      rows.push([
+        t.name,
+        t.dtype,
+        `[${t.shape.join(', ')}]`,
+        ...(several ? [t.file.split('/').pop()!] : []),
+        cell(s?.mean),
+        cell(s?.std),
+        cell(s?.min),
+        cell(s?.max),
+      ]);
     }
     print(columns(rows));
   },

@@ -35,7 +35,9 @@ export const command: CommandSpec = {
     }
     if (flags['json'] === true) printJson(result, true);
     if (result.problems.length > 0) {
-      throw new UsageError(`verify: ${dir} must match its manifest; got ${result.problems.length} difference${result.problems.length === 1 ? '' : 's'}, first: ${result.problems[0]}`);
+      throw new UsageError(
+        `verify: ${dir} must match its manifest; got ${result.problems.length} difference${result.problems.length === 1 ? '' : 's'}, first: ${result.problems[0]}`,
+      );
     }
     if (flags['json'] !== true) print(`verified ${dir}: ${result.tensors} tensors in ${result.files} files match the manifest, on disk and recomputed`);
   },

@@ -44,10 +44,12 @@ export function parseShardSize(text: string | number, where = 'checkpoint'): num
     const trimmed = text.trim();
     const unit = trimmed.slice(-2).toUpperCase();
     const number = /^(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-    if (Object.hasOwn(SIZE_UNITS, unit) && number.test(trimmed.slice(0, -2).trim())) bytes = Math.trunc(Number(trimmed.slice(0, -2).trim()) * SIZE_UNITS[unit]!);
+    if (Object.hasOwn(SIZE_UNITS, unit) && number.test(trimmed.slice(0, -2).trim()))
+      bytes = Math.trunc(Number(trimmed.slice(0, -2).trim()) * SIZE_UNITS[unit]!);
     else if (/^\d+$/.test(trimmed)) bytes = Number(trimmed);
   }
-  if (!Number.isSafeInteger(bytes) || bytes < 1) fail('invalid_option', where, 'maxShardSize', 'a size such as 5GB, 500MB or 100KB (decimal units), or a number of bytes', text);
+  if (!Number.isSafeInteger(bytes) || bytes < 1)
+    fail('invalid_option', where, 'maxShardSize', 'a size such as 5GB, 500MB or 100KB (decimal units), or a number of bytes', text);
   return bytes;
 }
 
@@ -199,8 +201,7 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 function pythonString(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control and non-ASCII characters is the point
-  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(s).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Python's `json.dumps(value, indent=2, sort_keys=True)` for objects of strings and integers. */

@@ -147,7 +147,8 @@ export function layoutSafetensors(entries: readonly SafetensorsEntry[], metadata
       fail('invalid_argument', 'safetensors', `the dtype of '${entry.name}'`, `one of ${Object.keys(SAFETENSORS_ITEM_SIZES).join(', ')}`, entry.dtype);
     }
     for (const d of entry.shape) {
-      if (!Number.isSafeInteger(d) || d < 0) fail('invalid_argument', 'safetensors', `the shape of '${entry.name}'`, 'a list of non-negative integers', entry.shape);
+      if (!Number.isSafeInteger(d) || d < 0)
+        fail('invalid_argument', 'safetensors', `the shape of '${entry.name}'`, 'a list of non-negative integers', entry.shape);
     }
   }
   const keys = Object.keys(metadata).sort(compareUtf8);
@@ -186,7 +187,8 @@ export function layoutSafetensors(entries: readonly SafetensorsEntry[], metadata
 export function safetensorsHeaderLength(first: Uint8Array, fileSize: number, where = 'safetensors'): number {
   if (fileSize < 8 || first.length < 8) fail('invalid_file', where, 'the file size', 'at least 8 bytes (the header length)', fileSize);
   const n = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
-  if (n > BigInt(MAX_SAFETENSORS_HEADER)) fail('invalid_file', where, 'the header length', `at most ${MAX_SAFETENSORS_HEADER} bytes (the safetensors limit)`, n);
+  if (n > BigInt(MAX_SAFETENSORS_HEADER))
+    fail('invalid_file', where, 'the header length', `at most ${MAX_SAFETENSORS_HEADER} bytes (the safetensors limit)`, n);
   if (8 + Number(n) > fileSize) fail('invalid_file', where, 'the header length', `at most the file size minus 8 (${fileSize - 8} bytes)`, Number(n));
   return Number(n);
 }
@@ -220,7 +222,8 @@ export function parseSafetensorsHeader(json: Uint8Array, fileSize: number, where
   } catch (error) {
     fail('invalid_file', where, 'the header', 'valid JSON', `a parse error (${(error as Error).message.split('\n')[0]})`);
   }
-  if (!isRecord(parsed)) fail('invalid_file', where, 'the header', 'a JSON object', parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed);
+  if (!isRecord(parsed))
+    fail('invalid_file', where, 'the header', 'a JSON object', parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed);
   let metadata: Record<string, string> | undefined;
   const tensors: SafetensorsTensor[] = [];
   for (const [name, info] of Object.entries(parsed)) {

@@ -64,12 +64,16 @@ export function initlabVersion(): string {
   for (const up of ['../../../../package.json', '../../../package.json']) {
     try {
       const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'initlab' && typeof manifest.version === 'string') return (version = manifest.version);
+      if (manifest.name === 'initlab' && typeof manifest.version === 'string') {
+        version = manifest.version;
+        return version;
+      }
     } catch {
       // try the next location (dist/src/node/checkpoint or src/node/checkpoint)
     }
   }
-  return (version = 'unknown');
+  version = 'unknown';
+  return version;
 }
 
 const FLOAT16_MAX = 65504;
@@ -99,7 +103,14 @@ export function prepareCheckpoint(plan: ModelPlan, settings: CheckpointSettings,
   const layout = planCheckpoint(plan, { dtype, maxShardSize, metadata });
   const fingerprint = createHash('sha256')
     .update(
-      JSON.stringify([atVersion, plan.recipe, seedText, dtype, maxShardSize, plan.parameters.map((p, i) => [p.name, p.shape, p.layout, canonicalJson(initializers[i]!.spec)])]),
+      JSON.stringify([
+        atVersion,
+        plan.recipe,
+        seedText,
+        dtype,
+        maxShardSize,
+        plan.parameters.map((p, i) => [p.name, p.shape, p.layout, canonicalJson(initializers[i]!.spec)]),
+      ]),
     )
     .digest('hex');
   return { plan, dtype, seed: settings.seed, root, layout, metadata, version: atVersion, fingerprint, initializers };
@@ -171,7 +182,13 @@ export function* tensorChunks(prepared: PreparedCheckpoint, i: number, scratch: 
     else {
       const overflow = encodeFloat16(values as Float32Array, half);
       if (overflow >= 0) {
-        fail('invalid_option', 'checkpoint', 'dtype', `a type that holds every value of '${p.name}' (element ${offset + overflow} is ${values[overflow]}; float16 stops at 65504)`, dtype);
+        fail(
+          'invalid_option',
+          'checkpoint',
+          'dtype',
+          `a type that holds every value of '${p.name}' (element ${offset + overflow} is ${values[overflow]}; float16 stops at 65504)`,
+          dtype,
+        );
       }
     }
     yield new Uint8Array(half.buffer, half.byteOffset, half.byteLength);

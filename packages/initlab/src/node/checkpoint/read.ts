@@ -156,7 +156,10 @@ function checkpointFiles(dir: string): { files: string[]; index: { weight_map: R
     fail('invalid_file', indexPath, 'weight_map', 'an object of tensor names to file names in the same directory', map);
   }
   const files = [...new Set(Object.values(map as Record<string, string>))].sort();
-  return { files: files.map((f) => join(dir, f)), index: { weight_map: map as Record<string, string>, total_size: typeof total === 'number' ? total : Number.NaN } };
+  return {
+    files: files.map((f) => join(dir, f)),
+    index: { weight_map: map as Record<string, string>, total_size: typeof total === 'number' ? total : Number.NaN },
+  };
 }
 
 /**
@@ -182,7 +185,13 @@ export function inspectCheckpoint(path: string, options: { readonly stats?: bool
       for (const t of header.tensors) {
         totalSize += t.end - t.begin;
         if (index && index.weight_map[t.name] !== basename(file)) {
-          fail('invalid_file', join(path, INDEX_FILE), `the weight_map entry of '${t.name}'`, `'${basename(file)}', the file that holds it`, index.weight_map[t.name] ?? null);
+          fail(
+            'invalid_file',
+            join(path, INDEX_FILE),
+            `the weight_map entry of '${t.name}'`,
+            `'${basename(file)}', the file that holds it`,
+            index.weight_map[t.name] ?? null,
+          );
         }
         const stats = fd === undefined ? undefined : tensorStatistics(fd, header, t);
         tensors.push({ ...t, file, ...(stats && { stats }) });
@@ -197,7 +206,8 @@ export function inspectCheckpoint(path: string, options: { readonly stats?: bool
       const absent = Object.keys(index.weight_map).find((n) => !names.has(n));
       fail('invalid_file', join(path, INDEX_FILE), `the tensor '${absent}'`, `in the file the weight_map names (${index.weight_map[absent!]})`, 'absent');
     }
-    if (index.total_size !== totalSize) fail('invalid_file', join(path, INDEX_FILE), 'metadata.total_size', `the tensors' byte count, ${totalSize}`, index.total_size);
+    if (index.total_size !== totalSize)
+      fail('invalid_file', join(path, INDEX_FILE), 'metadata.total_size', `the tensors' byte count, ${totalSize}`, index.total_size);
   }
   return { files: read, tensors, totalSize };
 }
@@ -224,7 +234,8 @@ export function readManifest(dir: string): { manifest: CheckpointManifest; plan:
   if (manifest?.format !== 'initlab-checkpoint-manifest/1' || !Array.isArray(manifest.tensors) || !Array.isArray(manifest.files)) {
     fail('invalid_file', 'verify', MANIFEST_FILE, "an initlab manifest (format 'initlab-checkpoint-manifest/1')", path);
   }
-  if (!(CHECKPOINT_DTYPES as readonly string[]).includes(manifest.dtype)) fail('invalid_file', 'verify', 'the manifest dtype', CHECKPOINT_DTYPES.join(', '), manifest.dtype);
+  if (!(CHECKPOINT_DTYPES as readonly string[]).includes(manifest.dtype))
+    fail('invalid_file', 'verify', 'the manifest dtype', CHECKPOINT_DTYPES.join(', '), manifest.dtype);
   const plan: ModelPlan = {
     recipe: manifest.recipe,
     parameters: manifest.tensors.map((t) => ({ name: t.name, shape: t.shape, layout: t.layout, init: t.init, role: t.role })),
@@ -243,7 +254,8 @@ export function readManifest(dir: string): { manifest: CheckpointManifest; plan:
  */
 export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonly onFile?: (file: string) => void } = {}): VerifyResult {
   const { manifest, plan } = readManifest(dir);
-  if (typeof manifest.seed !== 'string' || !/^-?\d+$/.test(manifest.seed)) fail('invalid_file', 'verify', 'the manifest seed', 'an integer in decimal', manifest.seed);
+  if (typeof manifest.seed !== 'string' || !/^-?\d+$/.test(manifest.seed))
+    fail('invalid_file', 'verify', 'the manifest seed', 'an integer in decimal', manifest.seed);
   const big = BigInt(manifest.seed);
   const seed = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   const settings = { seed, dtype: manifest.dtype as CheckpointDtype, maxShardSize: manifest.max_shard_size };
@@ -312,11 +324,16 @@ export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonl
         pending.length = 0;
         const disk = onDisk.digest('hex');
         const again = recomputed.digest('hex');
-        if (disk !== hashes.get(t.name)) problems.push(`${file.name}: '${t.name}' on disk (sha256 ${disk.slice(0, 12)}…) differs from the manifest (${String(hashes.get(t.name)).slice(0, 12)}…)`);
-        if (!same || again !== hashes.get(t.name)) problems.push(`${file.name}: '${t.name}' recomputed from the manifest's seed and model differs from the manifest`);
+        if (disk !== hashes.get(t.name))
+          problems.push(
+            `${file.name}: '${t.name}' on disk (sha256 ${disk.slice(0, 12)}…) differs from the manifest (${String(hashes.get(t.name)).slice(0, 12)}…)`,
+          );
+        if (!same || again !== hashes.get(t.name))
+          problems.push(`${file.name}: '${t.name}' recomputed from the manifest's seed and model differs from the manifest`);
       }
       const sha = fileHash.digest('hex');
-      if (sha !== fileHashes.get(file.name)) problems.push(`${file.name}: file sha256 ${sha.slice(0, 12)}… differs from the manifest (${String(fileHashes.get(file.name)).slice(0, 12)}…)`);
+      if (sha !== fileHashes.get(file.name))
+        problems.push(`${file.name}: file sha256 ${sha.slice(0, 12)}… differs from the manifest (${String(fileHashes.get(file.name)).slice(0, 12)}…)`);
     } finally {
       closeSync(fd);
     }

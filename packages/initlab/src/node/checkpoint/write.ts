@@ -6,20 +6,18 @@
  * `model.safetensors.index.json` (sharded checkpoints) and `initlab-manifest.json`.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync as fsWriteSync,
-} from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync as fsWriteSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type CheckpointFile, type CheckpointLayout, checkpointIndexJson, fail, INDEX_FILE, type ModelPlan, SAFETENSORS_DTYPE, workerFiles } from '../../index.ts';
+import {
+  type CheckpointFile,
+  type CheckpointLayout,
+  checkpointIndexJson,
+  fail,
+  INDEX_FILE,
+  type ModelPlan,
+  SAFETENSORS_DTYPE,
+  workerFiles,
+} from '../../index.ts';
 import { writeFileAtomic } from '../files.ts';
 import type { ThreadOptions } from '../parallel.ts';
 import { type CheckpointSettings, createScratch, type PreparedCheckpoint, prepareCheckpoint, tensorChunks } from './generate.ts';
@@ -150,7 +148,13 @@ export function checkOutputDirectory(out: string, force: boolean): void {
   const foreign = entries.filter((name) => !isCheckpointEntry(name)).sort();
   if (foreign.length > 0 && !force) {
     const more = foreign.length > 1 ? ` and ${foreign.length - 1} more` : '';
-    fail('invalid_option', 'checkpoint', 'out', `empty or an initlab checkpoint directory (it holds '${foreign[0]}'${more}; pass force, --force on the command line, to write into it anyway)`, out);
+    fail(
+      'invalid_option',
+      'checkpoint',
+      'out',
+      `empty or an initlab checkpoint directory (it holds '${foreign[0]}'${more}; pass force, --force on the command line, to write into it anyway)`,
+      out,
+    );
   }
 }
 
@@ -364,7 +368,13 @@ export function finalizeCheckpoint(plan: ModelPlan, out: string, settings: Check
   const { missing } = tryFinalize(prepared, dir);
   if (missing.length > 0) {
     const more = missing.length > 1 ? ` and ${missing.length - 1} more` : '';
-    fail('invalid_file', 'checkpoint', 'every file of the checkpoint', `written by a worker of this run before finalizing ('${missing[0]}'${more} missing)`, dir);
+    fail(
+      'invalid_file',
+      'checkpoint',
+      'every file of the checkpoint',
+      `written by a worker of this run before finalizing ('${missing[0]}'${more} missing)`,
+      dir,
+    );
   }
   return { files: prepared.layout.files.length };
 }
