@@ -101,7 +101,7 @@ test('a disk that fills up: the system error, the temporary file removed, no fin
   assert.ok(!left.includes(MANIFEST_FILE) && !left.includes('model.safetensors.index.json'), left.join(', '));
   // Files renamed before the disk filled are whole: each passes the reader's checks.
   for (const f of left.filter((name) => name.endsWith('.safetensors'))) readSafetensorsHeader(join(dir, f));
-  assert.throws(() => finalizeCheckpoint(plan, dir, { seed: 0, maxShardSize: '20KB' }), /written by a worker of this run before finalizing/);
+  assert.throws(() => finalizeCheckpoint(plan, dir, { seed: 0, maxShardSize: '20KB' }), /have written every file before finalizing/);
   // The same run then completes it.
   const result = writeCheckpoint(plan, dir, { seed: 0, maxShardSize: '20KB' });
   assert.ok(result.finalized);

@@ -371,8 +371,8 @@ export function finalizeCheckpoint(plan: ModelPlan, out: string, settings: Check
     fail(
       'invalid_file',
       'checkpoint',
-      'every file of the checkpoint',
-      `written by a worker of this run before finalizing ('${missing[0]}'${more} missing)`,
+      'out',
+      `a directory where the workers of this run have written every file before finalizing ('${missing[0]}'${more} missing)`,
       dir,
     );
   }
