@@ -180,11 +180,57 @@ def memory(tool, op, n):
     print(json.dumps({"baselineKiB": baseline, "peakKiB": peak}))
 
 
+def checkpoint(tool, plan_path, out):
+    """Creates every tensor of a model as the recipe says (empty + normal_/zeros_/ones_, in the plan's dtype) and
+    saves them: torch -> torch.save(state_dict); numpy -> each tensor's raw bytes appended with ndarray.tofile (float32;
+    bfloat16 as its uint16 bits, the float32 values' top halves, since numpy has no bfloat16). fsyncs the file, then
+    prints {"ms", "bytes", "peakKiB"} for the whole run (ru_maxrss: the peak resident set of the process)."""
+    import resource
+
+    plan = json.load(open(plan_path))
+    start = time.perf_counter()
+    if tool == "torch":
+        dtype = torch.bfloat16 if plan["dtype"] == "bfloat16" else torch.float32
+        state = {}
+        for p in plan["parameters"]:
+            t = torch.empty(p["shape"], dtype=dtype)
+            spec = p["init"]
+            if spec["name"] == "normal":
+                t.normal_(spec.get("mean", 0.0), spec["std"])
+            elif spec["name"] == "ones":
+                t.fill_(1.0)
+            else:
+                t.zero_()
+            state[p["name"]] = t
+        with open(out, "wb") as f:
+            torch.save(state, f)
+            f.flush()
+            os.fsync(f.fileno())
+    else:
+        with open(out, "wb") as f:
+            for p in plan["parameters"]:
+                spec = p["init"]
+                if spec["name"] == "normal":
+                    x = rng.standard_normal(p["shape"], dtype=np.float32) * np.float32(spec["std"]) + np.float32(spec.get("mean", 0.0))
+                else:
+                    x = np.full(p["shape"], 1.0 if spec["name"] == "ones" else 0.0, dtype=np.float32)
+                if plan["dtype"] == "bfloat16":
+                    x = (x.view(np.uint32) >> 16).astype(np.uint16)
+                x.tofile(f)
+            f.flush()
+            os.fsync(f.fileno())
+    ms = (time.perf_counter() - start) * 1000
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"ms": ms, "bytes": os.path.getsize(out), "peakKiB": peak}))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "serve":
         serve()
+    elif len(sys.argv) == 5 and sys.argv[1] == "checkpoint":
+        checkpoint(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) == 5 and sys.argv[1] == "memory":
         memory(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
-        sys.stderr.write("usage: peers.py serve | peers.py memory TOOL OP N\n")
+        sys.stderr.write("usage: peers.py serve | peers.py memory TOOL OP N | peers.py checkpoint TOOL PLAN.json OUT\n")
         sys.exit(2)

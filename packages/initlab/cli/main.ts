@@ -28,6 +28,21 @@ const COMMANDS: readonly { name: string; summary: string; load(): Promise<Comman
   { name: 'fans', summary: 'fanIn, fanOut and receptive field of a weight shape, as JSON', load: async () => (await import('./commands/fans.ts')).command },
   { name: 'gain', summary: 'the recommended gain of a nonlinearity', load: async () => (await import('./commands/gain.ts')).command },
   { name: 'list', summary: 'every initializer with its formula, options and when to use it', load: async () => (await import('./commands/list.ts')).command },
+  {
+    name: 'init',
+    summary: "write a model's initial weights as a Hugging Face safetensors checkpoint, on one machine or many",
+    load: async () => (await import('./commands/init.ts')).command,
+  },
+  {
+    name: 'inspect',
+    summary: 'check and describe a safetensors file or checkpoint directory: header, dtypes, shapes, statistics',
+    load: async () => (await import('./commands/inspect.ts')).command,
+  },
+  {
+    name: 'verify',
+    summary: "check a checkpoint against its manifest: the files' hashes, and every tensor recomputed",
+    load: async () => (await import('./commands/verify.ts')).command,
+  },
   { name: 'lab', summary: `run one lab experiment: its claims, numbers and reading (needs ${LAB_PACKAGE})`, load: () => labCommand('lab') },
   { name: 'report', summary: `run every lab experiment and write the report (needs ${LAB_PACKAGE})`, load: () => labCommand('report') },
 ];
@@ -82,6 +97,8 @@ function programHelp(): string {
     '  initlab sample he_normal --shape 128,64,3,3 --layout torch --mode fan_out --out w.npy',
     '  initlab fans --shape 3,3,64,128',
     '  initlab gain leaky_relu --param 0.2',
+    '  initlab init --model model.json --seed 0 --dtype bfloat16 --out ckpt',
+    '  initlab inspect ckpt',
     '',
     'Usage errors print one line and exit with code 2.',
   ].join('\n');

@@ -10,7 +10,8 @@ export type InitErrorCode =
   | 'invalid_shape' // non-integer or negative dimension, or a rank the initializer cannot take
   | 'invalid_option' // an option out of range, NaN, or not one of the accepted values
   | 'invalid_argument' // an argument of the wrong kind: not an object where one is needed, a Promise (a missing await)
-  | 'unknown_name'; // an initializer or nonlinearity name that does not exist
+  | 'unknown_name' // an initializer or nonlinearity name that does not exist
+  | 'invalid_file'; // a file (a safetensors checkpoint, its index or manifest) that breaks its format's rules
 
 /** The parts of a message built by {@link fail}, kept so that a caller can raise the error again under its own names. */
 export interface InitErrorDetail {

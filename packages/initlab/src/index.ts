@@ -59,3 +59,34 @@ export { parseInitializerText, formatInitializerText, canonicalJson, parseDecima
 export { orthonormalize, householderQr } from './linalg/qr.ts';
 export { bfloat16Bits, float16Bits, bfloat16Value, float16Value } from './half.ts';
 export { type ModelParameter, type ModelPlan, parameterKey } from './models/model.ts';
+export {
+  type SafetensorsDtype,
+  type SafetensorsEntry,
+  type SafetensorsTensor,
+  type SafetensorsLayout,
+  type SafetensorsHeader,
+  SAFETENSORS_ITEM_SIZES,
+  MAX_SAFETENSORS_HEADER,
+  layoutSafetensors,
+  safetensorsHeaderLength,
+  parseSafetensorsHeader,
+  tensorByteSize,
+  compareUtf8,
+} from './checkpoint/safetensors.ts';
+export {
+  type CheckpointDtype,
+  type CheckpointTensor,
+  type CheckpointFile,
+  type CheckpointLayout,
+  CHECKPOINT_DTYPES,
+  SAFETENSORS_DTYPE,
+  DEFAULT_MAX_SHARD_SIZE,
+  SINGLE_FILE,
+  INDEX_FILE,
+  parseShardSize,
+  planCheckpoint,
+  shardFileName,
+  workerFiles,
+  checkpointIndexJson,
+} from './checkpoint/layout.ts';
+export { LITTLE_ENDIAN, encodeBfloat16, encodeFloat16, decodeTensorBytes } from './checkpoint/encode.ts';

@@ -17,5 +17,42 @@ export {
   fillNormal,
   fillTruncatedNormal,
   initialize,
+  type FillInitializerOptions,
+  fillInitializer,
 } from './parallel.ts';
 export { writeFileAtomic } from './files.ts';
+export {
+  type CheckpointSettings,
+  type PreparedCheckpoint,
+  CHUNK_ELEMENTS,
+  initlabVersion,
+  prepareCheckpoint,
+} from './checkpoint/generate.ts';
+export {
+  type WorkerSpec,
+  type CheckpointProgress,
+  type WriteFunction,
+  type WriteCheckpointOptions,
+  type WriteCheckpointResult,
+  type ManifestTensor,
+  type CheckpointManifest,
+  MANIFEST_FILE,
+  RECORDS_DIR,
+  isCheckpointEntry,
+  checkOutputDirectory,
+  writeCheckpoint,
+  finalizeCheckpoint,
+  temporaryFiles,
+} from './checkpoint/write.ts';
+export {
+  type TensorStatistics,
+  type InspectedTensor,
+  type InspectedCheckpoint,
+  type VerifyResult,
+  readSafetensorsHeader,
+  tensorBytes,
+  tensorStatistics,
+  inspectCheckpoint,
+  readManifest,
+  verifyCheckpoint,
+} from './checkpoint/read.ts';

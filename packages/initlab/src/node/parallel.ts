@@ -61,6 +61,8 @@ export type JobWork =
       readonly shape: Shape;
       readonly key: Key;
       readonly layout: Layout;
+      /** Flat index of `out[0]` in the whole tensor (0 for a whole-tensor fill). */
+      readonly offset?: number;
     };
 
 /** A job as a worker receives it (structured clone; `out` and `control` share memory with the caller). */
@@ -97,7 +99,8 @@ function taskRunner(work: JobWork, out: FloatArray): (start: number, end: number
   if (work.kind === 'sampler') return (start, end) => runFill(work.plan, out, start, end);
   const init = rebuild(work.spec);
   const { shape, key, layout } = work;
-  return (start, end) => void init.fill(out.subarray(start, end), shape, key, { layout, offset: start });
+  const base = work.offset ?? 0;
+  return (start, end) => void init.fill(out.subarray(start, end), shape, key, { layout, offset: base + start });
 }
 
 /**
@@ -268,6 +271,41 @@ export function initialize(init: Initializer, shape: Shape, key: KeyLike, option
   }
   init.describe(shape, layout); // plans once here, so that an invalid shape throws before any worker starts
   runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout }, out, threads);
+  return out;
+}
+
+/** Options of {@link fillInitializer}. */
+export interface FillInitializerOptions extends ThreadOptions {
+  /** Weight layout (default `tf`). */
+  readonly layout?: Layout;
+  /** Flat row-major index of `out[0]` in the whole tensor (default 0). */
+  readonly offset?: number;
+}
+
+/**
+ * `init.fill(out, shape, key, {layout, offset})` on several threads: writes elements offset … offset + out.length − 1
+ * of the row-major tensor into `out`, bit-identical to the one-thread call for every thread count (element i depends
+ * only on the spec, shape, key, layout and i). Threads help when `out` lives in a SharedArrayBuffer, is at least
+ * {@link MIN_PARALLEL_LENGTH} long and `init` is an element-wise initializer of the registry; otherwise the calling
+ * thread fills it alone. This is how the checkpoint writer fills a tensor chunk by chunk.
+ *
+ * @throws InitError as `init.fill` would (shape, layout, offset, key); RangeError for `threads`.
+ * @example
+ * const chunk = sharedFloat32Array(1 << 22);
+ * fillInitializer(normal({ std: 0.02 }), chunk, [50257, 768], key, { layout: 'torch', offset: 1 << 22 });
+ */
+export function fillInitializer<T extends FloatArray>(init: Initializer, out: T, shape: Shape, key: KeyLike, options: FillInitializerOptions = {}): T {
+  const threads = threadCount(options);
+  const layout = options.layout ?? 'tf';
+  const offset = options.offset ?? 0;
+  if (threads === 1 || !(out.buffer instanceof SharedArrayBuffer) || out.length < MIN_PARALLEL_LENGTH || !splittable(init)) {
+    return init.fill(out, shape, key, { layout, offset });
+  }
+  const k = toKey(key);
+  // One call on the calling thread checks every argument (and fills the first element) before any worker starts.
+  init.fill(out.subarray(0, 1), shape, k, { layout: checkLayout(layout, init.definition.name), offset });
+  if (offset + out.length > sizeOf(shape)) init.fill(out, shape, k, { layout, offset }); // throws the range error
+  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout, offset }, out, threads);
   return out;
 }
 
