@@ -32,7 +32,15 @@ export {
   type FillOptions,
   type Description,
   type Dtype,
+  type HalfDtype,
+  type OutputArray,
+  type Block,
   DTYPES,
+  DTYPE_BYTES,
+  checkDtype,
+  newOutputArray,
+  outputValues,
+  forEachSegment,
 } from './initializers/initializer.ts';
 export { zeros, ones, constant, uniform, normal, truncatedNormal } from './initializers/basic.ts';
 export {
@@ -57,5 +65,5 @@ export { DEFINITIONS, INITIALIZER_NAMES, findDefinition, fromSpec } from './init
 export { type OptionSchema, type NumberOptionSchema, type ChoiceOptionSchema, describeNumberRange } from './initializers/options.ts';
 export { parseInitializerText, formatInitializerText, canonicalJson, parseDecimal } from './initializers/spec-text.ts';
 export { orthonormalize, householderQr } from './linalg/qr.ts';
-export { bfloat16Bits, float16Bits, bfloat16Value, float16Value } from './half.ts';
+export { bfloat16Bits, float16Bits, bfloat16Value, float16Value, roundToBfloat16, roundToFloat16 } from './half.ts';
 export { type ModelParameter, type ModelPlan, parameterKey } from './models/model.ts';

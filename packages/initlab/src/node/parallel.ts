@@ -21,9 +21,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { fail } from '../errors.ts';
 import { checkLayout, type Layout } from '../fans.ts';
-import { DTYPES, type Dtype, type Initializer, type InitializerSpec } from '../initializers/initializer.ts';
+import { checkDtype, type Dtype, type HalfDtype, type Initializer, type InitializerSpec, type OutputArray } from '../initializers/initializer.ts';
 import { findDefinition, fromSpec } from '../initializers/registry.ts';
 import { toKey, type Key, type KeyLike } from '../random/key.ts';
 import {
@@ -61,12 +60,13 @@ export type JobWork =
       readonly shape: Shape;
       readonly key: Key;
       readonly layout: Layout;
+      readonly dtype: Dtype;
     };
 
 /** A job as a worker receives it (structured clone; `out` and `control` share memory with the caller). */
 export interface FillJob {
   readonly work: JobWork;
-  readonly out: FloatArray;
+  readonly out: OutputArray;
   /** [next task, tasks done, failures]. */
   readonly control: Int32Array;
   readonly tasks: number;
@@ -93,11 +93,11 @@ function rebuild(spec: InitializerSpec): Initializer {
 }
 
 /** Returns the function that fills elements [start, end) of the job's output. */
-function taskRunner(work: JobWork, out: FloatArray): (start: number, end: number) => void {
-  if (work.kind === 'sampler') return (start, end) => runFill(work.plan, out, start, end);
+function taskRunner(work: JobWork, out: OutputArray): (start: number, end: number) => void {
+  if (work.kind === 'sampler') return (start, end) => runFill(work.plan, out as FloatArray, start, end);
   const init = rebuild(work.spec);
-  const { shape, key, layout } = work;
-  return (start, end) => void init.fill(out.subarray(start, end), shape, key, { layout, offset: start });
+  const { shape, key, layout, dtype } = work;
+  return (start, end) => void init.fill(out.subarray(start, end), shape, key, { layout, offset: start, dtype });
 }
 
 /**
@@ -133,6 +133,11 @@ export function workOn(job: FillJob): void {
 /** A Float32Array of `length` zeros in a SharedArrayBuffer, which the parallel fills write to from every thread. */
 export function sharedFloat32Array(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
+/** A Uint16Array of `length` zeros in a SharedArrayBuffer, for bfloat16 or float16 bits. */
+export function sharedUint16Array(length: number): Uint16Array {
+  return new Uint16Array(new SharedArrayBuffer(length * Uint16Array.BYTES_PER_ELEMENT));
 }
 
 /** A Float64Array of `length` zeros in a SharedArrayBuffer. */
@@ -188,7 +193,7 @@ export function runParallel<T extends FloatArray>(plan: FillPlan, out: T, option
 }
 
 /** Runs a job on `threads` threads (the calling one included) over a shared `out`; returns when it is complete. */
-function runJob(work: JobWork, out: FloatArray, threads: number): void {
+function runJob(work: JobWork, out: OutputArray, threads: number): void {
   const tasks = Math.ceil(out.length / TASK_SIZE);
   const helpers = Math.min(threads, tasks) - 1;
   workerError = undefined; // an error of a worker that has since exited (and left the pool) is not this fill's
@@ -249,25 +254,29 @@ export interface InitializeOptions extends ThreadOptions {
  */
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions & { readonly dtype?: 'float32' }): Float32Array;
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions & { readonly dtype: 'float64' }): Float64Array;
-export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions): Float32Array | Float64Array;
-export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions = {}): Float32Array | Float64Array {
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions & { readonly dtype: HalfDtype }): Uint16Array;
+export function initialize(
+  init: Initializer,
+  shape: Shape,
+  key: KeyLike,
+  options: InitializeOptions & { readonly dtype: 'float32' | 'float64' },
+): Float32Array | Float64Array;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions): OutputArray;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions = {}): OutputArray {
   const name = init.definition.name;
-  const dtype = options.dtype ?? 'float32';
-  if (!(DTYPES as readonly string[]).includes(dtype)) {
-    fail('invalid_option', name, 'dtype', `one of ${DTYPES.map((d) => `'${d}'`).join(', ')}`, dtype);
-  }
+  const dtype = checkDtype(options.dtype ?? 'float32', name);
   const threads = threadCount(options);
   const k = toKey(key);
   checkShape(shape, name);
   const layout = checkLayout(options.layout ?? 'tf', name);
   const size = sizeOf(shape);
-  const out = dtype === 'float64' ? sharedFloat64Array(size) : sharedFloat32Array(size);
+  const out = dtype === 'float64' ? sharedFloat64Array(size) : dtype === 'float32' ? sharedFloat32Array(size) : sharedUint16Array(size);
   if (threads === 1 || size < MIN_PARALLEL_LENGTH || !splittable(init)) {
-    init.fill(out, shape, k, { layout });
+    init.fill(out, shape, k, { layout, dtype });
     return out;
   }
   init.describe(shape, layout); // plans once here, so that an invalid shape throws before any worker starts
-  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout }, out, threads);
+  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout, dtype }, out, threads);
   return out;
 }
 
