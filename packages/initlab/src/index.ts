@@ -42,7 +42,7 @@ export {
   outputValues,
   forEachSegment,
 } from './initializers/initializer.ts';
-export { zeros, ones, constant, uniform, normal, truncatedNormal } from './initializers/basic.ts';
+export { zeros, ones, constant, uniform, normal, truncatedNormal, embeddingNormal } from './initializers/basic.ts';
 export {
   type FanMode,
   type Distribution,
@@ -67,3 +67,12 @@ export { parseInitializerText, formatInitializerText, canonicalJson, parseDecima
 export { orthonormalize, householderQr } from './linalg/qr.ts';
 export { bfloat16Bits, float16Bits, bfloat16Value, float16Value, roundToBfloat16, roundToFloat16 } from './half.ts';
 export { type ModelParameter, type ModelPlan, parameterKey } from './models/model.ts';
+export type { Recipe, ModelConfig } from './models/recipes/common.ts';
+export { RECIPES, RECIPE_NAMES, findRecipe, buildModel } from './models/recipes/index.ts';
+export { gpt2 } from './models/recipes/gpt2.ts';
+export { llama, llamaTitan } from './models/recipes/llama.ts';
+export { bert } from './models/recipes/bert.ts';
+export { t5 } from './models/recipes/t5.ts';
+export { vit } from './models/recipes/vit.ts';
+export { resnet } from './models/recipes/resnet.ts';
+export { modelFromJson, globMatcher } from './models/custom.ts';

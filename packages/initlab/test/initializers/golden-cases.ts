@@ -56,6 +56,10 @@ export const OPTION_ROWS: Readonly<Record<string, readonly Options[]>> = {
   uniform: [{ low: -0.1, high: 0.3 }],
   normal: [{ std: 0.02 }, { mean: 1, std: 0.5 }],
   truncated_normal: [{}, { mean: 0.5, std: 0.1, low: 0.4, high: 0.8 }],
+  embedding_normal: [
+    { std: 0.02, paddingIdx: 0 },
+    { mean: 1, std: 0.5, paddingIdx: 2 },
+  ],
   glorot_uniform: [{}, { gain: 1.5 }, { gain: Math.SQRT2 }],
   glorot_normal: [{}, { gain: 1.5 }, { gain: Math.SQRT2 }],
   he_uniform: HE_ROWS,
