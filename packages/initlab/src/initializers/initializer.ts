@@ -304,7 +304,13 @@ function checkBlock(region: unknown, shape: Shape, where: string): Block {
 /**
  * Calls `visit(offset, at, length)` for each contiguous run of the block in the row-major tensor: `offset` its flat
  * index in the tensor, `at` its index in the block, `length` its number of elements. Trailing dimensions the block
- * covers whole are merged into one run, so a block of whole rows is a single run.
+ * covers whole are merged into one run, so a block of whole rows is a single run. Run r of the block starts at
+ * offset = Σᵢ (startᵢ + indexᵢ)·strideᵢ over the outer dimensions, strideᵢ = Π_{j>i} shapeⱼ (row-major).
+ *
+ * @example
+ * const runs: number[][] = [];
+ * forEachSegment([4, 6], [0, 2], [3, 3], (offset, at, length) => runs.push([offset, at, length]));
+ * // runs = [[2, 0, 3], [8, 3, 3], [14, 6, 3]]: columns 2…4 of rows 0…2
  */
 export function forEachSegment(
   shape: Shape,
