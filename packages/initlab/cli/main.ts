@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `initlab` command line. `sample`, `fans`, `gain` and `list` live here (cli/commands/, one {@link CommandSpec}
+ * The `initlab` command line. `sample`, `fans`, `gain`, `recipe` and `list` live here (cli/commands/, one {@link CommandSpec}
  * each); `lab` and `report` come from the `@initlab/lab` package (its `./cli` entry exports `commands`), loaded only
  * when one of them runs, so the library installs with no dependency and `initlab gain` never loads TensorFlow.js.
  *
@@ -27,6 +27,11 @@ const COMMANDS: readonly { name: string; summary: string; load(): Promise<Comman
   },
   { name: 'fans', summary: 'fanIn, fanOut and receptive field of a weight shape, as JSON', load: async () => (await import('./commands/fans.ts')).command },
   { name: 'gain', summary: 'the recommended gain of a nonlinearity', load: async () => (await import('./commands/gain.ts')).command },
+  {
+    name: 'recipe',
+    summary: 'the parameters of a model recipe (gpt2, llama, bert, …) or of your own model JSON, with initializers and sizes',
+    load: async () => (await import('./commands/recipe.ts')).command,
+  },
   { name: 'list', summary: 'every initializer with its formula, options and when to use it', load: async () => (await import('./commands/list.ts')).command },
   {
     name: 'init',
@@ -97,6 +102,7 @@ function programHelp(): string {
     '  initlab sample he_normal --shape 128,64,3,3 --layout torch --mode fan_out --out w.npy',
     '  initlab fans --shape 3,3,64,128',
     '  initlab gain leaky_relu --param 0.2',
+    '  initlab recipe show --recipe gpt2 --config config.json --dtype bfloat16',
     '  initlab init --model model.json --seed 0 --dtype bfloat16 --out ckpt',
     '  initlab inspect ckpt',
     '',

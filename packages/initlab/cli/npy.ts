@@ -1,5 +1,5 @@
 /**
- * A NumPy `.npy` encoder (format version 1.0) for float32 and float64 arrays, so Python can `np.load` what
+ * A NumPy `.npy` encoder (format version 1.0) for float16, float32 and float64 arrays, so Python can `np.load` what
  * `initlab sample --out` writes.
  *
  * Layout, as specified in NumPy's format documentation (`numpy.lib.format`,
@@ -9,7 +9,7 @@
  * 1. the magic string `\x93NUMPY` (6 bytes);
  * 2. the format version, major then minor byte: `\x01\x00`;
  * 3. HEADER_LEN, the length of the header that follows, as a little-endian unsigned 16-bit integer;
- * 4. the header: an ASCII Python dict literal with the keys `descr` (dtype string, here `'<f4'` or `'<f8'`),
+ * 4. the header: an ASCII Python dict literal with the keys `descr` (dtype string, here `'<f2'`, `'<f4'` or `'<f8'`),
  *    `fortran_order` (`False`: C, row-major order) and `shape` (a tuple: `()`, `(n,)`, `(a, b)`), padded with
  *    spaces and terminated by `\n` so that 6 + 2 + 2 + HEADER_LEN is a multiple of 64, the alignment the current
  *    spec asks for (NEP 1 originally asked for 16, which 64 also satisfies);
@@ -18,8 +18,11 @@
  * Version 1.0 limits HEADER_LEN to 65535 bytes, which holds any shape of fewer than several thousand dimensions.
  */
 
-/** Float arrays the encoder accepts. */
-export type NpyData = Float32Array | Float64Array;
+/**
+ * Float arrays the encoder accepts: Float32Array, Float64Array, and a Uint16Array holding float16 bits (written as
+ * `'<f2'`; NumPy has no bfloat16 dtype, so bfloat16 bits have no `.npy` form and callers must not pass them).
+ */
+export type NpyData = Float32Array | Float64Array | Uint16Array;
 
 /** The magic string that opens every `.npy` file. */
 export const NPY_MAGIC = Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // \x93NUMPY
@@ -29,10 +32,13 @@ export const NPY_ALIGNMENT = 64;
 const PREAMBLE_LENGTH = NPY_MAGIC.length + 2 + 2;
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** The NumPy dtype string of an array: `<f4` for Float32Array, `<f8` for Float64Array (little-endian). */
-export function npyDescr(data: NpyData): '<f4' | '<f8' {
-  return data instanceof Float64Array ? '<f8' : '<f4';
+/** The NumPy dtype string of an array: `<f2` for Uint16Array (float16 bits), `<f4` for Float32Array, `<f8` for Float64Array (little-endian). */
+export function npyDescr(data: NpyData): NpyDescr {
+  return data instanceof Float64Array ? '<f8' : data instanceof Uint16Array ? '<f2' : '<f4';
 }
+
+/** The dtype strings the encoder writes. */
+export type NpyDescr = '<f2' | '<f4' | '<f8';
 
 /** A Python tuple literal of a shape: `()`, `(3,)`, `(64, 3, 3, 3)`. */
 export function pythonTuple(shape: readonly number[]): string {
@@ -45,7 +51,7 @@ export function pythonTuple(shape: readonly number[]): string {
  *
  * @throws RangeError if a dimension is not a non-negative safe integer, or the header exceeds 65535 bytes.
  */
-export function npyHeader(descr: '<f4' | '<f8', shape: readonly number[]): Uint8Array {
+export function npyHeader(descr: NpyDescr, shape: readonly number[]): Uint8Array {
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) throw new RangeError(`npy: dimension must be a non-negative integer; got ${dim}.`);
   }
@@ -69,6 +75,7 @@ export function npyBody(data: NpyData): Uint8Array {
   const bytes = new Uint8Array(data.byteLength);
   const view = new DataView(bytes.buffer);
   if (data instanceof Float64Array) data.forEach((v, i) => view.setFloat64(8 * i, v, true));
+  else if (data instanceof Uint16Array) data.forEach((v, i) => view.setUint16(2 * i, v, true));
   else data.forEach((v, i) => view.setFloat32(4 * i, v, true));
   return bytes;
 }

@@ -26,7 +26,8 @@ export function bfloat16Bits(x: number): number {
 
 /**
  * The float16 bits nearest to the float32 value of `x` (ties to even): overflow gives ±inf, tiny values
- * subnormals or a signed zero; a NaN keeps its sign and the top of its payload, with a non-zero mantissa.
+ * subnormals or a signed zero; a NaN keeps its sign and the top of its payload, with a non-zero mantissa. (A
+ * JavaScript number holds no signalling float32 NaN: {@link roundToFloat16} reads the bits of an array instead.)
  *
  * @example
  * float16Bits(1);       // 0x3c00
@@ -35,7 +36,11 @@ export function bfloat16Bits(x: number): number {
  */
 export function float16Bits(x: number): number {
   F32[0] = x;
-  const u = U32[0]!;
+  return float16FromFloat32Bits(U32[0]!);
+}
+
+/** The float16 bits of the float32 whose bits are `u` (see {@link float16Bits}). */
+function float16FromFloat32Bits(u: number): number {
   const sign = (u >>> 16) & 0x8000;
   const exponent = (u >>> 23) & 0xff;
   const mantissa = u & 0x7fffff;
@@ -83,4 +88,35 @@ export function float16Value(bits: number): number {
   if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : Number.NaN;
   if (exponent === 0) return sign * mantissa * 2 ** -24;
   return sign * (1024 + mantissa) * 2 ** (exponent - 25);
+}
+
+/**
+ * Rounds each float32 of `source` to bfloat16 bits in `target` (the same rounding as {@link bfloat16Bits}, on the
+ * float32 bits directly): target[i] = bfloat16Bits(source[i]) for i < source.length.
+ *
+ * @example
+ * const bits = new Uint16Array(2);
+ * roundToBfloat16(Float32Array.of(1, -0), bits); // bits = [0x3f80, 0x8000]
+ */
+export function roundToBfloat16(source: Float32Array, target: Uint16Array): Uint16Array {
+  const words = new Uint32Array(source.buffer, source.byteOffset, source.length);
+  for (let i = 0; i < words.length; i++) {
+    const u = words[i]!;
+    target[i] = (u & 0x7fffffff) > 0x7f800000 ? 0x7fc0 : ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
+  }
+  return target;
+}
+
+/**
+ * Rounds each float32 of `source` to float16 bits in `target`: target[i] = float16Bits(source[i]), read from the
+ * float32 bits directly, so a signalling NaN keeps its payload as in numpy (a JavaScript number cannot hold one).
+ *
+ * @example
+ * const bits = new Uint16Array(2);
+ * roundToFloat16(Float32Array.of(1, 65520), bits); // bits = [0x3c00, 0x7c00]
+ */
+export function roundToFloat16(source: Float32Array, target: Uint16Array): Uint16Array {
+  const words = new Uint32Array(source.buffer, source.byteOffset, source.length);
+  for (let i = 0; i < words.length; i++) target[i] = float16FromFloat32Bits(words[i]!);
+  return target;
 }

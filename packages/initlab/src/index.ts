@@ -32,9 +32,17 @@ export {
   type FillOptions,
   type Description,
   type Dtype,
+  type HalfDtype,
+  type OutputArray,
+  type Block,
   DTYPES,
+  DTYPE_BYTES,
+  checkDtype,
+  newOutputArray,
+  outputValues,
+  forEachSegment,
 } from './initializers/initializer.ts';
-export { zeros, ones, constant, uniform, normal, truncatedNormal } from './initializers/basic.ts';
+export { zeros, ones, constant, uniform, normal, truncatedNormal, embeddingNormal } from './initializers/basic.ts';
 export {
   type FanMode,
   type Distribution,
@@ -57,7 +65,7 @@ export { DEFINITIONS, INITIALIZER_NAMES, findDefinition, fromSpec } from './init
 export { type OptionSchema, type NumberOptionSchema, type ChoiceOptionSchema, describeNumberRange } from './initializers/options.ts';
 export { parseInitializerText, formatInitializerText, canonicalJson, parseDecimal } from './initializers/spec-text.ts';
 export { orthonormalize, householderQr } from './linalg/qr.ts';
-export { bfloat16Bits, float16Bits, bfloat16Value, float16Value } from './half.ts';
+export { bfloat16Bits, float16Bits, bfloat16Value, float16Value, roundToBfloat16, roundToFloat16 } from './half.ts';
 export { type ModelParameter, type ModelPlan, parameterKey } from './models/model.ts';
 export {
   type SafetensorsDtype,
@@ -90,3 +98,12 @@ export {
   checkpointIndexJson,
 } from './checkpoint/layout.ts';
 export { LITTLE_ENDIAN, encodeBfloat16, encodeFloat16, decodeTensorBytes } from './checkpoint/encode.ts';
+export type { Recipe, ModelConfig } from './models/recipes/common.ts';
+export { RECIPES, RECIPE_NAMES, findRecipe, buildModel } from './models/recipes/index.ts';
+export { gpt2 } from './models/recipes/gpt2.ts';
+export { llama, llamaTitan } from './models/recipes/llama.ts';
+export { bert } from './models/recipes/bert.ts';
+export { t5 } from './models/recipes/t5.ts';
+export { vit } from './models/recipes/vit.ts';
+export { resnet } from './models/recipes/resnet.ts';
+export { modelFromJson, globMatcher } from './models/custom.ts';

@@ -8,7 +8,7 @@ import { CHECKPOINT_DTYPES, type CheckpointDtype, formatNumber } from '../../src
 import { type CheckpointProgress, finalizeCheckpoint, type WorkerSpec, writeCheckpoint } from '../../src/node/index.ts';
 import type { CommandSpec } from '../command.ts';
 import { UsageError } from '../errors.ts';
-import { loadModelPlan } from '../interim-model-json.ts';
+import { loadModelPlan } from '../model-source.ts';
 import { isSystemError } from '../io.ts';
 import { print, printJson } from '../output.ts';
 import { parseSeed, withFlags } from '../parse.ts';
@@ -167,7 +167,7 @@ export const command: CommandSpec = {
     const dtype = dtypeText as CheckpointDtype;
     const { seed } = parseSeed(text('seed')!, WHERE);
     const threads = parseThreads(text('threads'));
-    const plan = loadModelPlan(WHERE, { recipe: text('recipe'), config: text('config'), model: text('model') });
+    const plan = loadModelPlan(WHERE, flags);
     const out = text('out')!;
     const settings = { seed, dtype, maxShardSize: text('max-shard-size')! };
     if (flags['finalize'] === true) {

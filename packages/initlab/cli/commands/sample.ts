@@ -1,12 +1,15 @@
 /**
- * `initlab sample <initializer> --shape 64,3,3,3 [--layout tf|torch] [--seed N] [--dtype float32|float64]
+ * `initlab sample <initializer> --shape 64,3,3,3 [--layout tf|torch] [--seed N] [--dtype float32|float64|bfloat16|float16]
  * [--<option> value ...] [--out FILE.npy] [--json]`: draws one weight tensor and prints what it should be (fans,
  * formula, target mean and std) next to what it is (measured mean, std, min, max), or writes it as a NumPy file.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import {
   DEFINITIONS,
+  DTYPE_BYTES,
   type Dtype,
+  type OutputArray,
+  outputValues,
   findDefinition,
   fromSpec,
   type Initializer,
@@ -61,8 +64,12 @@ export const command: CommandSpec = {
     shape: { type: 'string', value: 'dims', help: 'comma-separated dimensions, e.g. 64,3,3,3', required: true },
     layout: LAYOUT_FLAG,
     seed: { type: 'string', value: 'n', help: 'integer seed: any safe integer, or up to 64 bits', default: '0' },
-    dtype: { type: 'string', value: 'dtype', help: 'element type: float32 or float64', default: 'float32' },
-    out: { type: 'string', value: 'file', help: 'write the weights to this NumPy .npy file instead of printing statistics' },
+    dtype: { type: 'string', value: 'dtype', help: 'element type: float32, float64, bfloat16 or float16', default: 'float32' },
+    out: {
+      type: 'string',
+      value: 'file',
+      help: 'write the weights to this NumPy .npy file instead of printing statistics (float32, float64 or float16: NumPy has no bfloat16)',
+    },
     json: { type: 'boolean', help: 'print the result as JSON' },
   },
   open: true, // the initializer's own options are only known once its name is
@@ -117,6 +124,11 @@ function run(init: Initializer, request: SampleRequest): void {
   const dtype = request.dtype as Dtype;
   const checked = { layout: '--layout', dtype: '--dtype' };
   const description = withFlags(WHERE, checked, () => init.describe(shape, layout)); // also checks the shape
+  if (request.out !== undefined && dtype === 'bfloat16') {
+    throw new UsageError(
+      `${WHERE}: --dtype must be float32, float64 or float16 with --out, since a .npy file has no bfloat16 type; got 'bfloat16' (write float32 and cast in Python: torch.from_numpy(a).to(torch.bfloat16) gives the same bits).`,
+    );
+  }
   const values = withFlags(WHERE, checked, () => draw(init, shape, key, layout, dtype));
 
   if (request.out !== undefined) {
@@ -137,7 +149,7 @@ function run(init: Initializer, request: SampleRequest): void {
     return;
   }
 
-  const measured = statistics(values);
+  const measured = statistics(outputValues(values, dtype));
   if (json) {
     printJson(
       {
@@ -180,9 +192,9 @@ function run(init: Initializer, request: SampleRequest): void {
 }
 
 /** Draws the tensor, turning an allocation failure for a huge shape into a usage error naming --shape. */
-function draw(init: Initializer, shape: Shape, key: Key, layout: Layout, dtype: Dtype): Float32Array | Float64Array {
+function draw(init: Initializer, shape: Shape, key: Key, layout: Layout, dtype: Dtype): OutputArray {
   const size = sizeOf(shape);
-  const bytesPerElement = dtype === 'float64' ? 8 : 4;
+  const bytesPerElement = DTYPE_BYTES[dtype] ?? 4; // an unknown dtype is rejected by the call below
   const tooLarge = (): UsageError =>
     new UsageError(`${WHERE}: --shape must have few enough elements to fit in memory; got ${size} ${dtype} elements (${formatBytes(size * bytesPerElement)}).`);
   if (size * bytesPerElement > bufferConstants.MAX_LENGTH) throw tooLarge();

@@ -86,6 +86,8 @@ export function decodeTensorBytes(bytes: Uint8Array, dtype: SafetensorsDtype): F
       return Float64Array.from(new Int32Array(buffer, byteOffset, bytes.length / 4));
     case 'U32':
       return Float64Array.from(new Uint32Array(buffer, byteOffset, bytes.length / 4));
+    case 'I64':
+      return Float64Array.from(new BigInt64Array(buffer, byteOffset, bytes.length / 8), Number);
     default:
       return undefined;
   }

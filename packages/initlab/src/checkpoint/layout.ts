@@ -122,7 +122,7 @@ export function planCheckpoint(
   let currentSize = 0;
   let totalSize = 0;
   plan.parameters.forEach((p, i) => {
-    const size = tensorByteSize(st, p.shape);
+    const size = tensorByteSize(p.dtype === 'int64' ? 'I64' : st, p.shape);
     totalSize += size;
     if (size > maxShardSize) {
       groups.push([i]);
@@ -145,7 +145,7 @@ export function planCheckpoint(
     const name = count === 1 ? SINGLE_FILE : shardFileName(index, count);
     for (const i of group) fileOf.set(i, name);
     const layout = layoutSafetensors(
-      group.map((i) => ({ name: plan.parameters[i]!.name, dtype: st, shape: plan.parameters[i]!.shape })),
+      group.map((i) => ({ name: plan.parameters[i]!.name, dtype: plan.parameters[i]!.dtype === 'int64' ? 'I64' : st, shape: plan.parameters[i]!.shape })),
       metadata,
     );
     const indexOf = new Map(group.map((i) => [plan.parameters[i]!.name, i]));

@@ -2,6 +2,7 @@
 import { fail } from '../errors.ts';
 import { checkTruncationBounds } from '../random/samplers.ts';
 import { formatNumber as f } from '../format.ts';
+import { sizeOf } from '../shape.ts';
 import { createInitializer, defineInitializer, type Initializer } from './initializer.ts';
 import { constantPlan, normalPlan, truncatedNormalPlan, uniformPlan } from './plans.ts';
 
@@ -96,6 +97,46 @@ export const truncatedNormalDefinition = defineInitializer({
   plan: ({ mean, std, low, high }) => truncatedNormalPlan(mean, std, low, high, `w ~ 𝒩(${f(mean)}, ${f(std)}²) restricted to [${f(low)}, ${f(high)}]`),
 });
 
+/** Definition of {@link embeddingNormal}. */
+export const embeddingNormalDefinition = defineInitializer({
+  name: 'embedding_normal',
+  elementwise: true,
+  summary:
+    'An embedding table drawn from 𝒩(mean, std²) with the padding token’s row set to zero, as Hugging Face models initialize nn.Embedding(padding_idx=…): the padding token starts with no signal.',
+  formula: 'w[i, …] = 0 for i = paddingIdx, else w ~ 𝒩(mean, std²)',
+  reference: 'Hugging Face transformers PreTrainedModel._init_weights (normal_, then weight[padding_idx].zero_())',
+  options: {
+    mean: { type: 'number', doc: 'mean', default: 0 },
+    std: { type: 'number', doc: 'standard deviation', min: 0 },
+    paddingIdx: { type: 'number', doc: 'the row (first index) set to zero', integer: true, min: 0 },
+  },
+  plan: (o, shape) => {
+    if (shape.length < 1) fail('invalid_shape', 'embedding_normal', 'shape', 'of rank 1 or more (rows first, e.g. [num_embeddings, dim])', shape);
+    const rows = shape[0]!;
+    if (o.paddingIdx >= rows) fail('invalid_option', 'embedding_normal', 'paddingIdx', `less than the number of rows (${rows})`, o.paddingIdx);
+    const normalOfShape = normalPlan(o.mean, o.std, '');
+    const rowLength = rows === 0 ? 0 : sizeOf(shape) / rows;
+    const zeroStart = o.paddingIdx * rowLength;
+    const zeroEnd = zeroStart + rowLength;
+    const n = sizeOf(shape);
+    // Moments over the whole tensor: (n − r) normal elements and r zeros (r = one row).
+    const share = n === 0 ? 0 : (n - rowLength) / n;
+    const mean = share * o.mean;
+    const std = Math.sqrt(share * (o.std * o.std + o.mean * o.mean) - mean * mean);
+    return {
+      formula: `w ~ 𝒩(${f(o.mean)}, ${f(o.std)}²), row ${o.paddingIdx} = 0`,
+      mean,
+      std,
+      fill: (key, out, offset) => {
+        normalOfShape.fill(key, out, offset);
+        const from = Math.max(zeroStart, offset);
+        const to = Math.min(zeroEnd, offset + out.length);
+        if (from < to) out.fill(0, from - offset, to - offset);
+      },
+    };
+  },
+});
+
 /**
  * Zeros: w = 0. The standard bias initializer; for weights it leaves every neuron of a layer identical.
  * @example
@@ -139,6 +180,17 @@ export function uniform(options: { readonly low: number; readonly high: number }
  */
 export function normal(options: { readonly mean?: number; readonly std: number }): Initializer {
   return createInitializer(normalDefinition, options);
+}
+
+/**
+ * Embedding normal: w ~ 𝒩(mean, std²) except the row `paddingIdx` (first index), which is 0 — Hugging Face's
+ * `_init_weights` for an `nn.Embedding` with a `padding_idx` (BERT's word embeddings, pad_token_id 0). The other
+ * elements are exactly those of `normal({mean, std})` with the same key: the row is overwritten, not skipped.
+ * @example
+ * const table = embeddingNormal({ std: 0.02, paddingIdx: 0 })([30522, 768], keyFromSeed(1)); // row 0 all zeros
+ */
+export function embeddingNormal(options: { readonly mean?: number; readonly std: number; readonly paddingIdx: number }): Initializer {
+  return createInitializer(embeddingNormalDefinition, options);
 }
 
 /**

@@ -4,7 +4,15 @@
  */
 import { fail } from '../errors.ts';
 import { suggestion } from '../suggest.ts';
-import { constantDefinition, normalDefinition, onesDefinition, truncatedNormalDefinition, uniformDefinition, zerosDefinition } from './basic.ts';
+import {
+  constantDefinition,
+  embeddingNormalDefinition,
+  normalDefinition,
+  onesDefinition,
+  truncatedNormalDefinition,
+  uniformDefinition,
+  zerosDefinition,
+} from './basic.ts';
 import { createInitializer, type Initializer, type InitializerDefinition } from './initializer.ts';
 import { deltaOrthogonalDefinition, orthogonalDefinition } from './orthogonal.ts';
 import { diracDefinition, identityDefinition, sparseDefinition } from './structured.ts';
@@ -26,6 +34,7 @@ export const DEFINITIONS: readonly InitializerDefinition[] = [
   uniformDefinition,
   normalDefinition,
   truncatedNormalDefinition,
+  embeddingNormalDefinition,
   glorotUniformDefinition,
   glorotNormalDefinition,
   heUniformDefinition,

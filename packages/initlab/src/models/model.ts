@@ -20,6 +20,12 @@ export interface ModelParameter {
   readonly init: InitializerSpec;
   /** What it is, for tables: `embedding`, `attention.qkv`, `mlp.out`, `norm.weight`, `bias`, … */
   readonly role: string;
+  /**
+   * Set only for a tensor whose element type is fixed by the framework whatever the checkpoint's dtype: `int64` for
+   * BatchNorm's `num_batches_tracked` buffer (shape [], init zeros), which PyTorch keeps as int64. Absent: the
+   * tensor takes the checkpoint's dtype.
+   */
+  readonly dtype?: 'int64';
 }
 
 /** A whole model: the recipe (or `custom`) it came from and its parameters, in state-dict order. */

@@ -11,6 +11,7 @@ export {
   MIN_PARALLEL_LENGTH,
   sharedFloat32Array,
   sharedFloat64Array,
+  sharedUint16Array,
   closeWorkers,
   workerCount,
   fillUniform,

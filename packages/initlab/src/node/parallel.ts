@@ -21,9 +21,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { fail } from '../errors.ts';
 import { checkLayout, type Layout } from '../fans.ts';
-import { DTYPES, type Dtype, type Initializer, type InitializerSpec } from '../initializers/initializer.ts';
+import { checkDtype, type Dtype, type HalfDtype, type Initializer, type InitializerSpec, type OutputArray } from '../initializers/initializer.ts';
 import { findDefinition, fromSpec } from '../initializers/registry.ts';
 import { toKey, type Key, type KeyLike } from '../random/key.ts';
 import {
@@ -63,12 +62,13 @@ export type JobWork =
       readonly layout: Layout;
       /** Flat index of `out[0]` in the whole tensor (0 for a whole-tensor fill). */
       readonly offset?: number;
+      readonly dtype: Dtype;
     };
 
 /** A job as a worker receives it (structured clone; `out` and `control` share memory with the caller). */
 export interface FillJob {
   readonly work: JobWork;
-  readonly out: FloatArray;
+  readonly out: OutputArray;
   /** [next task, tasks done, failures]. */
   readonly control: Int32Array;
   readonly tasks: number;
@@ -95,12 +95,12 @@ function rebuild(spec: InitializerSpec): Initializer {
 }
 
 /** Returns the function that fills elements [start, end) of the job's output. */
-function taskRunner(work: JobWork, out: FloatArray): (start: number, end: number) => void {
-  if (work.kind === 'sampler') return (start, end) => runFill(work.plan, out, start, end);
+function taskRunner(work: JobWork, out: OutputArray): (start: number, end: number) => void {
+  if (work.kind === 'sampler') return (start, end) => runFill(work.plan, out as FloatArray, start, end);
   const init = rebuild(work.spec);
-  const { shape, key, layout } = work;
+  const { shape, key, layout, dtype } = work;
   const base = work.offset ?? 0;
-  return (start, end) => void init.fill(out.subarray(start, end), shape, key, { layout, offset: base + start });
+  return (start, end) => void init.fill(out.subarray(start, end), shape, key, { layout, offset: base + start, dtype });
 }
 
 /**
@@ -136,6 +136,11 @@ export function workOn(job: FillJob): void {
 /** A Float32Array of `length` zeros in a SharedArrayBuffer, which the parallel fills write to from every thread. */
 export function sharedFloat32Array(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+}
+
+/** A Uint16Array of `length` zeros in a SharedArrayBuffer, for bfloat16 or float16 bits. */
+export function sharedUint16Array(length: number): Uint16Array {
+  return new Uint16Array(new SharedArrayBuffer(length * Uint16Array.BYTES_PER_ELEMENT));
 }
 
 /** A Float64Array of `length` zeros in a SharedArrayBuffer. */
@@ -191,7 +196,7 @@ export function runParallel<T extends FloatArray>(plan: FillPlan, out: T, option
 }
 
 /** Runs a job on `threads` threads (the calling one included) over a shared `out`; returns when it is complete. */
-function runJob(work: JobWork, out: FloatArray, threads: number): void {
+function runJob(work: JobWork, out: OutputArray, threads: number): void {
   const tasks = Math.ceil(out.length / TASK_SIZE);
   const helpers = Math.min(threads, tasks) - 1;
   workerError = undefined; // an error of a worker that has since exited (and left the pool) is not this fill's
@@ -252,25 +257,29 @@ export interface InitializeOptions extends ThreadOptions {
  */
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions & { readonly dtype?: 'float32' }): Float32Array;
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions & { readonly dtype: 'float64' }): Float64Array;
-export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions): Float32Array | Float64Array;
-export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions = {}): Float32Array | Float64Array {
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions & { readonly dtype: HalfDtype }): Uint16Array;
+export function initialize(
+  init: Initializer,
+  shape: Shape,
+  key: KeyLike,
+  options: InitializeOptions & { readonly dtype: 'float32' | 'float64' },
+): Float32Array | Float64Array;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions): OutputArray;
+export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions = {}): OutputArray {
   const name = init.definition.name;
-  const dtype = options.dtype ?? 'float32';
-  if (!(DTYPES as readonly string[]).includes(dtype)) {
-    fail('invalid_option', name, 'dtype', `one of ${DTYPES.map((d) => `'${d}'`).join(', ')}`, dtype);
-  }
+  const dtype = checkDtype(options.dtype ?? 'float32', name);
   const threads = threadCount(options);
   const k = toKey(key);
   checkShape(shape, name);
   const layout = checkLayout(options.layout ?? 'tf', name);
   const size = sizeOf(shape);
-  const out = dtype === 'float64' ? sharedFloat64Array(size) : sharedFloat32Array(size);
+  const out = dtype === 'float64' ? sharedFloat64Array(size) : dtype === 'float32' ? sharedFloat32Array(size) : sharedUint16Array(size);
   if (threads === 1 || size < MIN_PARALLEL_LENGTH || !splittable(init)) {
-    init.fill(out, shape, k, { layout });
+    init.fill(out, shape, k, { layout, dtype });
     return out;
   }
   init.describe(shape, layout); // plans once here, so that an invalid shape throws before any worker starts
-  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout }, out, threads);
+  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout, dtype }, out, threads);
   return out;
 }
 
@@ -305,7 +314,19 @@ export function fillInitializer<T extends FloatArray>(init: Initializer, out: T,
   // One call on the calling thread checks every argument (and fills the first element) before any worker starts.
   init.fill(out.subarray(0, 1), shape, k, { layout: checkLayout(layout, init.definition.name), offset });
   if (offset + out.length > sizeOf(shape)) init.fill(out, shape, k, { layout, offset }); // throws the range error
-  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout, offset }, out, threads);
+  runJob(
+    {
+      kind: 'initializer',
+      spec: init.spec,
+      shape: [...shape],
+      key: { k0: k.k0, k1: k.k1 },
+      layout,
+      offset,
+      dtype: out instanceof Float64Array ? 'float64' : 'float32',
+    },
+    out,
+    threads,
+  );
   return out;
 }
 

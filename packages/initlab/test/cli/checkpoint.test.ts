@@ -97,13 +97,13 @@ test('bad input: one line, exit code 2, nothing written', () => {
     assert.match(usageError(args), message, flags.join(' '));
   }
   const models: [string, RegExp][] = [
-    ['{"a":', /--model must be valid JSON/],
-    ['[]', /must be a non-empty list of parameters/],
-    ['[{"name":"w","shape":[2,-1],"init":{"name":"zeros"}}]', /the shape of 'w' must be a list of non-negative integers/],
-    ['[{"name":"w","shape":[2],"init":{"name":"gaussian"}}]', /the init of 'w'/],
-    ['[{"name":"w","shape":[2],"init":"normal"}]', /the init of 'w' must be an initializer spec object/],
-    ['[{"name":"w","shape":[2],"init":{"name":"zeros"}},{"name":"w","shape":[2],"init":{"name":"zeros"}}]', /unique/],
-    ['[{"name":"w","shape":[4],"init":{"name":"orthogonal"}}]', /parameter 'w'/],
+    ['{"a":', /--model must be a JSON file; got .* \(Unexpected end of JSON input\)/],
+    ['[]', /--model '.*': model: parameters must be a non-empty list/],
+    ['[{"name":"w","shape":[2,-1],"init":{"name":"zeros"}}]', /--model '.*': model parameters\[0\]: shape\[1\] must be a non-negative integer; got -1\./],
+    ['[{"name":"w","shape":[2],"init":{"name":"gaussian"}}]', /--model '.*': initializer: name must be one of .*; got 'gaussian'\./],
+    ['[{"name":"w","shape":[2],"init":"normal"}]', /--model '.*': normal: std must be given/],
+    ['[{"name":"w","shape":[2],"init":{"name":"zeros"}},{"name":"w","shape":[2],"init":{"name":"zeros"}}]', /name must be unique in the model; got 'w'/],
+    ['[{"name":"w","shape":[4],"init":{"name":"orthogonal"}}]', /orthogonal: shape must be of rank ≥ 2; got \[4\]/],
     ['[{"name":"c","shape":[4],"init":{"name":"constant","value":1e6}}]', /--dtype must be a type that can hold 1000000/],
   ];
   for (const [text, message] of models) {
@@ -111,7 +111,7 @@ test('bad input: one line, exit code 2, nothing written', () => {
     writeFileSync(file, text);
     assert.match(usageError(['init', '--model', file, '--dtype', 'float16', '--out', dir]), message, text);
   }
-  assert.match(usageError(['init', '--recipe', 'gpt2', '--config', model, '--out', dir]), /--recipe must be a built-in recipe/);
+  assert.match(usageError(['init', '--recipe', 'gtp2', '--out', dir]), /recipe.*did you mean 'gpt2'/);
   assert.ok(!existsSync(dir), 'no output directory was created');
   const busy = join(root, 'busy');
   mkdirSync(busy);
@@ -162,4 +162,22 @@ test('the init, inspect and verify commands are listed with their help', () => {
   for (const name of ['init', 'inspect', 'verify']) assert.match(help, new RegExp(`\\n  ${name} `));
   assert.match(ok(['init', '--help']), /JOB_COMPLETION_INDEX/);
   assert.equal(initlab(['verify']).status, 2);
+});
+
+test('a built-in recipe: resnet18 in bfloat16 keeps its int64 BatchNorm counters, matches recipe show, and verifies', () => {
+  const dir = join(root, 'resnet18');
+  ok(['init', '--recipe', 'resnet18', '--dtype', 'bfloat16', '--out', dir, '--quiet']);
+  const bytes = readFileSync(join(dir, 'model.safetensors'));
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>;
+  const shown = JSON.parse(ok(['recipe', 'show', '--recipe', 'resnet18', '--json'])) as { parameters: { name: string; shape: number[] }[] };
+  const names = Object.keys(header).filter((name) => name !== '__metadata__');
+  assert.deepEqual(names.sort(), shown.parameters.map((p) => p.name).sort(), 'the checkpoint holds exactly the parameters of the recipe');
+  for (const p of shown.parameters) assert.deepEqual(header[p.name]!.shape, p.shape, p.name);
+  const counter = header['layer1.0.bn1.num_batches_tracked']!;
+  assert.equal(counter.dtype, 'I64');
+  assert.deepEqual(counter.shape, []);
+  assert.equal(bytes.readBigInt64LE(8 + headerLength + counter.data_offsets[0]!), 0n);
+  assert.equal(header['conv1.weight']!.dtype, 'BF16');
+  assert.match(ok(['verify', dir]), /^verified .*: 122 tensors in 1 files match the manifest/);
 });

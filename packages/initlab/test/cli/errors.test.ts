@@ -59,7 +59,7 @@ const cases: [string[], RegExp][] = [
   // layout, dtype, seed
   [['sample', 'he_normal', '--shape', '3,3', '--layout', 'pytorch'], /^initlab: sample: --layout must be one of 'tf', 'torch'; got 'pytorch'\.$/],
   [['fans', '--shape', '3,3', '--layout', 'TF'], /^initlab: fans: --layout must be one of 'tf', 'torch'; got 'TF'\.$/],
-  [['sample', 'he_normal', '--shape', '3,3', '--dtype', 'float16'], /--dtype must be one of 'float32', 'float64'; got 'float16'\.$/],
+  [['sample', 'he_normal', '--shape', '3,3', '--dtype', 'float8'], /--dtype must be one of 'float32', 'float64', 'bfloat16', 'float16'; got 'float8'\.$/],
   [['sample', 'he_normal', '--shape', '3,3', '--seed', '1.5'], /^initlab: sample: --seed must be an integer in \[-2\^63, 2\^64\); got '1\.5'\.$/],
   [['sample', 'he_normal', '--shape', '3,3', '--seed', '18446744073709551616'], /--seed must be an integer in \[-2\^63, 2\^64\)/],
   [['sample', 'he_normal', '--shape', '3,3', '--seed', '-9223372036854775809'], /--seed must be an integer in \[-2\^63, 2\^64\)/],
@@ -68,8 +68,8 @@ const cases: [string[], RegExp][] = [
   [['gain', 'lekay_relu'], /^initlab: gain: nonlinearity must be one of .* \(did you mean 'leaky_relu'\?\); got 'lekay_relu'\.$/],
   [['gain', 'leaky_relu', '--param', 'x'], /^initlab: gain: --param must be a finite decimal number; got 'x'\.$/],
   // the command line itself
-  [[], /^initlab: missing command; use one of sample, fans, gain, list/],
-  [['sampel'], /^initlab: command must be one of sample, fans, gain, list, lab, report \(did you mean 'sample'\?\); got 'sampel'\.$/],
+  [[], /^initlab: missing command; use one of sample, fans, gain, recipe, list/],
+  [['sampel'], /^initlab: command must be one of sample, fans, gain, .*, lab, report \(did you mean 'sample'\?\); got 'sampel'\.$/],
   [['fans', '--shape', '3,3', '--bogus'], /^initlab: unknown option '--bogus'$/],
   [['fans', '--shape', '3,3', '--layuot', 'tf'], /^initlab: unknown option '--layuot' \(did you mean --layout\?\)$/],
   [['list', '--json=yes'], /^initlab: list: --json takes no value; got --json=yes\.$/],

@@ -60,11 +60,12 @@ export interface Npy {
   readonly descr: string;
   readonly fortranOrder: boolean;
   readonly shape: number[];
-  readonly data: Float32Array | Float64Array;
+  /** Float16 data (`<f2`) as its bits. */
+  readonly data: Float32Array | Float64Array | Uint16Array;
 }
 
 /**
- * Parses a version 1.0 `.npy` file written for little-endian float32/float64, independently of cli/npy.ts, and checks
+ * Parses a version 1.0 `.npy` file written for little-endian float16/float32/float64, independently of cli/npy.ts, and checks
  * the format's invariants (magic, alignment of the data to 64 bytes, header ending in a newline, data length).
  */
 export function readNpy(bytes: Uint8Array): Npy {
@@ -76,7 +77,7 @@ export function readNpy(bytes: Uint8Array): Npy {
   assert.equal(dataOffset % 64, 0, 'total header length must be a multiple of 64');
   const header = Buffer.from(bytes.subarray(10, dataOffset)).toString('latin1');
   assert.ok(header.endsWith('\n'), 'header must end with a newline');
-  const match = /^\{'descr': '(<f[48])', 'fortran_order': (False|True), 'shape': \(((?:\d+(?:, \d+)*,?)?)\), \} *\n$/.exec(header);
+  const match = /^\{'descr': '(<f[248])', 'fortran_order': (False|True), 'shape': \(((?:\d+(?:, \d+)*,?)?)\), \} *\n$/.exec(header);
   assert.ok(match, `header dict: ${JSON.stringify(header)}`);
   const [, descr, fortran, dims] = match;
   const shape = dims!
@@ -85,9 +86,9 @@ export function readNpy(bytes: Uint8Array): Npy {
     .filter((d) => d !== '')
     .map(Number);
   const size = shape.reduce((a, b) => a * b, 1);
-  const itemSize = descr === '<f8' ? 8 : 4;
+  const itemSize = descr === '<f8' ? 8 : descr === '<f2' ? 2 : 4;
   assert.equal(bytes.length - dataOffset, size * itemSize, 'data length must be size × item size');
   const copy = new Uint8Array(bytes.subarray(dataOffset)); // aligned copy (little-endian test host)
-  const data = descr === '<f8' ? new Float64Array(copy.buffer) : new Float32Array(copy.buffer);
+  const data = descr === '<f8' ? new Float64Array(copy.buffer) : descr === '<f2' ? new Uint16Array(copy.buffer) : new Float32Array(copy.buffer);
   return { major, minor, dataOffset, header, descr: descr!, fortranOrder: fortran === 'True', shape, data };
 }

@@ -5,8 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { glorotUniform, heNormal, keyFromSeed, normal, varianceScaling } from '../../src/index.ts';
-import { ok, readNpy } from './run.ts';
+import { glorotUniform, heNormal, keyFromSeed, normal, outputValues, varianceScaling } from '../../src/index.ts';
+import { ok, readNpy, usageError } from './run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'initlab-cli-sample-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,6 +78,29 @@ test('sample --out with --dtype float64 writes <f8 data equal to the library flo
   assert.equal(file.descr, '<f8');
   assert.deepEqual(file.shape, [64, 3, 3, 3]);
   assert.deepEqual(file.data, heNormal()([64, 3, 3, 3], 7, { dtype: 'float64' }));
+});
+
+test('sample --out with --dtype float16 writes <f2 data: the float16 bits the library returns', () => {
+  const file = sampleToFile(['he_normal', '--shape', '64,3,3,3', '--seed', '7', '--dtype', 'float16', '--layout', 'torch']);
+  assert.equal(file.descr, '<f2');
+  assert.equal(file.bytes.length, file.dataOffset + 64 * 27 * 2);
+  assert.deepEqual(file.data, heNormal()([64, 3, 3, 3], 7, { dtype: 'float16', layout: 'torch' }));
+});
+
+test('sample --dtype bfloat16 measures the decoded values; --out with bfloat16 is a one-line usage error', () => {
+  const json = JSON.parse(ok(['sample', 'normal', '--std', '0.02', '--shape', '64,32', '--seed', '3', '--dtype', 'bfloat16', '--json'])) as {
+    dtype: string;
+    measured: { mean: number; max: number };
+  };
+  assert.equal(json.dtype, 'bfloat16');
+  const values = outputValues(normal({ std: 0.02 })([64, 32], 3, { dtype: 'bfloat16' }), 'bfloat16');
+  assert.equal(json.measured.max, Math.max(...values));
+  const line = usageError(['sample', 'normal', '--std', '1', '--shape', '4', '--dtype', 'bfloat16', '--out', join(dir, 'b.npy')]);
+  assert.match(line, /--dtype must be float32, float64 or float16 with --out, since a \.npy file has no bfloat16 type/);
+  assert.match(
+    usageError(['sample', 'normal', '--std', '1', '--shape', '4', '--dtype', 'half']),
+    /--dtype must be one of 'float32', 'float64', 'bfloat16', 'float16'; got 'half'/,
+  );
 });
 
 test('the same command twice gives identical files; overwriting an existing file works', () => {
@@ -167,6 +190,7 @@ test('numpy.load reads the file: same shape, dtype and values', { skip: hasNumpy
   for (const [dtype, descr] of [
     ['float32', 'float32'],
     ['float64', 'float64'],
+    ['float16', 'float16'],
   ] as const) {
     const file = sampleToFile(['he_normal', '--shape', '8,3,3,5', '--seed', '11', '--dtype', dtype]);
     const script = [
@@ -180,6 +204,6 @@ test('numpy.load reads the file: same shape, dtype and values', { skip: hasNumpy
     assert.deepEqual(loaded.shape, [8, 3, 3, 5]);
     assert.equal(loaded.dtype, descr);
     assert.equal(loaded.c, true);
-    assert.deepEqual(loaded.values, [...heNormal()([8, 3, 3, 5], 11, { dtype })]);
+    assert.deepEqual(loaded.values, [...outputValues(heNormal()([8, 3, 3, 5], 11, { dtype }), dtype)]);
   }
 });

@@ -161,7 +161,7 @@ test('validation: each bad input gets a one-line error naming the parameter and 
     [() => heNormal()([0, 5], 0), 'shape', /fanIn > 0/],
     [() => heNormal()([5], 0, { layout: 'torch' }), 'shape', /rank ≥ 2/],
     [() => heNormal()([5, 5], 0, { layout: 'nchw' as 'tf' }), 'layout', /layout must be one of 'tf', 'torch'/],
-    [() => heNormal()([5, 5], 0, { dtype: 'float16' as 'float32' }), 'dtype', /dtype must be one of 'float32', 'float64'/],
+    [() => heNormal()([5, 5], 0, { dtype: 'int8' as 'float32' }), 'dtype', /dtype must be one of 'float32', 'float64', 'bfloat16', 'float16'; got 'int8'/],
     [() => heNormal()([5, 5], 1.5), 'seed', /seed must be a safe integer/],
     [() => heNormal().fill(new Float32Array(10), [2, 2], 0), 'offset', /offset must be/],
   ];

@@ -1,6 +1,6 @@
 /**
  * The golden table's rows: every registered initializer, with default options and the option rows that change its
- * arithmetic, in both layouts and both dtypes, on a few small shapes, from one fixed key. golden-generate.ts writes
+ * arithmetic, in both layouts and every dtype, on a few small shapes, from one fixed key. golden-generate.ts writes
  * what they give today into golden.json and golden.test.ts checks that they still give exactly that.
  *
  * A golden value is a snapshot, not a proof of correctness: the statistical tests say the values are right, the
@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { InitError } from '../../src/errors.ts';
 import { LAYOUTS, type Layout } from '../../src/fans.ts';
-import { DTYPES, type Dtype } from '../../src/initializers/initializer.ts';
+import { bfloat16Bits, float16Bits } from '../../src/half.ts';
+import { DTYPES, type Dtype, type OutputArray, outputValues } from '../../src/initializers/initializer.ts';
 import { findDefinition, fromSpec } from '../../src/initializers/registry.ts';
 import type { OptionValue } from '../../src/initializers/options.ts';
 
@@ -55,6 +56,10 @@ export const OPTION_ROWS: Readonly<Record<string, readonly Options[]>> = {
   uniform: [{ low: -0.1, high: 0.3 }],
   normal: [{ std: 0.02 }, { mean: 1, std: 0.5 }],
   truncated_normal: [{}, { mean: 0.5, std: 0.1, low: 0.4, high: 0.8 }],
+  embedding_normal: [
+    { std: 0.02, paddingIdx: 0 },
+    { mean: 1, std: 0.5, paddingIdx: 2 },
+  ],
   glorot_uniform: [{}, { gain: 1.5 }, { gain: Math.SQRT2 }],
   glorot_normal: [{}, { gain: 1.5 }, { gain: Math.SQRT2 }],
   he_uniform: HE_ROWS,
@@ -134,24 +139,31 @@ export function goldenCases(): GoldenCase[] {
 
 /**
  * The shortest decimal that reads back as `value` in its dtype: JavaScript's own shortest form for float64, and the
- * shortest that rounds to the same float32 for float32.
+ * shortest that rounds to the same float32, bfloat16 or float16 for those.
  */
 export function shortest(value: number, dtype: Dtype): number {
-  if (value === 0) return 0; // JSON has no −0; the hash keeps the sign
+  if (value === 0 || !Number.isFinite(value)) return value === 0 ? 0 : value; // JSON has no −0; the hash keeps the sign
   if (dtype === 'float64') return value;
+  const same =
+    dtype === 'float32'
+      ? (c: number) => Math.fround(c) === value
+      : dtype === 'bfloat16'
+        ? (c: number) => bfloat16Bits(c) === bfloat16Bits(value)
+        : (c: number) => float16Bits(c) === float16Bits(value);
   for (let digits = 1; digits < 17; digits++) {
     const candidate = Number(value.toPrecision(digits));
-    if (Math.fround(candidate) === value) return candidate;
+    if (same(candidate)) return candidate;
   }
   return value;
 }
 
-/** SHA-256 of the tensor's elements as little-endian IEEE bytes, first 16 hex digits. */
-export function tensorHash(values: Float32Array | Float64Array): string {
+/** SHA-256 of the tensor's elements as little-endian IEEE bytes (the bits of 16-bit floats), first 16 hex digits. */
+export function tensorHash(values: OutputArray): string {
   const width = values.BYTES_PER_ELEMENT;
   const bytes = new DataView(new ArrayBuffer(values.length * width));
   for (let i = 0; i < values.length; i++) {
-    if (width === 4) bytes.setFloat32(4 * i, values[i]!, true);
+    if (width === 2) bytes.setUint16(2 * i, values[i]!, true);
+    else if (width === 4) bytes.setFloat32(4 * i, values[i]!, true);
     else bytes.setFloat64(8 * i, values[i]!, true);
   }
   return createHash('sha256').update(new Uint8Array(bytes.buffer)).digest('hex').slice(0, 16);
@@ -163,7 +175,7 @@ export function computeRow(c: GoldenCase): GoldenRow {
   const values = init(c.shape, GOLDEN_SEED, { layout: c.layout, dtype: c.dtype });
   const { mean, std } = init.describe(c.shape, c.layout);
   return {
-    first: Array.from(values.subarray(0, FIRST_COUNT), (v) => shortest(v, c.dtype)),
+    first: Array.from(outputValues(values.subarray(0, FIRST_COUNT), c.dtype), (v) => shortest(v, c.dtype)),
     hash: tensorHash(values),
     mean,
     std,

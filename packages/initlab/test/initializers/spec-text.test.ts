@@ -83,7 +83,13 @@ test('formatInitializerText: the shortest text, and parse(format(spec)) is the c
   assert.equal(formatInitializerText({ name: 'normal', std: 1e-7 }), 'normal:std=1e-7');
   assert.equal(formatInitializerText({ name: 'constant', value: -0 }), 'constant:value=-0');
   // Round trip over every definition at its defaults (required options given) and with options changed.
-  const required: Record<string, object> = { constant: { value: 0.5 }, uniform: { low: -1, high: 1 }, normal: { std: 1 }, sparse: { sparsity: 0.1 } };
+  const required: Record<string, object> = {
+    constant: { value: 0.5 },
+    uniform: { low: -1, high: 1 },
+    normal: { std: 1 },
+    embedding_normal: { std: 0.02, paddingIdx: 1 },
+    sparse: { sparsity: 0.1 },
+  };
   const specs = [
     ...DEFINITIONS.map((d) => fromSpec({ name: d.name, ...required[d.name] }).spec),
     parseInitializerText('variance_scaling:scale=2,mode=fan_avg,distribution=uniform'),

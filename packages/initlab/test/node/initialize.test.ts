@@ -15,7 +15,7 @@ const key = fold(keyFromSeed(7), 'initialize');
 const SHAPE = [3, 3, 67, 422] as const;
 const SIZE = 3 * 3 * 67 * 422;
 
-function sameBits(actual: Float32Array | Float64Array, expected: Float32Array | Float64Array, what: string): void {
+function sameBits(actual: Float32Array | Float64Array | Uint16Array, expected: Float32Array | Float64Array | Uint16Array, what: string): void {
   assert.equal(actual.constructor, expected.constructor, `${what}: type`);
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let j = 0; j < actual.length; j++) {
@@ -33,7 +33,7 @@ test('initialize on 1, 2 or 3 threads gives the bits of the core call, for eleme
   ];
   for (const init of inits) {
     for (const layout of ['tf', 'torch'] as const) {
-      for (const dtype of ['float32', 'float64'] as const) {
+      for (const dtype of ['float32', 'float64', 'bfloat16', 'float16'] as const) {
         const expected = init(SHAPE, key, { layout, dtype });
         for (const threads of [1, 2, 3]) {
           const actual = initialize(init, SHAPE, key, { layout, dtype, threads });
@@ -67,7 +67,7 @@ test('invalid arguments are rejected as in the core call', () => {
   assert.throws(() => initialize(init, [600, 600], key, { threads: 0 }), RangeError);
   assert.throws(() => initialize(init, [600, -1], key, { threads: 2 }), /shape/);
   assert.throws(() => initialize(init, [600, 600], key, { layout: 'jax' as 'tf', threads: 2 }), /layout/);
-  assert.throws(() => initialize(init, [600, 600], key, { dtype: 'float16' as 'float32', threads: 2 }), /dtype/);
+  assert.throws(() => initialize(init, [600, 600], key, { dtype: 'int8' as 'float32', threads: 2 }), /dtype/);
   assert.throws(
     () => initialize(init, [0, 20], key, { threads: 2 }),
     (e: Error) => {

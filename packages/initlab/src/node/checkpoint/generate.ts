@@ -120,6 +120,7 @@ function checkParameter(p: ModelParameter, dtype: CheckpointDtype): Initializer 
   try {
     const init = fromSpec(p.init);
     const description = init.describe(p.shape, p.layout);
+    if (p.dtype === 'int64') return init;
     const limit = dtype === 'float16' ? FLOAT16_MAX : dtype === 'bfloat16' ? BFLOAT16_MAX : Number.MAX_VALUE;
     if (description.std === 0 && Math.abs(description.mean) > limit && sizeOf(p.shape) > 0) {
       fail('invalid_option', 'checkpoint', 'dtype', `a type that can hold ${description.mean}, the value of '${p.name}' (${dtype} stops at ${limit})`, dtype);
@@ -164,6 +165,10 @@ export function* tensorChunks(prepared: PreparedCheckpoint, i: number, scratch: 
   const { dtype } = prepared;
   const numel = sizeOf(p.shape);
   const chunk = scratch.f64 ? scratch.f64.length : scratch.f32.length;
+  if (p.dtype === 'int64') {
+    yield int64Bytes(p, init(p.shape, key, { layout: p.layout, dtype: 'float64' }));
+    return;
+  }
   const whole = init.definition.elementwise === true ? undefined : init(p.shape, key, { layout: p.layout, dtype: dtype === 'float64' ? 'float64' : 'float32' });
   for (let offset = 0; offset < numel; offset += chunk) {
     const n = Math.min(chunk, numel - offset);
@@ -193,4 +198,17 @@ export function* tensorChunks(prepared: PreparedCheckpoint, i: number, scratch: 
     }
     yield new Uint8Array(half.buffer, half.byteOffset, half.byteLength);
   }
+}
+
+/**
+ * The bytes of an int64 buffer (BatchNorm's `num_batches_tracked`, whatever the checkpoint's dtype): its values,
+ * computed in float64, must be integers; such buffers are scalars or small, so they are made whole.
+ */
+function int64Bytes(p: ModelParameter, values: Float64Array): Uint8Array {
+  const out = new BigInt64Array(values.length);
+  values.forEach((v, j) => {
+    if (!Number.isSafeInteger(v)) fail('invalid_option', 'checkpoint', `the init of '${p.name}'`, 'integer values for an int64 buffer', v);
+    out[j] = BigInt(v);
+  });
+  return new Uint8Array(out.buffer);
 }

@@ -238,7 +238,14 @@ export function readManifest(dir: string): { manifest: CheckpointManifest; plan:
     fail('invalid_file', 'verify', 'the manifest dtype', CHECKPOINT_DTYPES.join(', '), manifest.dtype);
   const plan: ModelPlan = {
     recipe: manifest.recipe,
-    parameters: manifest.tensors.map((t) => ({ name: t.name, shape: t.shape, layout: t.layout, init: t.init, role: t.role })),
+    parameters: manifest.tensors.map((t) => ({
+      name: t.name,
+      shape: t.shape,
+      layout: t.layout,
+      init: t.init,
+      role: t.role,
+      ...(t.dtype === 'I64' && { dtype: 'int64' as const }),
+    })),
   };
   return { manifest, plan };
 }

@@ -315,7 +315,7 @@ function buildManifest(prepared: PreparedCheckpoint, records: readonly FileRecor
     tensors: plan.parameters.map((p) => ({
       name: p.name,
       file: layout.weightMap[p.name]!,
-      dtype: SAFETENSORS_DTYPE[prepared.dtype],
+      dtype: p.dtype === 'int64' ? 'I64' : SAFETENSORS_DTYPE[prepared.dtype],
       shape: [...p.shape],
       sha256: hashOf.get(p.name)!,
       init: p.init,
