@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The `initlab` command line. `sample`, `fans`, `gain`, `recipe` and `list` live here (cli/commands/, one {@link CommandSpec}
- * each); `lab` and `report` come from the `@initlab/lab` package (its `./cli` entry exports `commands`), loaded only
+ * The `initlab` command line. `sample`, `fans`, `gain`, `recipe`, `list`, `init`, `inspect` and `verify` live here
+ * (cli/commands/, one {@link CommandSpec} each); `lab`, `report` and `diagnose` come from the `@initlab/lab` package
+ * (its `./cli` entry exports `commands`), loaded only
  * when one of them runs, so the library installs with no dependency and `initlab gain` never loads TensorFlow.js.
  *
  * Errors: a usage error (bad flag or value, an InitError from the library, an output that cannot be written)
@@ -50,6 +51,11 @@ const COMMANDS: readonly { name: string; summary: string; load(): Promise<Comman
   },
   { name: 'lab', summary: `run one lab experiment: its claims, numbers and reading (needs ${LAB_PACKAGE})`, load: () => labCommand('lab') },
   { name: 'report', summary: `run every lab experiment and write the report (needs ${LAB_PACKAGE})`, load: () => labCommand('report') },
+  {
+    name: 'diagnose',
+    summary: `per-layer signal, gradients and mean-field predictions of a saved TF.js model (needs ${LAB_PACKAGE})`,
+    load: () => labCommand('diagnose'),
+  },
 ];
 
 /** The lab's command `name`, or a usage error saying how to install the lab when it is not installed. */

@@ -23,7 +23,28 @@ export {
 } from './random/samplers.ts';
 export { normalCdf, normalQuantile } from './random/special.ts';
 export { type Fans, type Layout, LAYOUTS, computeFans } from './fans.ts';
-export { type Nonlinearity, NONLINEARITIES, gain, varianceGain } from './gain.ts';
+export {
+  type Nonlinearity,
+  type GainDefinition,
+  type GainOptions,
+  NONLINEARITIES,
+  PYTORCH_NONLINEARITIES,
+  GAIN_DEFINITIONS,
+  gain,
+  varianceGain,
+  isPytorchNonlinearity,
+} from './gain.ts';
+export {
+  type ActivationName,
+  type ActivationMoments,
+  type ActivationMomentsOptions,
+  ACTIVATION_NAMES,
+  SELU_ALPHA,
+  SELU_LAMBDA,
+  activation,
+  activationMoments,
+} from './activations.ts';
+export { type CriticalInit, type CriticalInitOptions, type LengthMapOptions, criticalInit, lengthMap } from './critical.ts';
 export {
   type Initializer,
   type InitializerSpec,

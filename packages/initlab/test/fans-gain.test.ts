@@ -53,7 +53,7 @@ test('gain rejects unknown names with a suggestion', () => {
     () => gain('rleu'),
     (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /did you mean 'relu'/.test(e.message),
   );
-  assert.throws(() => gain('gelu'), /nonlinearity must be one of linear/);
+  assert.throws(() => gain('gelux'), /nonlinearity must be one of linear.*did you mean 'gelu'/);
   assert.throws(() => gain('leaky_relu', Number.NaN), /param/);
 });
 
@@ -77,7 +77,7 @@ test('varianceGain: the squares of the gain table as exact fractions, not gain(â
     }
   }
   assert.throws(
-    () => varianceGain('gelu'),
+    () => varianceGain('gelus'),
     (e: unknown) => e instanceof InitError && e.code === 'unknown_name' && /varianceGain: nonlinearity/.test(e.message),
   );
   assert.throws(() => varianceGain('leaky_relu', Number.POSITIVE_INFINITY), /varianceGain: param/);

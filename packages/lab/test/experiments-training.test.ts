@@ -37,7 +37,7 @@ async function withWorkers<T>(value: string, fn: () => Promise<T>): Promise<T> {
 }
 
 test('the registry lists the experiments in the order of the issue', () => {
-  assert.deepEqual(EXPERIMENT_NAMES, ['activations', 'gradients', 'symmetry', 'mnist', 'depth', 'selu', 'recurrent']);
+  assert.deepEqual(EXPERIMENT_NAMES, ['activations', 'gradients', 'symmetry', 'mnist', 'depth', 'selu', 'recurrent', 'signal', 'lsuv']);
 });
 
 test('countDistinctNeurons: columns of an [fanIn, fanOut] kernel plus the bias, equal within 1e-6', () => {

@@ -9,6 +9,10 @@
  *   (`{Dense: 'he_normal', 'LSTM.recurrent': 'orthogonal', bias: 'zeros'}`) through `layer.setWeights`, and reports
  *   target vs measured std per weight.
  *
+ * - {@link lsuv} rescales a model's kernels layer by layer to unit output variance on a batch (Mishkin & Matas 2016).
+ * - {@link diagnose} measures per-layer statistics and gradients on a batch beside the mean-field prediction, and
+ *   flags layers where the signal vanishes or explodes; {@link formatDiagnosis} prints them as a table.
+ *
  * Imports only `@tensorflow/tfjs-core` and `@tensorflow/tfjs-layers` (optional peer dependencies, ^4.22), not the
  * whole `@tensorflow/tfjs` bundle; the initlab core never imports either. Models built with the bundle work as they
  * are: it re-exports these two packages, so there is one tfjs-core and one serialization registry. A backend must be
@@ -45,3 +49,16 @@ export {
   type InitReportEntry,
   type InitRules,
 } from './tfjs/initialize-model.ts';
+export { lsuv, type LsuvOptions, type LsuvRecord } from './tfjs/lsuv.ts';
+export {
+  diagnose,
+  formatDiagnosis,
+  CUMULATIVE_LIMIT,
+  FRACTION_LIMIT,
+  LAYER_GAIN_LIMIT,
+  THEORY_LIMIT,
+  type DiagnoseOptions,
+  type Diagnosis,
+  type DiagnosisFlag,
+  type LayerDiagnosis,
+} from './tfjs/diagnose.ts';

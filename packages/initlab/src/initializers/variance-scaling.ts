@@ -12,7 +12,7 @@
  */
 import { fail } from '../errors.ts';
 import { computeFans, type Fans, type Layout } from '../fans.ts';
-import { NONLINEARITIES, varianceGain, type Nonlinearity } from '../gain.ts';
+import { isPytorchNonlinearity, NONLINEARITIES, varianceGain, type Nonlinearity } from '../gain.ts';
 import type { Shape } from '../shape.ts';
 import { formatNumber as f } from '../format.ts';
 import { createInitializer, defineInitializer, type Initializer, type InitializerDefinition, type Plan } from './initializer.ts';
@@ -161,8 +161,16 @@ function presetDefinition<const S extends OptionSchemas>(preset: Preset<S>): Ini
 
 /** Glorot's variance scale: the square of its `gain` option. */
 const glorotScale = ({ gain }: { readonly gain: number }): number => gain * gain;
-/** He's variance scale: the variance gain of its nonlinearity. */
-const heScale = (o: { readonly nonlinearity: Nonlinearity; readonly negativeSlope: number }): number => varianceGain(o.nonlinearity, o.negativeSlope);
+/**
+ * He's variance scale: the variance gain of its nonlinearity. PyTorch's table for the names PyTorch knows (so
+ * `kaiming_normal_` is reproduced bit for bit); for the others (gelu, silu, mish, …) the gain that the mode
+ * preserves: fan_in keeps the forward signal, 1/E[φ(z)²]; fan_out keeps the gradient, 1/E[φ′(z)²] (He et al. 2015,
+ * eqs. 10 and 13, with φ in place of ReLU).
+ */
+const heScale = (o: { readonly mode: FanMode; readonly nonlinearity: Nonlinearity; readonly negativeSlope: number }): number =>
+  isPytorchNonlinearity(o.nonlinearity)
+    ? varianceGain(o.nonlinearity, o.negativeSlope)
+    : varianceGain(o.nonlinearity, { definition: o.mode === 'fan_out' ? 'backward' : 'forward', negativeSlope: o.negativeSlope });
 const heMode = (o: { readonly mode: 'fan_in' | 'fan_out' }): FanMode => o.mode;
 
 /** Definition of {@link glorotUniform}. */
@@ -197,7 +205,7 @@ const heOptions = {
   mode: modeOption(['fan_in', 'fan_out'], 'fan_in preserves activations (forward), fan_out preserves gradients (backward)'),
   nonlinearity: {
     type: 'choice',
-    doc: 'the nonlinearity that follows the layer; sets the variance gain (relu: 2)',
+    doc: "the nonlinearity that follows the layer; sets the variance gain (relu: 2; PyTorch's table for its names, 1/E[φ²] (fan_in) or 1/E[φ′²] (fan_out) for gelu, silu, mish, …)",
     values: NONLINEARITIES,
     default: 'relu',
   },

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { command as sample } from '../../cli/commands/sample.ts';
 import { declaredFlags } from '../../cli/command.ts';
 import { computeFans, DEFINITIONS, gain } from '../../src/index.ts';
-import { ok } from './run.ts';
+import { initlab, ok } from './run.ts';
 
 const fansOf = (args: string[]): unknown => JSON.parse(ok(['fans', ...args]));
 
@@ -35,6 +35,20 @@ test('gain prints the number', () => {
   assert.equal(ok(['gain', 'tanh']), `${5 / 3}\n`);
   assert.equal(ok(['gain', 'selu']), '0.75\n');
   assert.equal(ok(['gain', 'conv2d']), '1\n');
+});
+
+test('gain --definition: forward and backward gains for any activation', () => {
+  assert.equal(ok(['gain', 'gelu', '--definition', 'forward']), `${gain('gelu', { definition: 'forward' })}\n`);
+  assert.ok(Math.abs(Number(ok(['gain', 'gelu', '--definition', 'forward'])) - 1.5335304) < 1e-7);
+  assert.equal(ok(['gain', 'tanh', '--definition', 'backward']), `${gain('tanh', { definition: 'backward' })}\n`);
+  assert.equal(
+    ok(['gain', 'leaky_relu', '--definition', 'forward', '--param', '0.2']),
+    `${gain('leaky_relu', { definition: 'forward', negativeSlope: 0.2 })}\n`,
+  );
+  const bad = initlab(['gain', 'gelu', '--definition', 'fowrard']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--definition must be one of pytorch, forward, backward \(did you mean 'forward'\?\)/);
+  assert.match(initlab(['gain', 'gelu', '--definition', 'pytorch']).stderr, /no value for it/);
 });
 
 test('list shows every initializer with its aliases, formula, options and summary', () => {

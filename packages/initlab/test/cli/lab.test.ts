@@ -66,7 +66,7 @@ test('initlab lab mnist --iterations 50 --seeds 1 --json f: prints claims and re
 test('initlab lab: unknown experiment, unknown option and bad values are one-line usage errors (exit 2)', () => {
   assert.match(
     usageError(['lab', 'mnsit']),
-    /^initlab: lab: experiment must be one of activations, gradients, symmetry, mnist, depth, selu, recurrent \(did you mean 'mnist'\?\); got 'mnsit'\.$/,
+    /^initlab: lab: experiment must be one of activations, gradients, symmetry, mnist, depth, selu, recurrent, signal, lsuv \(did you mean 'mnist'\?\); got 'mnsit'\.$/,
   );
   assert.match(usageError(['lab']), /expected one experiment name/);
   assert.match(

@@ -146,7 +146,7 @@ test('validation: each bad input gets a one-line error naming the parameter and 
     [() => fromSpec('he_normal'), 'spec', /spec must be an object/],
     [() => heNormal({ mode: 'fan_avg' as 'fan_in' }), 'mode', /mode must be one of 'fan_in', 'fan_out'; got 'fan_avg'/],
     [() => heNormal({ mode: 'fanAvg' as 'fan_in' }), 'mode', /mode must be one of 'fan_in', 'fan_out'; got 'fanAvg'/],
-    [() => heNormal({ nonlinearity: 'gelu' as 'relu' }), 'nonlinearity', /nonlinearity must be one of/],
+    [() => heNormal({ nonlinearity: 'gelux' as 'relu' }), 'nonlinearity', /nonlinearity must be one of/],
     [() => fromSpec({ name: 'he_normal', gain: 2 }), 'option', /option must be one of mode, nonlinearity, negativeSlope; got 'gain'/],
     [() => normal({ std: Number.NaN }), 'std', /std must be a finite number ≥ 0; got NaN/],
     [() => normal({ std: -1 }), 'std', /got -1/],

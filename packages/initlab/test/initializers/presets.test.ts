@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LAYOUTS } from '../../src/fans.ts';
-import { NONLINEARITIES } from '../../src/gain.ts';
+import { activationMoments } from '../../src/activations.ts';
+import { isPytorchNonlinearity, NONLINEARITIES } from '../../src/gain.ts';
 import { DTYPES, type Initializer } from '../../src/initializers/initializer.ts';
 import {
   glorotNormal,
@@ -18,8 +19,15 @@ import {
   type FanMode,
 } from '../../src/initializers/variance-scaling.ts';
 
-/** The variance each nonlinearity asks for, as fractions (PyTorch calculate_gain, squared). */
-function expectedVarianceGain(nonlinearity: string, slope: number): number {
+/**
+ * The variance each nonlinearity asks for: PyTorch's calculate_gain squared, as fractions, for PyTorch's names; for
+ * the others 1/E[φ(z)²] with fan_in and 1/E[φ′(z)²] with fan_out (the moments are checked in gains.test.ts).
+ */
+function expectedVarianceGain(nonlinearity: string, slope: number, mode: FanMode = 'fan_in'): number {
+  if (!isPytorchNonlinearity(nonlinearity)) {
+    const m = activationMoments(nonlinearity, { negativeSlope: slope });
+    return 1 / (mode === 'fan_out' ? m.derivativeSecondMoment : m.secondMoment);
+  }
   switch (nonlinearity) {
     case 'relu':
       return 2;
@@ -54,7 +62,7 @@ function presetRows(): Row[] {
           rows.push({
             label: `he_${distribution} ${mode} ${nonlinearity} ${negativeSlope}`,
             preset: he({ mode, nonlinearity, negativeSlope }),
-            equivalent: varianceScaling({ scale: expectedVarianceGain(nonlinearity, negativeSlope), mode, distribution }),
+            equivalent: varianceScaling({ scale: expectedVarianceGain(nonlinearity, negativeSlope, mode), mode, distribution }),
           });
         }
       }

@@ -31,7 +31,7 @@ import type { ExperimentOption } from '../experiments/experiment.ts';
 import { initLabel, parseInitArgument } from '../init-arg.ts';
 
 /** The experiments, in registry order (for the help text, which must not load the registry; a test keeps them equal). */
-export const LAB_EXPERIMENTS: readonly string[] = ['activations', 'gradients', 'symmetry', 'mnist', 'depth', 'selu', 'recurrent'];
+export const LAB_EXPERIMENTS: readonly string[] = ['activations', 'gradients', 'symmetry', 'mnist', 'depth', 'selu', 'recurrent', 'signal', 'lsuv'];
 
 const HELP_AFTER = [
   '',

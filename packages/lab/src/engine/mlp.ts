@@ -418,3 +418,52 @@ export function gradientNorms(mlp: Mlp, batch: LabelledBatch): GradientNorms {
 export function readKernels(mlp: Mlp): Float32Array[] {
   return mlp.kernels.map((k) => k.dataSync() as Float32Array).map((a) => a.slice());
 }
+
+/** What {@link lsuvMlp} did to one layer. */
+export interface MlpLsuvRecord {
+  /** 0-based layer index (the last one is the output layer). */
+  readonly layer: number;
+  readonly iterations: number;
+  readonly varianceBefore: number;
+  readonly varianceAfter: number;
+}
+
+/**
+ * LSUV (Mishkin & Matas 2016, Algorithm 1) on the lab's MLP, in place: layer by layer, divide the kernel by the
+ * standard deviation of the layer's pre-activation x·W + b on `inputs` ([count, sizes[0]] row-major) until its
+ * variance is within `tol` of 1, at most `maxIterations` times; biases untouched. The kernels should hold an
+ * orthonormal pre-initialization (`orthogonal`) when this is called. Deterministic for given weights and inputs.
+ */
+export function lsuvMlp(mlp: Mlp, inputs: Float32Array, count: number, options: { readonly tol: number; readonly maxIterations: number }): MlpLsuvRecord[] {
+  const records: MlpLsuvRecord[] = [];
+  let h = tf.tensor2d(inputs, [count, mlp.sizes[0]!]);
+  try {
+    for (let l = 0; l < mlp.kernels.length; l++) {
+      const kernel = mlp.kernels[l]!;
+      const bias = mlp.biases ? mlp.biases[l]! : null;
+      const input = h;
+      const preActivation = (): tf.Tensor2D => tf.tidy(() => (bias ? tf.add(tf.matMul(input, kernel), bias) : tf.matMul(input, kernel)) as tf.Tensor2D);
+      const varianceOf = (z: tf.Tensor2D): number => tf.tidy(() => tf.moments(z).variance.dataSync()[0]!);
+      let z = preActivation();
+      let variance = varianceOf(z);
+      const before = variance;
+      let iterations = 0;
+      while (Math.abs(variance - 1) >= options.tol && iterations < options.maxIterations && variance > 0 && Number.isFinite(variance)) {
+        const scale = 1 / Math.sqrt(variance);
+        tf.tidy(() => kernel.assign(tf.mul(kernel, scale)));
+        z.dispose();
+        z = preActivation();
+        variance = varianceOf(z);
+        iterations++;
+      }
+      records.push({ layer: l, iterations, varianceBefore: before, varianceAfter: variance });
+      const activation = l < mlp.activations.length ? mlp.activations[l]! : 'linear';
+      h = tf.tidy(() => activate(z, activation, mlp.leakyAlpha));
+      if (h !== z) z.dispose();
+      input.dispose();
+    }
+  } finally {
+    h.dispose();
+  }
+  return records;
+}

@@ -17,7 +17,7 @@ import { batchStream, loadMnist } from '../data/mnist.ts';
 import { initializerOf } from '../init-arg.ts';
 import type { ProgressCallback } from '../experiments/experiment.ts';
 import { setupBackend, type BackendName } from './backend.ts';
-import { accuracy, createMlp, disposeMlp, train, type Activation, type Mlp } from './mlp.ts';
+import { accuracy, createMlp, disposeMlp, lsuvMlp, train, type Activation, type Mlp, type MlpLsuvRecord } from './mlp.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // One training run
@@ -41,6 +41,11 @@ export interface TrainingJob {
   readonly iterations: number;
   /** Also count distinct neurons per hidden layer before and after training (the `symmetry` experiment). */
   readonly symmetry?: boolean;
+  /**
+   * Apply LSUV (engine/mlp.ts `lsuvMlp`) after the initializer (the `lsuv` experiment; the initializer is then its
+   * orthonormal pre-init), on `batch` training digits drawn with `fold(keyFromSeed(seed), 'lsuv')`.
+   */
+  readonly lsuv?: { readonly tol: number; readonly maxIterations: number };
 }
 
 /** Distinct neurons per hidden layer, before and after training. */
@@ -62,6 +67,8 @@ export interface TrainingRun {
   readonly distinctNeurons?: DistinctNeurons;
   /** With `symmetry`: the largest change of any incoming weight or bias of each hidden layer during training. */
   readonly weightChange?: number[];
+  /** With `lsuv`: what LSUV did to each layer before training. */
+  readonly lsuv?: MlpLsuvRecord[];
 }
 
 /** Two neurons are the same when every incoming weight and the bias agree within this tolerance. */
@@ -123,6 +130,11 @@ export function trainRun(job: TrainingJob, onIteration?: (done: number) => void)
   const key = weightKey(job.seed);
   const mlp = createMlp({ sizes: job.sizes, activation: job.activation }, (l, shape) => initializer(shape, fold(key, l)) as Float32Array);
   try {
+    let lsuvRecords: MlpLsuvRecord[] | undefined;
+    if (job.lsuv) {
+      const draw = batchStream(data.train, fold(keyFromSeed(job.seed), 'lsuv'), job.batch)(0);
+      lsuvRecords = lsuvMlp(mlp, draw.images, draw.size, job.lsuv);
+    }
     const hidden = job.sizes.length - 2;
     const before = job.symmetry ? Array.from({ length: hidden }, (_, l) => hiddenParameters(mlp, l)) : [];
     const { loss } = train(mlp, {
@@ -132,7 +144,7 @@ export function trainRun(job: TrainingJob, onIteration?: (done: number) => void)
       onProgress: onIteration && ((iteration) => onIteration(iteration + 1)),
     });
     const testAccuracy = accuracy(mlp, data.test);
-    const run: TrainingRun = { init: job.init, seed: job.seed, loss: Array.from(loss), testAccuracy };
+    const run: TrainingRun = { init: job.init, seed: job.seed, loss: Array.from(loss), testAccuracy, ...(lsuvRecords && { lsuv: lsuvRecords }) };
     if (!job.symmetry) return run;
     const after = Array.from({ length: hidden }, (_, l) => hiddenParameters(mlp, l));
     const count = (p: { kernel: Float32Array; bias: Float32Array | null }, l: number): number =>

@@ -6,9 +6,11 @@ import { activationsExperiment } from './activations.ts';
 import { depthExperiment } from './depth.ts';
 import type { Experiment } from './experiment.ts';
 import { gradientsExperiment } from './gradients.ts';
+import { lsuvExperiment } from './lsuv.ts';
 import { mnistExperiment } from './mnist.ts';
 import { recurrentExperiment } from './recurrent.ts';
 import { seluExperiment } from './selu.ts';
+import { signalExperiment } from './signal.ts';
 import { symmetryExperiment } from './symmetry.ts';
 
 /**
@@ -28,6 +30,8 @@ export const EXPERIMENTS: readonly AnyExperiment[] = [
   depthExperiment,
   seluExperiment,
   recurrentExperiment,
+  signalExperiment,
+  lsuvExperiment,
 ];
 
 /** The experiments' names, in report order. */
