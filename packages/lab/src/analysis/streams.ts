@@ -21,6 +21,11 @@ export function normalData(seed: number, experiment: string, name: string, count
   return fillNormal(streamKey(seed, experiment, 'data', name), new Float32Array(count));
 }
 
+/** `count` values ~ U[low, high) (float32) from the data stream `name` of an experiment. */
+export function uniformData(seed: number, experiment: string, name: string, count: number, low: number, high: number): Float32Array {
+  return fillUniform(streamKey(seed, experiment, 'data', name), new Float32Array(count), { low, high });
+}
+
 /** `count` values ~ 𝒩(0, 1) in float64 from the data stream `name` of an experiment. */
 export function normalData64(seed: number, experiment: string, name: string, count: number): Float64Array {
   return fillNormal(streamKey(seed, experiment, 'data', name), new Float64Array(count));

@@ -12,11 +12,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** Hidden-layer activations the lab compares. */
-export type Activation = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu' | 'linear';
+/**
+ * Hidden-layer activations the lab compares. `gelu` is the exact GELU x·Φ(x) = x·(1 + erf(x/√2))/2 (Hendrycks &
+ * Gimpel 2016; PyTorch's default `approximate='none'`), `silu` is x·sigmoid(x) (Elfwing et al. 2018, also called
+ * swish).
+ */
+export type Activation = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu' | 'gelu' | 'silu' | 'linear';
 
 /** Every {@link Activation}, in a fixed order. */
-export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu', 'linear'];
+export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu', 'gelu', 'silu', 'linear'];
 
 /** Shape of a dense kernel: [fanIn, fanOut]. */
 export type KernelShape = readonly [fanIn: number, fanOut: number];
@@ -172,6 +176,10 @@ export function activate(x: tf.Tensor2D, activation: Activation, leakyAlpha = 0.
       return tf.leakyRelu(x, leakyAlpha);
     case 'selu':
       return tf.selu(x);
+    case 'gelu':
+      return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+    case 'silu':
+      return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
     case 'linear':
       return x;
   }

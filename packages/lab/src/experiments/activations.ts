@@ -14,54 +14,53 @@
  * - `index`: 1-based layer number (layer 1 is the first hidden layer);
  * - `mean`, `std`: population moments;
  * - `saturated`: fraction within 0.02 of a bound of the activation's range: sigmoid outputs ≤ 0.02 or ≥ 0.98,
- *   tanh outputs with |y| ≥ 0.98; 0 for activations without two bounds (relu, leaky_relu, selu, linear);
+ *   tanh outputs with |y| ≥ 0.98; 0 for activations without two bounds (relu, leaky_relu, selu, gelu, silu, linear);
  * - `dead`: fraction of outputs exactly 0 (ReLU units that are off; for other activations it is the fraction
  *   that underflowed to 0, normally none);
  * - `histogram`: {@link HISTOGRAM_BINS} equal bins over the fixed range {@link HISTOGRAM_RANGES} of the activation;
  *   values outside the range are counted in the nearest end bin, so the counts sum to samples × width.
+ *
+ * `--input uniform|pixels` swaps the 𝒩(0, 1) inputs for U(−√3, √3) or U(0, 1). The measuring code (inputs,
+ * kernels, forward pass, statistics) is in activations-core.ts, which imports nothing from Node, so the explorer
+ * page runs it in a browser and gets the same numbers.
  */
 import type { InitializerSpec } from 'initlab';
 import type { Activation } from '../engine/mlp.ts';
-import { ACTIVATIONS, createMlp, disposeMlp, hiddenActivations } from '../engine/mlp.ts';
+import { ACTIVATIONS } from '../engine/mlp.ts';
 import { setupBackend } from '../engine/backend.ts';
 import { initializerOf, initLabel, initSpec, sameInit } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
-import { moments } from 'initlab';
-import { formatPercent, formatValue, fraction, histogram, type Histogram } from '../analysis/statistics.ts';
-import { denseKernels, normalData } from '../analysis/streams.ts';
+import { formatPercent, formatValue } from '../analysis/statistics.ts';
 import { cell, percentCell } from '../analysis/cells.ts';
 import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
+import {
+  activationInputs,
+  activationKernels,
+  ACTIVATIONS_NAME,
+  HISTOGRAM_BINS,
+  HISTOGRAM_RANGES,
+  INPUT_DISTRIBUTIONS,
+  MATCHED_INIT,
+  measureLayers,
+  SATURATION_MARGIN,
+  type InputDistribution,
+  type LayerStats,
+} from './activations-core.ts';
 
-/** Number of equal histogram bins over the activation's range. */
-export const HISTOGRAM_BINS = 30;
-
-/**
- * Fixed histogram range per activation. sigmoid and tanh: their output ranges. relu: [0, 4] (with He init and
- * 𝒩(0, 1) inputs the pre-activations are about 𝒩(0, 2), so 4 is 2.8 std). leaky_relu: [−1, 4] (its negative
- * side is 0.01·z). selu: [−2, 4] (its lower bound is −λα ≈ −1.758). linear: [−4, 4]. Values outside are
- * counted in the end bins.
- */
-export const HISTOGRAM_RANGES: Readonly<Record<Activation, readonly [number, number]>> = {
-  sigmoid: [0, 1],
-  tanh: [-1, 1],
-  relu: [0, 4],
-  leaky_relu: [-1, 4],
-  selu: [-2, 4],
-  linear: [-4, 4],
-};
-
-/** Distance to a bound within which a sigmoid/tanh output counts as saturated. */
-export const SATURATION_MARGIN = 0.02;
-
-/** The initializer a single run uses when only `--activation` is given. */
-export const MATCHED_INIT: Readonly<Record<Activation, InitializerSpec>> = {
-  sigmoid: initSpec('glorot_normal'),
-  tanh: initSpec('glorot_normal'),
-  relu: initSpec('he_normal'),
-  leaky_relu: initSpec('he_normal'),
-  selu: initSpec('lecun_normal'),
-  linear: initSpec('lecun_normal'),
-};
+export {
+  activationInputs,
+  activationKernels,
+  HISTOGRAM_BINS,
+  HISTOGRAM_RANGES,
+  INPUT_DISTRIBUTIONS,
+  layerStats,
+  MATCHED_INIT,
+  measureActivations,
+  SATURATION_MARGIN,
+  type ActivationsNet,
+  type InputDistribution,
+  type LayerStats,
+} from './activations-core.ts';
 
 /** One row of the grid: an activation and the initializers compared with it. */
 export interface ActivationsGridRow {
@@ -87,16 +86,8 @@ export interface ActivationsConfig {
   /** Number of inputs. */
   readonly samples: number;
   readonly seed: number;
-}
-
-/** Statistics of one layer's activations (the JSON of the issue, key for key). */
-export interface LayerStats {
-  readonly index: number;
-  readonly mean: number;
-  readonly std: number;
-  readonly saturated: number;
-  readonly dead: number;
-  readonly histogram: Histogram;
+  /** Distribution of the inputs (default `normal`, 𝒩(0, 1)); see {@link InputDistribution}. */
+  readonly input?: InputDistribution;
 }
 
 /** One (activation, init) pair of the grid. */
@@ -127,7 +118,7 @@ export const DEFAULT_GRID: readonly ActivationsGridRow[] = [
   { activation: 'relu', inits: ['normal:std=0.01', 'glorot_normal', 'he_normal'].map(initSpec) },
 ];
 
-const NAME = 'activations';
+const NAME = ACTIVATIONS_NAME;
 
 /** The (activation, init) pairs a config runs, in order. */
 export function plannedRuns(config: ActivationsConfig): { activation: Activation; init: InitializerSpec }[] {
@@ -150,28 +141,14 @@ export function runsOf(result: ActivationsResult): ActivationsRun[] {
   return [{ init: only!.init, activation: only!.activation, layers: result.layers }];
 }
 
-/** Statistics of one layer's activations (`values`: samples × width outputs). */
-export function layerStats(index: number, values: ArrayLike<number>, activation: Activation): LayerStats {
-  const { mean, std } = moments(values);
-  const [low, high] = HISTOGRAM_RANGES[activation];
-  let saturated = 0;
-  if (activation === 'sigmoid') saturated = fraction(values, (v) => v <= SATURATION_MARGIN || v >= 1 - SATURATION_MARGIN);
-  else if (activation === 'tanh') saturated = fraction(values, (v) => Math.abs(v) >= 1 - SATURATION_MARGIN);
-  return {
-    index,
-    mean,
-    std,
-    saturated,
-    dead: fraction(values, (v) => v === 0),
-    histogram: histogram(values, low, high, HISTOGRAM_BINS),
-  };
-}
-
 function checkConfig(config: ActivationsConfig): void {
   for (const key of ['depth', 'width', 'samples'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
   }
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
+  if (config.input !== undefined && !INPUT_DISTRIBUTIONS.includes(config.input)) {
+    throw new RangeError(`unknown input distribution ${String(config.input)}; expected one of ${INPUT_DISTRIBUTIONS.join(', ')}`);
+  }
   for (const { activation, init } of plannedRuns(config)) {
     if (!ACTIVATIONS.includes(activation)) throw new RangeError(`unknown activation ${String(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
     initializerOf(init);
@@ -182,20 +159,13 @@ async function run(config: ActivationsConfig, onProgress?: ProgressCallback): Pr
   checkConfig(config);
   await setupBackend();
   const { depth, width, samples, seed } = config;
-  const sizes = new Array<number>(depth + 1).fill(width);
   // The same inputs for every run (common random numbers).
-  const inputs = normalData(seed, NAME, 'inputs', samples * width);
+  const inputs = activationInputs(seed, samples, width, config.input);
   const planned = plannedRuns(config);
   const runs: ActivationsRun[] = [];
   for (const [i, { activation, init }] of planned.entries()) {
-    const mlp = createMlp({ sizes, activation, bias: false, output: 'none' }, denseKernels(init, seed, NAME, sizes));
-    let outputs: Float32Array[];
-    try {
-      outputs = hiddenActivations(mlp, inputs, samples);
-    } finally {
-      disposeMlp(mlp);
-    }
-    runs.push({ init, activation, layers: outputs.map((values, l) => layerStats(l + 1, values, activation)) });
+    const layers = measureLayers(activation, activationKernels(init, seed, depth, width), inputs, samples, width);
+    runs.push({ init, activation, layers });
     onProgress?.(i + 1, planned.length);
   }
   if (config.activation === null && config.init === null) return { config, runs };
@@ -432,7 +402,13 @@ export const activationsExperiment: Experiment<ActivationsConfig, ActivationsRes
     { key: 'init', kind: 'init', description: 'initializer, e.g. normal:std=0.01 (single run; default: the report grid, or the matched init of --activation)' },
     { key: 'depth', kind: 'integer', description: 'number of dense layers (default 5)' },
     { key: 'width', kind: 'integer', description: 'units per layer and input dimension (default 100)' },
-    { key: 'samples', kind: 'integer', description: 'number of 𝒩(0, 1) inputs (default 1000; quick 300)' },
+    { key: 'samples', kind: 'integer', description: 'number of inputs (default 1000; quick 300)' },
+    {
+      key: 'input',
+      kind: 'string',
+      choices: INPUT_DISTRIBUTIONS,
+      description: 'input distribution: normal 𝒩(0, 1) (default), uniform U(−√3, √3), pixels U(0, 1)',
+    },
     { key: 'seed', kind: 'integer', description: 'random seed of inputs and weights' },
   ],
   defaults: (quick, seed) => ({

@@ -201,7 +201,15 @@ const SMALL = initSpec('normal:std=0.01');
 const LARGE = initSpec('normal:std=0.3');
 const XAVIER = initSpec('glorot_normal');
 const HE = initSpec('he_normal');
-const MATCHED: Partial<Record<Activation, InitializerSpec>> = { tanh: XAVIER, sigmoid: XAVIER, relu: HE, leaky_relu: HE, selu: initSpec('lecun_normal') };
+const MATCHED: Partial<Record<Activation, InitializerSpec>> = {
+  tanh: XAVIER,
+  sigmoid: XAVIER,
+  relu: HE,
+  leaky_relu: HE,
+  selu: initSpec('lecun_normal'),
+  gelu: HE,
+  silu: HE,
+};
 
 /** Margins of the claims. */
 export const MARGINS = {
