@@ -40,18 +40,27 @@ export function uniformLabels(seed: number, experiment: string, name: string, co
 }
 
 /**
- * Kernels of a dense network: layer i maps sizes[i] → sizes[i + 1] with a [fanIn, fanOut] kernel drawn by the
- * initializer `spec` from `fold(keyFromSeed(seed), [experiment, initKey(spec), i])`.
+ * Kernel `index` of a dense network, [fanIn, fanOut], drawn by the initializer `spec` from
+ * `fold(keyFromSeed(seed), [experiment, initKey(spec), index])`.
+ *
+ * @throws InitError for an invalid spec.
+ * @example
+ * denseKernel(initSpec('he_normal'), 0, 'activations', 2, 100, 100); // the third layer of `initlab lab activations --init he_normal`
+ */
+export function denseKernel(spec: InitializerSpec, seed: number, experiment: string, index: number, fanIn: number, fanOut: number): Float32Array {
+  return initializerOf(spec)([fanIn, fanOut], streamKey(seed, experiment, initKey(spec), index));
+}
+
+/**
+ * Kernels of a dense network: layer i maps sizes[i] → sizes[i + 1] with the [fanIn, fanOut] kernel
+ * {@link denseKernel}(spec, seed, experiment, i, …).
  *
  * @throws InitError for an invalid spec.
  */
 export function denseKernels(spec: InitializerSpec, seed: number, experiment: string, sizes: readonly number[]): Float32Array[] {
-  const initializer = initializerOf(spec);
-  const key = initKey(spec);
+  initializerOf(spec); // throws InitError before any draw
   const kernels: Float32Array[] = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    kernels.push(initializer([sizes[i]!, sizes[i + 1]!], streamKey(seed, experiment, key, i)));
-  }
+  for (let i = 0; i + 1 < sizes.length; i++) kernels.push(denseKernel(spec, seed, experiment, i, sizes[i]!, sizes[i + 1]!));
   return kernels;
 }
 

@@ -11,16 +11,11 @@
  * a gradient with respect to the network input.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ACTIVATIONS } from './activation-names.ts';
 
-/**
- * Hidden-layer activations the lab compares. `gelu` is the exact GELU x·Φ(x) = x·(1 + erf(x/√2))/2 (Hendrycks &
- * Gimpel 2016; PyTorch's default `approximate='none'`), `silu` is x·sigmoid(x) (Elfwing et al. 2018, also called
- * swish).
- */
-export type Activation = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu' | 'gelu' | 'silu' | 'linear';
+import type { Activation } from './activation-names.ts';
 
-/** Every {@link Activation}, in a fixed order. */
-export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu', 'gelu', 'silu', 'linear'];
+export { ACTIVATIONS, type Activation } from './activation-names.ts';
 
 /** Shape of a dense kernel: [fanIn, fanOut]. */
 export type KernelShape = readonly [fanIn: number, fanOut: number];

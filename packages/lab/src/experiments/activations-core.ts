@@ -13,7 +13,10 @@ import type { Activation } from '../engine/mlp.ts';
 import { createMlp, disposeMlp, hiddenActivations } from '../engine/mlp.ts';
 import { initSpec } from '../init-arg.ts';
 import { fraction, histogram, type Histogram } from '../analysis/statistics.ts';
-import { denseKernels, normalData, uniformData } from '../analysis/streams.ts';
+import { denseKernels } from '../analysis/streams.ts';
+import { inputData, type InputDistribution } from '../analysis/inputs.ts';
+
+export { INPUT_DISTRIBUTIONS, type InputDistribution } from '../analysis/inputs.ts';
 
 /** The experiment's name, which keys its random streams. */
 export const ACTIVATIONS_NAME = 'activations';
@@ -53,15 +56,6 @@ export const MATCHED_INIT: Readonly<Record<Activation, InitializerSpec>> = {
   linear: initSpec('lecun_normal'),
 };
 
-/**
- * Distribution of the network inputs: `normal` 𝒩(0, 1) (the lab's default and the seed's setup), `uniform`
- * U(−√3, √3) (mean 0, variance 1, bounded), `pixels` U(0, 1) (positive, not centred, like image pixels).
- */
-export type InputDistribution = 'normal' | 'uniform' | 'pixels';
-
-/** Every {@link InputDistribution}, the default first. */
-export const INPUT_DISTRIBUTIONS: readonly InputDistribution[] = ['normal', 'uniform', 'pixels'];
-
 /** Statistics of one layer's activations (the JSON of the issue, key for key). */
 export interface LayerStats {
   readonly index: number;
@@ -70,6 +64,13 @@ export interface LayerStats {
   readonly saturated: number;
   readonly dead: number;
   readonly histogram: Histogram;
+}
+
+/** One (activation, init) pair of the grid. */
+export interface ActivationsRun {
+  readonly init: InitializerSpec;
+  readonly activation: Activation;
+  readonly layers: LayerStats[];
 }
 
 /** What one (activation, initializer) run of the experiment measures on. */
@@ -118,15 +119,7 @@ export function layerStats(index: number, values: ArrayLike<number>, activation:
  * activationInputs(0, 1000, 100).length; // 100000, the same values as `initlab lab activations --seed 0` uses
  */
 export function activationInputs(seed: number, samples: number, width: number, input: InputDistribution = 'normal'): Float32Array {
-  const count = samples * width;
-  switch (input) {
-    case 'normal':
-      return normalData(seed, ACTIVATIONS_NAME, 'inputs', count);
-    case 'uniform':
-      return uniformData(seed, ACTIVATIONS_NAME, 'inputs-uniform', count, -Math.sqrt(3), Math.sqrt(3));
-    case 'pixels':
-      return uniformData(seed, ACTIVATIONS_NAME, 'inputs-pixels', count, 0, 1);
-  }
+  return inputData(seed, ACTIVATIONS_NAME, samples * width, input);
 }
 
 /**

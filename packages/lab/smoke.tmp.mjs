@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const { startExplorerServer } = await import('/work/wt/explorer/packages/lab/dist/web/tools/server.js');
+const server = await startExplorerServer({ port: 0 });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+console.log('browser', browser.version());
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(server.url + '#' + (process.argv[2] ?? ''));
+await page.waitForFunction(() => document.body.dataset.measured !== undefined, null, { timeout: 60000 });
+console.log(await page.textContent('#status'));
+console.log(await page.textContent('#backend'));
+await page.screenshot({ path: '/tmp/smoke.png', fullPage: true });
+await browser.close(); await server.close();
