@@ -151,7 +151,7 @@ export function lineChartSvg(chart: LineChart, numbers: unknown): string {
   const grid = yTicks
     .map(
       (t) =>
-        `<line x1="${left}" x2="${width - right}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" class="grid"/><text x="${left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" class="tick">${chart.log ? (Number.isInteger(t) ? `1e${t}` : short(10 ** t)) : short(t)}</text>`,
+        `<line x1="${left}" x2="${width - right}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" class="grid"/><text x="${left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" class="tick">${chart.log ? (Number.isInteger(t) && (t < -3 || t > 4) ? `1e${t}` : short(10 ** t)) : short(t)}</text>`,
     )
     .join('');
   const xAxis = xTicks.map((t) => `<text x="${px(t).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" class="tick">${t}</text>`).join('');

@@ -6,14 +6,7 @@ import { DEFINITIONS, findDefinition, formatInitializerText, fromSpec, type Init
 import { ACTIVATIONS, type Activation } from '../../src/engine/activation-names.ts';
 import { INPUT_DISTRIBUTIONS, type InputDistribution } from '../../src/analysis/inputs.ts';
 import type { ActivationView, GradientView } from '../../src/explorer/measure.ts';
-import {
-  EXPLORER_LIMITS,
-  type ExplorerState,
-  formatExplorerState,
-  labCommand,
-  MAX_TRAINED,
-  parseExplorerState,
-} from '../../src/explorer/state.ts';
+import { EXPLORER_LIMITS, type ExplorerState, formatExplorerState, labCommand, MAX_TRAINED, parseExplorerState } from '../../src/explorer/state.ts';
 import { initSpec, parseInitArgument } from '../../src/init-arg.ts';
 import type { Claim } from '../../src/experiments/experiment.ts';
 import { COLORS, escapeHtml, histogramSvg, lineChartSvg, short } from './charts.ts';
@@ -58,8 +51,12 @@ function commit(next: ExplorerState, options: { rebuildControls?: boolean } = {}
   }
 }
 
+/** When the current measurement was asked for (for the end-to-end update time in `data-update-ms`). */
+let requestedAt = 0;
+
 function measure(): void {
   measureId += 1;
+  requestedAt = performance.now();
   byId('status').textContent = 'Measuring…';
   document.body.dataset['measuring'] = 'true';
   send(measureWorker, { type: 'measure', id: measureId, state });
@@ -73,7 +70,10 @@ measureWorker.onmessage = (event: MessageEvent<FromWorker>) => {
     if (message.id !== measureId) return;
     lastView = { id: message.id, state, view: message.view, milliseconds: message.milliseconds };
     renderViews();
-    byId('status').textContent = `Updated in ${message.milliseconds.toFixed(0)} ms (inputs and weights ${message.view.timing.draw.toFixed(0)} ms, forward pass and statistics ${message.view.timing.forward.toFixed(0)} ms); gradients follow.`;
+    document.body.dataset['updateMs'] = (performance.now() - requestedAt).toFixed(1);
+    document.body.dataset['workerMs'] = message.milliseconds.toFixed(1);
+    byId('status').textContent =
+      `Updated in ${message.milliseconds.toFixed(0)} ms (inputs and weights ${message.view.timing.draw.toFixed(0)} ms, forward pass and statistics ${message.view.timing.forward.toFixed(0)} ms); gradients follow.`;
   } else if (message.type === 'gradients') {
     if (message.id !== measureId) return;
     lastGradients = { id: message.id, view: message.view };
@@ -128,6 +128,7 @@ function renderControls(): void {
   byId<HTMLInputElement>('samples').value = String(state.samples);
   byId<HTMLInputElement>('seed').value = String(state.seed);
   renderInitOptions();
+  byId('init-names').innerHTML = DEFINITIONS.map((d) => option(d.name, d.summary, false)).join('');
   byId<HTMLSelectElement>('train-activation').innerHTML = ACTIVATIONS.map((a) => option(a, a, a === state.trainActivation)).join('');
   for (let i = 0; i < MAX_TRAINED; i++) byId<HTMLInputElement>(`train-${i}`).value = state.train[i] ? formatInitializerText(state.train[i]!) : '';
   byId<HTMLInputElement>('steps').value = String(state.steps);
@@ -182,7 +183,9 @@ function clampInteger(text: string, [low, high]: readonly [number, number], fall
 }
 
 function wireControls(): void {
-  byId<HTMLSelectElement>('activation').addEventListener('change', (e) => commit({ ...state, activation: (e.target as HTMLSelectElement).value as Activation }));
+  byId<HTMLSelectElement>('activation').addEventListener('change', (e) =>
+    commit({ ...state, activation: (e.target as HTMLSelectElement).value as Activation }),
+  );
   byId<HTMLSelectElement>('init-name').addEventListener('change', (e) => {
     commit({ ...state, init: specOf((e.target as HTMLSelectElement).value) });
     renderInitOptions();
@@ -292,8 +295,15 @@ function renderViews(): void {
     const layer = view.layers[l]!;
     const total = layer.histogram.counts.reduce((a, b) => a + b, 0);
     const hiddenZeros = reluLike ? Math.round(layer.dead * total) : 0;
-    const note = reluLike ? `std ${short(layer.std)}, dead ${percent(layer.dead)}` : shown.activation === 'sigmoid' || shown.activation === 'tanh' ? `std ${short(layer.std)}, sat ${percent(layer.saturated)}` : `std ${short(layer.std)}`;
-    return histogramSvg({ title: `layer ${layer.index}`, edges: layer.histogram.edges, counts: layer.histogram.counts, hiddenZeros, note }, { index: layer.index, counts: layer.histogram.counts });
+    const note = reluLike
+      ? `std ${short(layer.std)}, dead ${percent(layer.dead)}`
+      : shown.activation === 'sigmoid' || shown.activation === 'tanh'
+        ? `std ${short(layer.std)}, sat ${percent(layer.saturated)}`
+        : `std ${short(layer.std)}`;
+    return histogramSvg(
+      { title: `layer ${layer.index}`, edges: layer.histogram.edges, counts: layer.histogram.counts, hiddenZeros, note },
+      { index: layer.index, counts: layer.histogram.counts },
+    );
   });
   byId('histograms').innerHTML = panels.join('');
   byId('histograms-caption').textContent =
@@ -306,14 +316,31 @@ function renderViews(): void {
   const prediction = view.prediction;
   const series = [
     { name: 'activation std, predicted', color: COLORS[0], points: layers.map((x, i) => [x, prediction?.std[i] ?? null] as const), dashed: true },
-    { name: 'activation std, measured', color: COLORS[0], points: view.layers.map((l) => [l.index, l.std] as const), line: false, dots: true, hidden: hideMeasured },
+    {
+      name: 'activation std, measured',
+      color: COLORS[0],
+      points: view.layers.map((l) => [l.index, l.std] as const),
+      line: false,
+      dots: true,
+      hidden: hideMeasured,
+    },
     {
       name: 'gradient std, predicted (anchored at the last layer)',
       color: COLORS[1],
-      points: layers.map((x, i) => [x, prediction && gradients?.rms[gradients.rms.length - 1] ? prediction.gradientRatio[i]! * gradients.rms[gradients.rms.length - 1]! : null] as const),
+      points: layers.map(
+        (x, i) =>
+          [x, prediction && gradients?.rms[gradients.rms.length - 1] ? prediction.gradientRatio[i]! * gradients.rms[gradients.rms.length - 1]! : null] as const,
+      ),
       dashed: true,
     },
-    { name: gradients ? 'gradient std, measured' : 'gradient std, measuring…', color: COLORS[1], points: layers.map((x, i) => [x, gradients?.rms[i] ?? null] as const), line: false, dots: true, hidden: hideMeasured },
+    {
+      name: gradients ? 'gradient std, measured' : 'gradient std, measuring…',
+      color: COLORS[1],
+      points: layers.map((x, i) => [x, gradients?.rms[i] ?? null] as const),
+      line: false,
+      dots: true,
+      hidden: hideMeasured,
+    },
   ];
   byId('depth-chart').innerHTML = lineChartSvg(
     {
@@ -324,7 +351,12 @@ function renderViews(): void {
       log: true,
       description: `Per-layer std of the ${shown.activation} outputs, measured and predicted, and of the gradient of the loss with respect to them.`,
     },
-    { activationStd: view.layers.map((l) => l.std), predictedStd: prediction?.std ?? null, gradientStd: gradients?.rms ?? null, predictedGradientRatio: prediction?.gradientRatio ?? null },
+    {
+      activationStd: view.layers.map((l) => l.std),
+      predictedStd: prediction?.std ?? null,
+      gradientStd: gradients?.rms ?? null,
+      predictedGradientRatio: prediction?.gradientRatio ?? null,
+    },
   );
   byId('prediction-note').textContent =
     `${view.predictionNote} ${prediction ? `Backward gain per layer n·σ²·E[f′(z)²] = ${short(prediction.backwardGain)} (1 keeps gradients steady, < 1 makes them vanish towards the input, > 1 explode).` : ''}` +
@@ -430,7 +462,11 @@ function wireTraining(): void {
     byId<HTMLProgressElement>('train-progress').value = 0;
     byId<HTMLProgressElement>('train-progress').max = next.steps;
     document.body.dataset['training'] = 'running';
-    send(trainWorker, { type: 'train', id: trainId, plan: { inits: next.train, activation: next.trainActivation, seed: next.seed, lr: next.lr, steps: next.steps } });
+    send(trainWorker, {
+      type: 'train',
+      id: trainId,
+      plan: { inits: next.train, activation: next.trainActivation, seed: next.seed, lr: next.lr, steps: next.steps },
+    });
   });
   byId('train-stop').addEventListener('click', () => send(trainWorker, { type: 'stop' }));
 }
@@ -465,7 +501,11 @@ function renderTraining(accuracies: readonly number[] | null): void {
   const stride = Math.max(1, Math.ceil(steps / 400));
   const series = trainedInits.map((init, i) => {
     const smooth = movingAverage(losses[i]!, SMOOTHING);
-    return { name: formatInitializerText(init), color: COLORS[i]!, points: smooth.map((y, s) => [s + 1, y] as const).filter((_, s) => s % stride === 0 || s === smooth.length - 1) };
+    return {
+      name: formatInitializerText(init),
+      color: COLORS[i]!,
+      points: smooth.map((y, s) => [s + 1, y] as const).filter((_, s) => s % stride === 0 || s === smooth.length - 1),
+    };
   });
   byId('loss-chart').innerHTML = lineChartSvg(
     {
@@ -503,7 +543,8 @@ trainWorker.onmessage = (event: MessageEvent<FromWorker>) => {
     training = false;
     setTrainingButtons();
     renderTraining(message.testAccuracy);
-    byId('train-status').textContent = `${message.stopped ? 'Stopped' : 'Done'} after ${losses[0]?.length ?? 0} steps; test accuracy on the 2,000 test digits is listed below.`;
+    byId('train-status').textContent =
+      `${message.stopped ? 'Stopped' : 'Done'} after ${losses[0]?.length ?? 0} steps; test accuracy on the 2,000 test digits is listed below.`;
     document.body.dataset['training'] = message.stopped ? 'stopped' : 'done';
   } else if (message.type === 'train-error') {
     training = false;
