@@ -32,7 +32,8 @@ import { initializerOf, initLabel, initSpec } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
 import { formatPercent, formatValue } from '../analysis/statistics.ts';
 import { cell, percentCell } from '../analysis/cells.ts';
-import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
+import type { Claim, Experiment, Figure, FigureLink, NumbersTable, ProgressCallback } from './experiment.ts';
+import { activationsRunUrl } from '../explorer/links.ts';
 import {
   activationInputs,
   activationKernels,
@@ -191,6 +192,9 @@ function histogramRows(run: ActivationsRun): Record<string, unknown>[] {
   return rows;
 }
 
+/** File stem of the histogram figure of an activation. */
+const figureName = (activation: Activation): string => `activations-${activation.replace('_', '-')}`;
+
 function histogramFigure(activation: Activation, runs: readonly ActivationsRun[]): Figure {
   const [low, high] = HISTOGRAM_RANGES[activation];
   const values = runs.flatMap(histogramRows);
@@ -198,7 +202,7 @@ function histogramFigure(activation: Activation, runs: readonly ActivationsRun[]
   const inits = runs.map((r) => initLabel(r.init));
   const deadNote = activation === 'relu' || activation === 'leaky_relu' ? ' Exact zeros (dead units) are not drawn; their fraction is in the numbers.' : '';
   return {
-    name: `activations-${activation.replace('_', '-')}`,
+    name: figureName(activation),
     caption:
       `Histograms of ${activation} activations of each layer (columns) for each initializer (rows): ${runs[0]!.layers.length} dense layers of ` +
       `${HISTOGRAM_BINS} fixed bins over [${low}, ${high}], y = fraction of all outputs (own scale per panel).${deadNote}`,
@@ -298,6 +302,21 @@ function table(result: ActivationsResult): NumbersTable {
   };
 }
 
+/** Per histogram figure, one explorer link per row (initializer), with the run's exact settings. */
+function explorerLinks(result: ActivationsResult, base: string): Record<string, FigureLink[]> {
+  const { depth, width, samples, seed, input } = result.config;
+  const links: Record<string, FigureLink[]> = {};
+  for (const run of runsOf(result)) {
+    const name = figureName(run.activation);
+    links[name] ??= [];
+    links[name].push({
+      label: initLabel(run.init),
+      href: activationsRunUrl(base, { activation: run.activation, init: run.init, depth, width, samples, seed, input }),
+    });
+  }
+  return links;
+}
+
 /** Experiment 1: activation histograms through 5 layers for several initializers (Saito §6.2). */
 export const activationsExperiment: Experiment<ActivationsConfig, ActivationsResult> = {
   name: NAME,
@@ -335,4 +354,5 @@ export const activationsExperiment: Experiment<ActivationsConfig, ActivationsRes
   claims,
   reading,
   table,
+  explorerLinks,
 };

@@ -416,6 +416,9 @@ let losses: number[][] = [];
 let trainedInits: InitializerSpec[] = [];
 let training = false;
 const SMOOTHING = 20;
+/** Milliseconds per step and net of each progress message of the current run. */
+let stepTimes: number[] = [];
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 function readTrainingControls(): ExplorerState | null {
   const inits: InitializerSpec[] = [];
@@ -457,6 +460,7 @@ function wireTraining(): void {
     trainId += 1;
     losses = next.train.map(() => []);
     trainedInits = [...next.train];
+    stepTimes = [];
     training = true;
     setTrainingButtons();
     byId<HTMLProgressElement>('train-progress').value = 0;
@@ -538,6 +542,8 @@ trainWorker.onmessage = (event: MessageEvent<FromWorker>) => {
     message.losses.forEach((chunk, i) => losses[i]!.push(...chunk));
     byId<HTMLProgressElement>('train-progress').value = message.stepsDone;
     byId('train-status').textContent = `Step ${message.stepsDone} of ${message.steps}, ${message.msPerStep.toFixed(1)} ms per step and net (batch 128).`;
+    stepTimes.push(message.msPerStep);
+    document.body.dataset['msPerStep'] = median(stepTimes).toFixed(2);
     renderTraining(null);
   } else if (message.type === 'train-done') {
     training = false;
