@@ -99,6 +99,7 @@ describe('explorer page in Chromium', () => {
     assert.deepEqual(unlabelled, []);
     const numbers = await plotted(page);
     assert.equal(numbers.histograms.length, 5);
+    await page.screenshot({ path: path.join(OUTPUT, 'laptop.png') });
     await page.screenshot({ path: path.join(OUTPUT, 'laptop-full.png'), fullPage: true });
     await page.locator('#histograms').screenshot({ path: path.join(OUTPUT, 'view-histograms.png') });
     await page.locator('#depth-chart').screenshot({ path: path.join(OUTPUT, 'view-depth.png') });
@@ -217,7 +218,9 @@ describe('explorer page in Chromium', () => {
     const { page, errors } = await openPage('act=relu&init=glorot_normal&depth=8&width=100&samples=300&seed=0', { width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone screen`);
+    await page.screenshot({ path: path.join(OUTPUT, 'phone.png') });
     await page.screenshot({ path: path.join(OUTPUT, 'phone-full.png'), fullPage: true });
+    await page.locator('#views').screenshot({ path: path.join(OUTPUT, 'phone-views.png') });
     assert.deepEqual(errors, []);
     await page.close();
   });

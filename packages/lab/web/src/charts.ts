@@ -32,8 +32,8 @@ export interface HistogramPanel {
 /** A histogram panel as SVG (bar heights relative to the panel's largest bar). */
 export function histogramSvg(panel: HistogramPanel, numbers: unknown): string {
   const width = 150;
-  const height = 92;
-  const plotTop = 18;
+  const height = 102;
+  const plotTop = 30;
   const plotBottom = height - 16;
   const { edges, counts } = panel;
   const low = edges[0]!;
@@ -53,7 +53,7 @@ export function histogramSvg(panel: HistogramPanel, numbers: unknown): string {
   const label = `${panel.title}: histogram of ${total} outputs over [${low}, ${high}]. ${panel.note}`;
   return (
     `<svg class="hist" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeAttribute(label)}" data-numbers="${escapeAttribute(JSON.stringify(numbers))}">` +
-    `<text x="4" y="12" class="title">${escapeHtml(panel.title)}</text><text x="${width - 4}" y="12" class="note" text-anchor="end">${escapeHtml(panel.note)}</text>` +
+    `<text x="4" y="12" class="title">${escapeHtml(panel.title)}</text><text x="4" y="24" class="note">${escapeHtml(panel.note)}</text>` +
     `<g class="bars">${bars}</g><line x1="4" x2="${width - 4}" y1="${plotBottom}" y2="${plotBottom}" class="axis"/>` +
     `<text x="4" y="${height - 3}" class="tick">${short(low)}</text><text x="${width - 4}" y="${height - 3}" class="tick" text-anchor="end">${short(high)}</text>` +
     `</svg>`
