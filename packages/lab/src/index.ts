@@ -6,7 +6,7 @@
  *
  * Importing it loads TensorFlow.js (`@tensorflow/tfjs` and `@tensorflow/tfjs-backend-wasm`).
  */
-export type { Claim, Experiment, ExperimentOption, Figure, NumbersTable, ProgressCallback } from './experiments/experiment.ts';
+export type { Claim, Experiment, ExperimentOption, Figure, FigureLink, NumbersTable, ProgressCallback } from './experiments/experiment.ts';
 export { EXPERIMENTS, EXPERIMENT_NAMES, findExperiment, type AnyExperiment } from './experiments/index.ts';
 
 export { activationsExperiment, type ActivationsConfig, type ActivationsResult, type ActivationsRun, type LayerStats } from './experiments/activations.ts';
@@ -83,3 +83,16 @@ export {
   type Batch,
 } from './data/mnist.ts';
 export { vegaLiteToSvg, svgToPng, fontFiles, type VegaLiteSpec, type PngOptions } from './plot/render.ts';
+
+export {
+  DEFAULT_EXPLORER_STATE,
+  EXPLORER_LIMITS,
+  explorerUrl,
+  formatExplorerState,
+  labCommand,
+  parseExplorerState,
+  type ExplorerState,
+  type ParsedExplorerState,
+} from './explorer/state.ts';
+export { activationsRunUrl, DEFAULT_EXPLORER_URL, EXPLORER_PORT } from './explorer/links.ts';
+export { predictSignal, gaussianExpectation, scalarActivation, type SignalPrediction, type SignalSetup } from './analysis/mean-field.ts';

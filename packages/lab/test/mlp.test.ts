@@ -112,6 +112,17 @@ test('kernels use the TF.js [fanIn, fanOut] layout: a hand-computed forward pass
   disposeMlp(mlp);
 });
 
+/** erf by its Maclaurin series (enough terms for |x| ≤ 3 to 1e-12), independent of TF.js's approximation. */
+function erf(x: number): number {
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 80; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
 test('activations match their definitions', () => {
   const x = [-2, -0.5, 0, 0.5, 2];
   const selu = (v: number): number => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * (Math.exp(v) - 1));
@@ -121,6 +132,8 @@ test('activations match their definitions', () => {
     relu: (v) => Math.max(0, v),
     leaky_relu: (v) => (v > 0 ? v : 0.01 * v),
     selu,
+    gelu: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
+    silu: (v) => v / (1 + Math.exp(-v)),
     linear: (v) => v,
   };
   for (const [name, f] of Object.entries(expected) as [Activation, (v: number) => number][]) {

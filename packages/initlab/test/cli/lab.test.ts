@@ -80,7 +80,7 @@ test('initlab lab: unknown experiment, unknown option and bad values are one-lin
     /^initlab: report: --out must be .*parent directory is not writable: ENOENT/,
   );
   assert.match(usageError(['lab', 'mnist', '--init', 'he_nromal']), /he_normal/);
-  assert.match(usageError(['lab', 'symmetry', '--activation', 'relu,gelu']), /--activation must be a comma-separated list of sigmoid, tanh, relu/);
+  assert.match(usageError(['lab', 'symmetry', '--activation', 'relu,softplus']), /--activation must be a comma-separated list of sigmoid, tanh, relu/);
   assert.match(usageError(['lab', 'mnist', '--seeds', '1', '--seeds', '2']), /--seeds must be given once/);
   assert.match(usageError(['lab', 'mnist', '--json', join(dir, 'missing', 'f.json')]), /--json must be a writable file path/);
   // Numbers in --init follow the CLI's one rule (strict decimals): 0x10 is rejected naming the option, as `sample --std 0x10`.

@@ -21,6 +21,11 @@ export function normalData(seed: number, experiment: string, name: string, count
   return fillNormal(streamKey(seed, experiment, 'data', name), new Float32Array(count));
 }
 
+/** `count` values ~ U[low, high) (float32) from the data stream `name` of an experiment. */
+export function uniformData(seed: number, experiment: string, name: string, count: number, low: number, high: number): Float32Array {
+  return fillUniform(streamKey(seed, experiment, 'data', name), new Float32Array(count), { low, high });
+}
+
 /** `count` values ~ 𝒩(0, 1) in float64 from the data stream `name` of an experiment. */
 export function normalData64(seed: number, experiment: string, name: string, count: number): Float64Array {
   return fillNormal(streamKey(seed, experiment, 'data', name), new Float64Array(count));
@@ -35,18 +40,27 @@ export function uniformLabels(seed: number, experiment: string, name: string, co
 }
 
 /**
- * Kernels of a dense network: layer i maps sizes[i] → sizes[i + 1] with a [fanIn, fanOut] kernel drawn by the
- * initializer `spec` from `fold(keyFromSeed(seed), [experiment, initKey(spec), i])`.
+ * Kernel `index` of a dense network, [fanIn, fanOut], drawn by the initializer `spec` from
+ * `fold(keyFromSeed(seed), [experiment, initKey(spec), index])`.
+ *
+ * @throws InitError for an invalid spec.
+ * @example
+ * denseKernel(initSpec('he_normal'), 0, 'activations', 2, 100, 100); // the third layer of `initlab lab activations --init he_normal`
+ */
+export function denseKernel(spec: InitializerSpec, seed: number, experiment: string, index: number, fanIn: number, fanOut: number): Float32Array {
+  return initializerOf(spec)([fanIn, fanOut], streamKey(seed, experiment, initKey(spec), index));
+}
+
+/**
+ * Kernels of a dense network: layer i maps sizes[i] → sizes[i + 1] with the [fanIn, fanOut] kernel
+ * {@link denseKernel}(spec, seed, experiment, i, …).
  *
  * @throws InitError for an invalid spec.
  */
 export function denseKernels(spec: InitializerSpec, seed: number, experiment: string, sizes: readonly number[]): Float32Array[] {
-  const initializer = initializerOf(spec);
-  const key = initKey(spec);
+  initializerOf(spec); // throws InitError before any draw
   const kernels: Float32Array[] = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    kernels.push(initializer([sizes[i]!, sizes[i + 1]!], streamKey(seed, experiment, key, i)));
-  }
+  for (let i = 0; i + 1 < sizes.length; i++) kernels.push(denseKernel(spec, seed, experiment, i, sizes[i]!, sizes[i + 1]!));
   return kernels;
 }
 

@@ -4,7 +4,7 @@
  * loss, and per-initializer summaries.
  */
 import type { InitializerSpec } from 'initlab';
-import { CLASS_COUNT } from '../data/mnist.ts';
+import { CLASS_COUNT } from '../data/mnist-core.ts';
 import type { TrainingRun } from '../engine/training-jobs.ts';
 import type { NumbersTable } from '../experiments/experiment.ts';
 import { initLabel, sameInit } from '../init-arg.ts';

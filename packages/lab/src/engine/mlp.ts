@@ -11,12 +11,11 @@
  * a gradient with respect to the network input.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ACTIVATIONS } from './activation-names.ts';
 
-/** Hidden-layer activations the lab compares. */
-export type Activation = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu' | 'linear';
+import type { Activation } from './activation-names.ts';
 
-/** Every {@link Activation}, in a fixed order. */
-export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu', 'linear'];
+export { ACTIVATIONS, type Activation } from './activation-names.ts';
 
 /** Shape of a dense kernel: [fanIn, fanOut]. */
 export type KernelShape = readonly [fanIn: number, fanOut: number];
@@ -172,6 +171,10 @@ export function activate(x: tf.Tensor2D, activation: Activation, leakyAlpha = 0.
       return tf.leakyRelu(x, leakyAlpha);
     case 'selu':
       return tf.selu(x);
+    case 'gelu':
+      return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2)))));
+    case 'silu':
+      return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
     case 'linear':
       return x;
   }

@@ -14,54 +14,58 @@
  * - `index`: 1-based layer number (layer 1 is the first hidden layer);
  * - `mean`, `std`: population moments;
  * - `saturated`: fraction within 0.02 of a bound of the activation's range: sigmoid outputs ≤ 0.02 or ≥ 0.98,
- *   tanh outputs with |y| ≥ 0.98; 0 for activations without two bounds (relu, leaky_relu, selu, linear);
+ *   tanh outputs with |y| ≥ 0.98; 0 for activations without two bounds (relu, leaky_relu, selu, gelu, silu, linear);
  * - `dead`: fraction of outputs exactly 0 (ReLU units that are off; for other activations it is the fraction
  *   that underflowed to 0, normally none);
  * - `histogram`: {@link HISTOGRAM_BINS} equal bins over the fixed range {@link HISTOGRAM_RANGES} of the activation;
  *   values outside the range are counted in the nearest end bin, so the counts sum to samples × width.
+ *
+ * `--input uniform|pixels` swaps the 𝒩(0, 1) inputs for U(−√3, √3) or U(0, 1). The measuring code (inputs,
+ * kernels, forward pass, statistics) is in activations-core.ts, which imports nothing from Node, so the explorer
+ * page runs it in a browser and gets the same numbers.
  */
 import type { InitializerSpec } from 'initlab';
 import type { Activation } from '../engine/mlp.ts';
-import { ACTIVATIONS, createMlp, disposeMlp, hiddenActivations } from '../engine/mlp.ts';
+import { ACTIVATIONS } from '../engine/mlp.ts';
 import { setupBackend } from '../engine/backend.ts';
-import { initializerOf, initLabel, initSpec, sameInit } from '../init-arg.ts';
+import { initializerOf, initLabel, initSpec } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
-import { moments } from 'initlab';
-import { formatPercent, formatValue, fraction, histogram, type Histogram } from '../analysis/statistics.ts';
-import { denseKernels, normalData } from '../analysis/streams.ts';
+import { formatPercent, formatValue } from '../analysis/statistics.ts';
 import { cell, percentCell } from '../analysis/cells.ts';
-import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
+import type { Claim, Experiment, Figure, FigureLink, NumbersTable, ProgressCallback } from './experiment.ts';
+import { activationsRunUrl } from '../explorer/links.ts';
+import {
+  activationInputs,
+  activationKernels,
+  ACTIVATIONS_NAME,
+  HISTOGRAM_BINS,
+  HISTOGRAM_RANGES,
+  INPUT_DISTRIBUTIONS,
+  MATCHED_INIT,
+  measureLayers,
+  SATURATION_MARGIN,
+  type ActivationsRun,
+  type InputDistribution,
+  type LayerStats,
+} from './activations-core.ts';
+import { activationClaims, find, first, HE, last, STD_001, STD_1, XAVIER } from './activations-claims.ts';
 
-/** Number of equal histogram bins over the activation's range. */
-export const HISTOGRAM_BINS = 30;
-
-/**
- * Fixed histogram range per activation. sigmoid and tanh: their output ranges. relu: [0, 4] (with He init and
- * 𝒩(0, 1) inputs the pre-activations are about 𝒩(0, 2), so 4 is 2.8 std). leaky_relu: [−1, 4] (its negative
- * side is 0.01·z). selu: [−2, 4] (its lower bound is −λα ≈ −1.758). linear: [−4, 4]. Values outside are
- * counted in the end bins.
- */
-export const HISTOGRAM_RANGES: Readonly<Record<Activation, readonly [number, number]>> = {
-  sigmoid: [0, 1],
-  tanh: [-1, 1],
-  relu: [0, 4],
-  leaky_relu: [-1, 4],
-  selu: [-2, 4],
-  linear: [-4, 4],
-};
-
-/** Distance to a bound within which a sigmoid/tanh output counts as saturated. */
-export const SATURATION_MARGIN = 0.02;
-
-/** The initializer a single run uses when only `--activation` is given. */
-export const MATCHED_INIT: Readonly<Record<Activation, InitializerSpec>> = {
-  sigmoid: initSpec('glorot_normal'),
-  tanh: initSpec('glorot_normal'),
-  relu: initSpec('he_normal'),
-  leaky_relu: initSpec('he_normal'),
-  selu: initSpec('lecun_normal'),
-  linear: initSpec('lecun_normal'),
-};
+export { activationClaims, MARGINS } from './activations-claims.ts';
+export {
+  activationInputs,
+  activationKernels,
+  HISTOGRAM_BINS,
+  HISTOGRAM_RANGES,
+  INPUT_DISTRIBUTIONS,
+  layerStats,
+  MATCHED_INIT,
+  measureActivations,
+  SATURATION_MARGIN,
+  type ActivationsNet,
+  type ActivationsRun,
+  type InputDistribution,
+  type LayerStats,
+} from './activations-core.ts';
 
 /** One row of the grid: an activation and the initializers compared with it. */
 export interface ActivationsGridRow {
@@ -87,23 +91,8 @@ export interface ActivationsConfig {
   /** Number of inputs. */
   readonly samples: number;
   readonly seed: number;
-}
-
-/** Statistics of one layer's activations (the JSON of the issue, key for key). */
-export interface LayerStats {
-  readonly index: number;
-  readonly mean: number;
-  readonly std: number;
-  readonly saturated: number;
-  readonly dead: number;
-  readonly histogram: Histogram;
-}
-
-/** One (activation, init) pair of the grid. */
-export interface ActivationsRun {
-  readonly init: InitializerSpec;
-  readonly activation: Activation;
-  readonly layers: LayerStats[];
+  /** Distribution of the inputs (default `normal`, 𝒩(0, 1)); see {@link InputDistribution}. */
+  readonly input?: InputDistribution;
 }
 
 /** Result of a single run. */
@@ -127,7 +116,7 @@ export const DEFAULT_GRID: readonly ActivationsGridRow[] = [
   { activation: 'relu', inits: ['normal:std=0.01', 'glorot_normal', 'he_normal'].map(initSpec) },
 ];
 
-const NAME = 'activations';
+const NAME = ACTIVATIONS_NAME;
 
 /** The (activation, init) pairs a config runs, in order. */
 export function plannedRuns(config: ActivationsConfig): { activation: Activation; init: InitializerSpec }[] {
@@ -150,28 +139,14 @@ export function runsOf(result: ActivationsResult): ActivationsRun[] {
   return [{ init: only!.init, activation: only!.activation, layers: result.layers }];
 }
 
-/** Statistics of one layer's activations (`values`: samples × width outputs). */
-export function layerStats(index: number, values: ArrayLike<number>, activation: Activation): LayerStats {
-  const { mean, std } = moments(values);
-  const [low, high] = HISTOGRAM_RANGES[activation];
-  let saturated = 0;
-  if (activation === 'sigmoid') saturated = fraction(values, (v) => v <= SATURATION_MARGIN || v >= 1 - SATURATION_MARGIN);
-  else if (activation === 'tanh') saturated = fraction(values, (v) => Math.abs(v) >= 1 - SATURATION_MARGIN);
-  return {
-    index,
-    mean,
-    std,
-    saturated,
-    dead: fraction(values, (v) => v === 0),
-    histogram: histogram(values, low, high, HISTOGRAM_BINS),
-  };
-}
-
 function checkConfig(config: ActivationsConfig): void {
   for (const key of ['depth', 'width', 'samples'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) throw new RangeError(`${key} must be a positive integer, got ${config[key]}`);
   }
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
+  if (config.input !== undefined && !INPUT_DISTRIBUTIONS.includes(config.input)) {
+    throw new RangeError(`unknown input distribution ${String(config.input)}; expected one of ${INPUT_DISTRIBUTIONS.join(', ')}`);
+  }
   for (const { activation, init } of plannedRuns(config)) {
     if (!ACTIVATIONS.includes(activation)) throw new RangeError(`unknown activation ${String(activation)}; expected one of ${ACTIVATIONS.join(', ')}`);
     initializerOf(init);
@@ -182,20 +157,13 @@ async function run(config: ActivationsConfig, onProgress?: ProgressCallback): Pr
   checkConfig(config);
   await setupBackend();
   const { depth, width, samples, seed } = config;
-  const sizes = new Array<number>(depth + 1).fill(width);
   // The same inputs for every run (common random numbers).
-  const inputs = normalData(seed, NAME, 'inputs', samples * width);
+  const inputs = activationInputs(seed, samples, width, config.input);
   const planned = plannedRuns(config);
   const runs: ActivationsRun[] = [];
   for (const [i, { activation, init }] of planned.entries()) {
-    const mlp = createMlp({ sizes, activation, bias: false, output: 'none' }, denseKernels(init, seed, NAME, sizes));
-    let outputs: Float32Array[];
-    try {
-      outputs = hiddenActivations(mlp, inputs, samples);
-    } finally {
-      disposeMlp(mlp);
-    }
-    runs.push({ init, activation, layers: outputs.map((values, l) => layerStats(l + 1, values, activation)) });
+    const layers = measureLayers(activation, activationKernels(init, seed, depth, width), inputs, samples, width);
+    runs.push({ init, activation, layers });
     onProgress?.(i + 1, planned.length);
   }
   if (config.activation === null && config.init === null) return { config, runs };
@@ -224,6 +192,9 @@ function histogramRows(run: ActivationsRun): Record<string, unknown>[] {
   return rows;
 }
 
+/** File stem of the histogram figure of an activation. */
+const figureName = (activation: Activation): string => `activations-${activation.replace('_', '-')}`;
+
 function histogramFigure(activation: Activation, runs: readonly ActivationsRun[]): Figure {
   const [low, high] = HISTOGRAM_RANGES[activation];
   const values = runs.flatMap(histogramRows);
@@ -231,7 +202,7 @@ function histogramFigure(activation: Activation, runs: readonly ActivationsRun[]
   const inits = runs.map((r) => initLabel(r.init));
   const deadNote = activation === 'relu' || activation === 'leaky_relu' ? ' Exact zeros (dead units) are not drawn; their fraction is in the numbers.' : '';
   return {
-    name: `activations-${activation.replace('_', '-')}`,
+    name: figureName(activation),
     caption:
       `Histograms of ${activation} activations of each layer (columns) for each initializer (rows): ${runs[0]!.layers.length} dense layers of ` +
       `${HISTOGRAM_BINS} fixed bins over [${low}, ${high}], y = fraction of all outputs (own scale per panel).${deadNote}`,
@@ -267,95 +238,8 @@ function figures(result: ActivationsResult): Figure[] {
   );
 }
 
-/** The initializers the claims look for. */
-const STD_1 = initSpec('normal:std=1');
-const STD_001 = initSpec('normal:std=0.01');
-const XAVIER = initSpec('glorot_normal');
-const HE = initSpec('he_normal');
-
-function find(runs: readonly ActivationsRun[], activation: Activation, init: InitializerSpec): ActivationsRun | undefined {
-  return runs.find((r) => r.activation === activation && sameInit(r.init, init));
-}
-
-const last = (run: ActivationsRun): LayerStats => run.layers[run.layers.length - 1]!;
-const first = (run: ActivationsRun): LayerStats => run.layers[0]!;
-
-/** Margins of the claims (see the module comment of the test for the measured values). */
-export const MARGINS = {
-  /** std 1 + sigmoid/tanh: the last layer's saturated fraction exceeds this. */
-  saturatedMajority: 0.5,
-  /** std 0.01 + sigmoid: the last layer's std is below this and its mean within this of 0.5. */
-  squeezedStd: 0.02,
-  squeezedMean: 0.02,
-  /** Xavier + sigmoid/tanh: the last layer's std is at least this many times the std 0.01 one … */
-  spreadFactor: 3,
-  /** … and at most this fraction of it is saturated. */
-  spreadSaturated: 0.05,
-  /** He + ReLU: std(last)/std(first) within [1/constantFactor, constantFactor]. */
-  constantFactor: 2,
-  /** Xavier + ReLU: std(last)/std(first) below this. */
-  shrinkRatio: 0.5,
-} as const;
-
 function claims(result: ActivationsResult): Claim[] {
-  const runs = runsOf(result);
-  const out: Claim[] = [];
-  const depth = runs[0]?.layers.length ?? 0;
-  for (const activation of ['sigmoid', 'tanh'] as const) {
-    const big = find(runs, activation, STD_1);
-    if (big) {
-      const s = last(big).saturated;
-      out.push({
-        claim: `Std 1 pushes ${activation} outputs to the extremes, where the derivative is nearly zero.`,
-        measurement: `${activation}, ${initLabel(STD_1)}: ${formatPercent(s)} of layer-${depth} outputs within ${SATURATION_MARGIN} of a bound (margin: > ${formatPercent(MARGINS.saturatedMajority)}).`,
-        held: s > MARGINS.saturatedMajority,
-      });
-    }
-  }
-  const small = find(runs, 'sigmoid', STD_001);
-  if (small) {
-    const { std, mean } = last(small);
-    out.push({
-      claim: 'Std 0.01 avoids saturation, but most sigmoid outputs are located around 0.5.',
-      measurement: `sigmoid, ${initLabel(STD_001)}: layer-${depth} std ${formatValue(std)}, mean ${formatValue(mean, 4)} (margins: std < ${MARGINS.squeezedStd}, |mean − 0.5| < ${MARGINS.squeezedMean}).`,
-      held: std < MARGINS.squeezedStd && Math.abs(mean - 0.5) < MARGINS.squeezedMean,
-    });
-  }
-  for (const activation of ['sigmoid', 'tanh'] as const) {
-    const xavier = find(runs, activation, XAVIER);
-    if (!xavier) continue;
-    const tiny = find(runs, activation, STD_001);
-    const { std, saturated } = last(xavier);
-    const factor = tiny ? std / last(tiny).std : Number.NaN;
-    const spread = tiny ? factor >= MARGINS.spreadFactor : true;
-    out.push({
-      claim: `Xavier initialization spreads ${activation} activations much more evenly (suitable for tanh or sigmoid).`,
-      measurement:
-        `${activation}, ${initLabel(XAVIER)}: layer-${depth} std ${formatValue(std)}` +
-        (tiny ? ` (${formatValue(factor)}× the std 0.01 run's ${formatValue(last(tiny).std)})` : '') +
-        `, ${formatPercent(saturated)} saturated (margins: ≥ ${MARGINS.spreadFactor}× and < ${formatPercent(MARGINS.spreadSaturated)}).`,
-      held: spread && saturated < MARGINS.spreadSaturated,
-    });
-  }
-  const he = find(runs, 'relu', HE);
-  if (he) {
-    const ratio = last(he).std / first(he).std;
-    out.push({
-      claim: 'He initialization: even as the layers get deeper, ReLU activations keep an even distribution.',
-      measurement: `relu, ${initLabel(HE)}: std ${formatValue(first(he).std)} at layer 1, ${formatValue(last(he).std)} at layer ${depth} (ratio ${formatValue(ratio)}; margin: within [1/${MARGINS.constantFactor}, ${MARGINS.constantFactor}]).`,
-      held: ratio >= 1 / MARGINS.constantFactor && ratio <= MARGINS.constantFactor,
-    });
-  }
-  const xavierRelu = find(runs, 'relu', XAVIER);
-  if (xavierRelu) {
-    const ratio = last(xavierRelu).std / first(xavierRelu).std;
-    out.push({
-      claim: 'Xavier is not suitable for ReLU: activations shrink with depth.',
-      measurement: `relu, ${initLabel(XAVIER)}: std ${formatValue(first(xavierRelu).std)} at layer 1, ${formatValue(last(xavierRelu).std)} at layer ${depth} (ratio ${formatValue(ratio)}, about (1/√2)^${depth - 1} = ${formatValue(Math.SQRT1_2 ** (depth - 1))}; margin: < ${MARGINS.shrinkRatio}).`,
-      held: ratio < MARGINS.shrinkRatio,
-    });
-  }
-  return out;
+  return activationClaims(runsOf(result));
 }
 
 function describeRun(run: ActivationsRun): string {
@@ -418,6 +302,21 @@ function table(result: ActivationsResult): NumbersTable {
   };
 }
 
+/** Per histogram figure, one explorer link per row (initializer), with the run's exact settings. */
+function explorerLinks(result: ActivationsResult, base: string): Record<string, FigureLink[]> {
+  const { depth, width, samples, seed, input } = result.config;
+  const links: Record<string, FigureLink[]> = {};
+  for (const run of runsOf(result)) {
+    const name = figureName(run.activation);
+    links[name] ??= [];
+    links[name].push({
+      label: initLabel(run.init),
+      href: activationsRunUrl(base, { activation: run.activation, init: run.init, depth, width, samples, seed, input }),
+    });
+  }
+  return links;
+}
+
 /** Experiment 1: activation histograms through 5 layers for several initializers (Saito §6.2). */
 export const activationsExperiment: Experiment<ActivationsConfig, ActivationsResult> = {
   name: NAME,
@@ -432,7 +331,13 @@ export const activationsExperiment: Experiment<ActivationsConfig, ActivationsRes
     { key: 'init', kind: 'init', description: 'initializer, e.g. normal:std=0.01 (single run; default: the report grid, or the matched init of --activation)' },
     { key: 'depth', kind: 'integer', description: 'number of dense layers (default 5)' },
     { key: 'width', kind: 'integer', description: 'units per layer and input dimension (default 100)' },
-    { key: 'samples', kind: 'integer', description: 'number of 𝒩(0, 1) inputs (default 1000; quick 300)' },
+    { key: 'samples', kind: 'integer', description: 'number of inputs (default 1000; quick 300)' },
+    {
+      key: 'input',
+      kind: 'string',
+      choices: INPUT_DISTRIBUTIONS,
+      description: 'input distribution: normal 𝒩(0, 1) (default), uniform U(−√3, √3), pixels U(0, 1)',
+    },
     { key: 'seed', kind: 'integer', description: 'random seed of inputs and weights' },
   ],
   defaults: (quick, seed) => ({
@@ -449,4 +354,5 @@ export const activationsExperiment: Experiment<ActivationsConfig, ActivationsRes
   claims,
   reading,
   table,
+  explorerLinks,
 };

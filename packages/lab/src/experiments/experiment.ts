@@ -32,6 +32,13 @@ export interface Figure {
   readonly spec: VegaLiteSpec;
 }
 
+/** A link from a figure to the explorer page showing the same numbers. */
+export interface FigureLink {
+  /** What the link shows, e.g. the initializer of one row of the figure. */
+  readonly label: string;
+  readonly href: string;
+}
+
 /** A claim of the seed tutorial, the measurement that tests it, and whether it held. */
 export interface Claim {
   /** The claim, in the seed's words or close to them. */
@@ -67,4 +74,9 @@ export interface Experiment<Config extends object = object, Result extends { rea
   reading(result: Result): string;
   /** The numbers table of a result (see analysis/cells.ts for its cells); an experiment without one shows none. */
   table?(result: Result): NumbersTable;
+  /**
+   * Links from figures to the explorer page (`base` is its address), by figure name; an experiment whose figures
+   * the explorer does not show has none.
+   */
+  explorerLinks?(result: Result, base: string): Readonly<Record<string, readonly FigureLink[]>>;
 }

@@ -17,13 +17,15 @@
  * Norms that are not finite (float32 overflow) are null; ratios are null unless both norms are positive and finite
  * (a norm can be exactly 0 when float32 underflows).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { InitializerSpec } from 'initlab';
 import { setupBackend } from '../engine/backend.ts';
-import { ACTIVATIONS, activate, crossEntropy, oneHot, type Activation } from '../engine/mlp.ts';
+import { ACTIVATIONS, type Activation } from '../engine/mlp.ts';
+import { backwardNorms } from '../engine/backward.ts';
+
+export { backwardNorms } from '../engine/backward.ts';
 import { initializerOf, initLabel, initSpec, sameInit } from '../init-arg.ts';
 import { distinct, withDefaults } from '../analysis/figures.ts';
-import { finiteOrNull, formatValue, log10OrNull, norm2, ratioOrNull } from '../analysis/statistics.ts';
+import { finiteOrNull, formatValue, log10OrNull, ratioOrNull } from '../analysis/statistics.ts';
 import { denseKernels, normalData, uniformLabels } from '../analysis/streams.ts';
 import { cell } from '../analysis/cells.ts';
 import type { Claim, Experiment, Figure, NumbersTable, ProgressCallback } from './experiment.ts';
@@ -80,44 +82,6 @@ function checkConfig(config: GradientsConfig): void {
     if (!ACTIVATIONS.includes(a)) throw new RangeError(`unknown activation ${String(a)}; expected one of ${ACTIVATIONS.join(', ')}`);
   for (const init of config.inits) initializerOf(init);
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
-}
-
-/**
- * One backward pass through a plain net with the given kernels: the loss, every kernel's gradient norm and every
- * hidden output's gradient norm (float64 norms of the downloaded float32 gradients). Leaves no tensors behind.
- */
-export function backwardNorms(
-  kernels: readonly Float32Array[],
-  sizes: readonly number[],
-  activation: Activation,
-  inputs: Float32Array,
-  labels: Uint8Array,
-): { loss: number; weight: number[]; activation: number[] } {
-  const batch = labels.length;
-  const hiddenCount = sizes.length - 2;
-  const classes = sizes[sizes.length - 1]!;
-  const tensors = tf.tidy(() => {
-    const x = tf.tensor2d(inputs, [batch, sizes[0]!]);
-    const y = tf.tensor2d(oneHot(labels, classes), [batch, classes]);
-    const ks = kernels.map((k, l) => tf.tensor2d(k, [sizes[l]!, sizes[l + 1]!]));
-    const probes = Array.from({ length: hiddenCount }, (_, l) => tf.zeros([batch, sizes[l + 1]!]) as tf.Tensor2D);
-    const f = (...args: tf.Tensor[]): tf.Scalar => {
-      let h: tf.Tensor2D = x;
-      for (let l = 0; l < hiddenCount; l++) {
-        h = tf.add(activate(tf.matMul(h, args[l] as tf.Tensor2D), activation), args[hiddenCount + 1 + l] as tf.Tensor2D);
-      }
-      return crossEntropy(tf.matMul(h, args[hiddenCount] as tf.Tensor2D), y);
-    };
-    const { value, grads } = tf.valueAndGrads(f)([...ks, ...probes]);
-    return [value, ...grads];
-  });
-  try {
-    const [value, ...grads] = tensors;
-    const norms = grads.map((g) => norm2(g.dataSync() as Float32Array));
-    return { loss: value!.dataSync()[0]!, weight: norms.slice(0, hiddenCount + 1), activation: norms.slice(hiddenCount + 1) };
-  } finally {
-    for (const t of tensors) t.dispose();
-  }
 }
 
 async function run(config: GradientsConfig, onProgress?: ProgressCallback): Promise<GradientsResult> {
@@ -201,7 +165,15 @@ const SMALL = initSpec('normal:std=0.01');
 const LARGE = initSpec('normal:std=0.3');
 const XAVIER = initSpec('glorot_normal');
 const HE = initSpec('he_normal');
-const MATCHED: Partial<Record<Activation, InitializerSpec>> = { tanh: XAVIER, sigmoid: XAVIER, relu: HE, leaky_relu: HE, selu: initSpec('lecun_normal') };
+const MATCHED: Partial<Record<Activation, InitializerSpec>> = {
+  tanh: XAVIER,
+  sigmoid: XAVIER,
+  relu: HE,
+  leaky_relu: HE,
+  selu: initSpec('lecun_normal'),
+  gelu: HE,
+  silu: HE,
+};
 
 /** Margins of the claims. */
 export const MARGINS = {

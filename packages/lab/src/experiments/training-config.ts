@@ -4,7 +4,7 @@
  * classify initializers for the hidden layers (by the std they draw for a square hidden kernel).
  */
 import { fail, type InitializerSpec } from 'initlab';
-import { CLASS_COUNT, IMAGE_SIZE } from '../data/mnist.ts';
+import { CLASS_COUNT, IMAGE_SIZE } from '../data/mnist-core.ts';
 import { ACTIVATIONS, type Activation } from '../engine/mlp.ts';
 import type { TrainingJob } from '../engine/training-jobs.ts';
 import { count } from '../analysis/training-summary.ts';

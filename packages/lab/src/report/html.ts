@@ -4,7 +4,7 @@
  * experiment with its reading, figures, numbers and claims.
  */
 import type { Claim } from '../experiments/experiment.ts';
-import type { NumbersTable } from '../experiments/experiment.ts';
+import type { FigureLink, NumbersTable } from '../experiments/experiment.ts';
 
 /** A figure as the page shows it. */
 export interface PageFigure {
@@ -15,6 +15,8 @@ export interface PageFigure {
   /** Paths of the files, relative to the page. */
   readonly svgFile: string;
   readonly pngFile: string | null;
+  /** Links to the explorer page showing the same numbers (served by `npm run explore`). */
+  readonly links?: readonly FigureLink[];
 }
 
 /** An experiment as the page shows it. */
@@ -156,12 +158,19 @@ function summaryHtml(experiments: readonly PageExperiment[]): string {
   );
 }
 
+/** "Explore: a · b · c (npm run explore)" after a figure's caption, or nothing. */
+function explorerLinksHtml(links: readonly FigureLink[] | undefined): string {
+  if (!links || links.length === 0) return '';
+  const anchors = links.map((l) => `<a class="explore" href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a>`).join(' · ');
+  return `<br>In the explorer (start it with <code>npm run explore</code>): ${anchors}`;
+}
+
 function experimentHtml(e: PageExperiment, index: number): string {
   const figures = e.figures
     .map(
       (f) =>
         `<figure id="figure-${escapeHtml(f.name)}">\n<div class="plot">${f.svg}</div>\n<figcaption>${escapeHtml(f.caption)} ` +
-        `<a href="${escapeHtml(f.svgFile)}">SVG</a>${f.pngFile ? ` <a href="${escapeHtml(f.pngFile)}">PNG</a>` : ''}</figcaption>\n</figure>`,
+        `<a href="${escapeHtml(f.svgFile)}">SVG</a>${f.pngFile ? ` <a href="${escapeHtml(f.pngFile)}">PNG</a>` : ''}${explorerLinksHtml(f.links)}</figcaption>\n</figure>`,
     )
     .join('\n');
   const claims = e.claims

@@ -17,6 +17,7 @@ import { setupBackend } from '../engine/backend.ts';
 import type { Claim, NumbersTable } from '../experiments/experiment.ts';
 import { EXPERIMENTS, type AnyExperiment } from '../experiments/index.ts';
 import { svgToPng, vegaLiteToSvg } from '../plot/render.ts';
+import { DEFAULT_EXPLORER_URL } from '../explorer/links.ts';
 import { renderHtml, scopeSvgIds, type PageExperiment, type PageFigure } from './html.ts';
 
 /** What the report says about the random numbers. */
@@ -57,6 +58,8 @@ export interface ReportOptions {
   /** The date printed in the header (default now). */
   readonly date?: Date;
   readonly events?: ReportEvents;
+  /** The explorer's address the figures link to (default `DEFAULT_EXPLORER_URL`, where `npm run explore` serves it). */
+  readonly explorerUrl?: string;
 }
 
 /** A figure as written. */
@@ -222,6 +225,7 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportOutc
       const table = experiment.table?.(result) ?? null;
       const figureFiles: FigureFiles[] = [];
       const pageFigures: PageFigure[] = [];
+      const links = experiment.explorerLinks?.(result, options.explorerUrl ?? DEFAULT_EXPLORER_URL) ?? {};
       for (const figure of experiment.figures(result)) {
         const stem = figureStem(figure.name, stems);
         const svg = await vegaLiteToSvg(figure.spec);
@@ -239,7 +243,14 @@ export async function runReport(options: ReportOptions = {}): Promise<ReportOutc
           writeFileSync(join(temporary, files.png), svgToPng(svg, width ? { width: Math.min(2400, Math.round(2 * width)) } : {}));
         }
         figureFiles.push(files);
-        pageFigures.push({ name: stem, caption: figure.caption, svg: scopeSvgIds(svg, `f-${stem}`), svgFile: files.svg, pngFile: files.png });
+        pageFigures.push({
+          name: stem,
+          caption: figure.caption,
+          svg: scopeSvgIds(svg, `f-${stem}`),
+          svgFile: files.svg,
+          pngFile: files.png,
+          links: links[figure.name] ?? [],
+        });
       }
       const command = `initlab lab ${experiment.name} --seed ${seed}${quick ? ' --quick' : ''} --json ${experiment.name}.json`;
       const outcome: ExperimentOutcome = {
