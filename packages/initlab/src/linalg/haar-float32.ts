@@ -11,8 +11,8 @@
  * float32 v, so rounding v only moves Q by about one float32 ulp and does not cost orthogonality; what remains is
  * the rounding of the float32 products, max |QᵀQ − I| ≈ 5e-7 from n = 512 to 4096 (test/linalg/haar.test.ts).
  *
- * Every column of C goes through the same operations in the same order whichever columns it is processed with, so
- * the column range of an update can be split between threads without changing a bit ({@link applyPanel32}).
+ * Every column of Q goes through the same operations in the same order whichever columns it is processed with, so
+ * the columns can be split between threads without changing a bit ({@link haarColumnsFloat32}).
  *
  * No dependencies, no host APIs.
  */
@@ -79,7 +79,7 @@ interface Space {
  * Allocates the working state (in the kernels' memory when they are used) and makes the reflectors of the Gaussian
  * vectors in `x` (as {@link haarOrthonormal}), storing their vectors below the diagonal of `w`.
  */
-function prepare(x: Float64Array, m: number, n: number): Space {
+function prepare(x: Float64Array, m: number, n: number, used: number): Space {
   const ld = leadingDimension(m);
   const bpMax = (Math.min(n, PANEL) + 3) & ~3;
   const kernels = n >= SIMD_MIN_COLS ? wyKernels() : undefined;
@@ -108,7 +108,7 @@ function prepare(x: Float64Array, m: number, n: number): Space {
   const d = new Float64Array(n);
   // Reflectors in float64 from the vectors of x, their vectors rounded to float32 below the diagonal of w.
   const col = new Float64Array(m);
-  for (let j = 0, o = 0; j < n; o += m - j, j++) {
+  for (let j = 0, o = 0; j < used; o += m - j, j++) {
     const len = m - j;
     col.set(x.subarray(o, o + len));
     const t0 = makeReflector(col, 0, len);
@@ -282,9 +282,7 @@ export function identityColumns32(s: Haar32, k0: number, b: number): void {
 
 /**
  * The float32 Haar-random matrix with orthonormal columns: {@link haarOrthonormal}'s construction (Stewart 1980)
- * with the accumulation of Q in float32 (see the module comment). `applyColumns`, when given, applies each panel to
- * its columns in place of {@link applyPanel32} on the whole range (initlab/node splits them between threads); it
- * must leave the same bits.
+ * with the accumulation of Q in float32 (see the module comment).
  *
  * @param x - The cols Gaussian vectors of lengths rows, rows − 1, …, concatenated (float64, length
  *   haarInputLength(rows, cols)). Not modified.
@@ -294,28 +292,50 @@ export function identityColumns32(s: Haar32, k0: number, b: number): void {
  * @example
  * const q = haarOrthonormalFloat32(fillNormal(keyFromSeed(1), new Float64Array(haarInputLength(512, 512))), 512, 512);
  */
-export function haarOrthonormalFloat32(
-  x: Float64Array,
-  rows: number,
-  cols: number,
-  applyColumns?: (s: Haar32, p: Panel32, kernels: WyKernels | undefined) => void,
-): Float32Array {
-  checkHaarInput('haarOrthonormalFloat32', x, rows, cols);
+export function haarOrthonormalFloat32(x: Float64Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  haarColumnsFloat32(x, rows, cols, 0, cols, out);
+  return out;
+}
+
+/**
+ * Columns c0 … c1−1 of {@link haarOrthonormalFloat32}'s Q, written to out[j·rows …] (row j of Qᵀ), the rest of
+ * `out` untouched. Column j of Q is H₀ ⋯ H_{cols−1}·d_j e_j: the same operations in the same order whichever range it
+ * is computed in, so ranges computed separately (by different threads, initlab/node) give the bits of the whole.
+ * Work grows with the column index (column j meets the panels up to j's); {@link haarColumnCost} balances ranges.
+ *
+ * @throws InitError `invalid_shape` as {@link haarOrthonormalFloat32}; RangeError for a bad range or a short `out`.
+ */
+export function haarColumnsFloat32(x: Float64Array, rows: number, cols: number, c0: number, c1: number, out: Float32Array): void {
+  checkHaarInput('haarColumnsFloat32', x, rows, cols);
+  if (!(Number.isSafeInteger(c0) && Number.isSafeInteger(c1) && 0 <= c0 && c0 <= c1 && c1 <= cols) || out.length < rows * cols) {
+    throw new RangeError(`bad column range [${c0}, ${c1}) of ${cols} or output length ${out.length}`);
+  }
   const m = rows;
   const n = cols;
-  const out = new Float32Array(m * n);
-  if (n === 0) return out;
-  const { kernels, state, panel } = prepare(x, m, n);
-  for (let k0 = Math.floor((n - 1) / PANEL) * PANEL; k0 >= 0; k0 -= PANEL) {
+  if (c0 === c1) return;
+  // The panels that reach columns below c1: reflectors 0 … used−1.
+  const used = Math.min(n, Math.ceil(c1 / PANEL) * PANEL);
+  const { kernels, state, panel } = prepare(x, m, n, used);
+  for (let k0 = Math.floor((c1 - 1) / PANEL) * PANEL; k0 >= 0; k0 -= PANEL) {
     const b = n - k0 < PANEL ? n - k0 : PANEL;
     const p = panel(k0, b);
     loadPanel32(state, p, kernels !== undefined);
-    identityColumns32(state, k0, b);
-    if (applyColumns !== undefined) applyColumns(state, p, kernels);
-    else applyPanel32(state, p, kernels, k0, n);
+    const j0 = Math.max(k0, c0);
+    const j1 = Math.min(k0 + b, c1);
+    if (j1 > j0) identityColumns32(state, j0, j1 - j0);
+    applyPanel32(state, p, kernels, j0, c1);
   }
-  // Column by column, without the padding rows.
   const { w, ld } = state;
-  for (let j = 0; j < n; j++) out.set(w.subarray(j * ld, j * ld + m), j * m);
-  return out;
+  for (let j = c0; j < c1; j++) out.set(w.subarray(j * ld, j * ld + m), j * m);
+}
+
+/**
+ * Relative work of columns 0 … c−1 in {@link haarColumnsFloat32} for a rows × cols matrix: Σ_{j<c} Σ_{panels k0 ≤ j}
+ * (rows − k0), the rows each column's updates touch. For splitting the columns into ranges of equal work.
+ */
+export function haarColumnCost(rows: number, cols: number, c: number): number {
+  let cost = 0;
+  for (let k0 = 0; k0 < Math.min(c, cols); k0 += PANEL) cost += (rows - k0) * (c - k0);
+  return cost;
 }
