@@ -247,63 +247,67 @@ function accumulate32(code: Code, acc: number, a: number, b: number): void {
 
 /**
  * The float32 `vtc32(w, ld4, L, bp, v, y, nc)`: for columns c < nc at w + c·ld4 (L rows of float32 each) and the bp
- * vectors of V interleaved in groups of four (entry i of vector p at v[⌊p/4⌋·4L + 4i + p mod 4], floats), writes
- * y[c·bp + p] = Σ_{i ≥ 4⌊p/4⌋} v_p[i]·c[i] (floats), each product and each sum rounded to float32, summed in
- * increasing i from +0. One f32x4 holds a group's four vectors at a row; eight columns per step (8 accumulators,
- * one load of V and eight splats per row), then one.
+ * vectors of V interleaved in groups of four (entry i of vector p at v[⌊p/4⌋·4L + 4i + p mod 4], floats, every row
+ * stored, zero above the vector's own row), writes y[c·bp + p] = Σ_{i ≥ 4⌊p/4⌋} v_p[i]·c[i] (floats), each product
+ * and each sum rounded to float32, summed in increasing i from +0. One f32x4 holds a group's four vectors at a row.
+ * Four columns and two groups per step (8 accumulators; each splat of c[i] feeds eight vectors), then one group,
+ * then one column. A pair of groups g, g + 1 starts at row 4g: the second group's entries there are zero, and
+ * +0 + (±0) = +0, so its sums are those that start at row 4g + 4 (the entries of C are finite).
  */
 function vtc32(pool: ConstantPool): WasmFunction {
   const { locals, P } = kernelParameters();
-  const I = locals.named(I32, ['c', 'g4', 'i4', 'len4', 'vp', 'yp', 'bp4']);
-  const cp = locals.list(I32, 8);
+  const I = locals.named(I32, ['c', 'g4', 'i4', 'len4', 'vp', 'yp', 'bp4', 'gl16']);
+  const cp = locals.list(I32, 4);
   const acc = locals.list(V128, 8);
-  const V = locals.named(V128, ['va', 'x']);
+  const V = locals.named(V128, ['va', 'vb', 'x']);
   const code = new Code(pool);
   code.get(P.len).i32(2).op(OP.i32Shl).set(I.len4);
   code.get(P.bp).i32(2).op(OP.i32Shl).set(I.bp4);
+  // gl16 = 16·L: the bytes of one group
+  code.get(P.len).i32(4).op(OP.i32Shl).set(I.gl16);
   code.i32(0).set(I.c);
-  for (const step of [8, 1]) {
+  for (const step of [4, 1]) {
     code.loopUntil(
       () => code.get(P.nc).get(I.c).op(OP.i32Sub).i32(step).op(OP.i32LtS),
       () => {
         code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
-        for (let j = 1; j < step; j++)
-          code
-            .get(cp(j - 1))
-            .get(P.ld8)
-            .op(OP.i32Add)
-            .set(cp(j));
+        for (let j = 1; j < step; j++) code.get(cp(j - 1)).get(P.ld8).op(OP.i32Add).set(cp(j));
         code.i32(0).set(I.g4);
-        code.loopUntil(
-          () => code.get(I.g4).get(P.bp).op(OP.i32GeS),
-          () => {
-            for (let j = 0; j < step; j++) code.i32(0).simd(SIMD.i32x4Splat).set(acc(j));
-            // i4 = 4·g4; vp = v + 4·g4·(L + 4)
-            code.get(I.g4).i32(2).op(OP.i32Shl).set(I.i4);
-            code.get(P.v).get(I.g4).get(P.len).i32(4).op(OP.i32Add).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add);
-            code.set(I.vp);
-            code.loopUntil(
-              () => code.get(I.i4).get(I.len4).op(OP.i32GeS),
-              () => {
-                code.get(I.vp).v128Load(0).set(V.va);
-                for (let j = 0; j < step; j++) {
-                  code.get(cp(j)).get(I.i4).op(OP.i32Add).load32Splat(0).set(V.x);
-                  accumulate32(code, acc(j), V.va, V.x);
-                }
-                code.get(I.vp).i32(16).op(OP.i32Add).set(I.vp);
-                code.get(I.i4).i32(4).op(OP.i32Add).set(I.i4);
-              },
-            );
-            // yp = y + 4·(c·bp + g4)
-            code.get(P.y).get(I.c).get(I.bp4).op(OP.i32Mul).op(OP.i32Add).get(I.g4).i32(2).op(OP.i32Shl);
-            code.op(OP.i32Add).set(I.yp);
-            for (let j = 0; j < step; j++) {
-              if (j > 0) code.get(I.yp).get(I.bp4).op(OP.i32Add).set(I.yp);
-              code.get(I.yp).get(acc(j)).v128Store(0);
-            }
-            code.get(I.g4).i32(4).op(OP.i32Add).set(I.g4);
-          },
-        );
+        for (const groups of [2, 1]) {
+          code.loopUntil(
+            () => code.get(P.bp).get(I.g4).op(OP.i32Sub).i32(4 * groups).op(OP.i32LtS),
+            () => {
+              for (let k = 0; k < step * groups; k++) code.i32(0).simd(SIMD.i32x4Splat).set(acc(k));
+              // i4 = 4·g4; vp = v + 4·g4·(L + 4)
+              code.get(I.g4).i32(2).op(OP.i32Shl).set(I.i4);
+              code.get(P.v).get(I.g4).get(P.len).i32(4).op(OP.i32Add).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add);
+              code.set(I.vp);
+              code.loopUntil(
+                () => code.get(I.i4).get(I.len4).op(OP.i32GeS),
+                () => {
+                  code.get(I.vp).v128Load(0).set(V.va);
+                  if (groups === 2) code.get(I.vp).get(I.gl16).op(OP.i32Add).v128Load(0).set(V.vb);
+                  for (let j = 0; j < step; j++) {
+                    code.get(cp(j)).get(I.i4).op(OP.i32Add).load32Splat(0).set(V.x);
+                    accumulate32(code, acc(j), V.va, V.x);
+                    if (groups === 2) accumulate32(code, acc(step + j), V.vb, V.x);
+                  }
+                  code.get(I.vp).i32(16).op(OP.i32Add).set(I.vp);
+                  code.get(I.i4).i32(4).op(OP.i32Add).set(I.i4);
+                },
+              );
+              // yp = y + 4·(c·bp + g4)
+              code.get(P.y).get(I.c).get(I.bp4).op(OP.i32Mul).op(OP.i32Add).get(I.g4).i32(2).op(OP.i32Shl);
+              code.op(OP.i32Add).set(I.yp);
+              for (let j = 0; j < step; j++) {
+                if (j > 0) code.get(I.yp).get(I.bp4).op(OP.i32Add).set(I.yp);
+                code.get(I.yp).get(acc(j)).v128Store(0);
+                if (groups === 2) code.get(I.yp).get(acc(step + j)).v128Store(16);
+              }
+              code.get(I.g4).i32(4 * groups).op(OP.i32Add).set(I.g4);
+            },
+          );
+        }
         code.get(I.c).i32(step).op(OP.i32Add).set(I.c);
       },
     );
