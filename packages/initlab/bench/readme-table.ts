@@ -116,7 +116,7 @@ export function speedTable(results: Results): string {
   if (loads.some((l) => l > cores)) {
     text.push(
       '',
-      `**A loaded run**: the 1-minute load average (${loads.join(', ')}) exceeded the ${String(m['cores'])} cores, so other processes shared them; multi-threaded tools (PyTorch, initlab's fills) lose the most. The ratios are those of this run, not of a quiet machine.`,
+      `**A loaded run**: the 1-minute load average (${loads.join(', ')}) exceeded the ${String(m['cores'])} cores, so other processes shared them; multi-threaded tools (PyTorch, initlab's fills and orthogonal) lose the most. The ratios are those of this run, not of a quiet machine.`,
     );
   }
   const speedUps = TABLE_CASES.filter((c) => c.throughput).flatMap((c) => {

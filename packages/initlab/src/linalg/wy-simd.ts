@@ -271,11 +271,22 @@ function vtc32(pool: ConstantPool): WasmFunction {
       () => code.get(P.nc).get(I.c).op(OP.i32Sub).i32(step).op(OP.i32LtS),
       () => {
         code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
-        for (let j = 1; j < step; j++) code.get(cp(j - 1)).get(P.ld8).op(OP.i32Add).set(cp(j));
+        for (let j = 1; j < step; j++)
+          code
+            .get(cp(j - 1))
+            .get(P.ld8)
+            .op(OP.i32Add)
+            .set(cp(j));
         code.i32(0).set(I.g4);
         for (const groups of [2, 1]) {
           code.loopUntil(
-            () => code.get(P.bp).get(I.g4).op(OP.i32Sub).i32(4 * groups).op(OP.i32LtS),
+            () =>
+              code
+                .get(P.bp)
+                .get(I.g4)
+                .op(OP.i32Sub)
+                .i32(4 * groups)
+                .op(OP.i32LtS),
             () => {
               for (let k = 0; k < step * groups; k++) code.i32(0).simd(SIMD.i32x4Splat).set(acc(k));
               // i4 = 4·g4; vp = v + 4·g4·(L + 4)
@@ -302,9 +313,17 @@ function vtc32(pool: ConstantPool): WasmFunction {
               for (let j = 0; j < step; j++) {
                 if (j > 0) code.get(I.yp).get(I.bp4).op(OP.i32Add).set(I.yp);
                 code.get(I.yp).get(acc(j)).v128Store(0);
-                if (groups === 2) code.get(I.yp).get(acc(step + j)).v128Store(16);
+                if (groups === 2)
+                  code
+                    .get(I.yp)
+                    .get(acc(step + j))
+                    .v128Store(16);
               }
-              code.get(I.g4).i32(4 * groups).op(OP.i32Add).set(I.g4);
+              code
+                .get(I.g4)
+                .i32(4 * groups)
+                .op(OP.i32Add)
+                .set(I.g4);
             },
           );
         }

@@ -2,34 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { orthogonal } from '../../src/initializers/orthogonal.ts';
 import { haarOrthonormalFloat32, leadingDimension } from '../../src/linalg/haar-float32.ts';
-import { haarInputLength, haarOrthonormal, orthonormalize, setQrSimdEnabled } from '../../src/linalg/qr.ts';
+import { haarInputLength, orthonormalize } from '../../src/linalg/qr.ts';
 import { keyFromSeed } from '../../src/random/key.ts';
 import { fillNormal } from '../../src/random/samplers.ts';
-import { gaussianMatrix } from '../support/matrices.ts';
 
-// The direct Haar construction (Stewart 1980): its distribution, its orthogonality in float32, and its bits on the
-// SIMD and TypeScript paths.
-
-/** Index of the first element whose bits differ (-0 ≠ +0), or -1. */
-function firstDifference(a: Float32Array | Float64Array, b: Float32Array | Float64Array): number {
-  assert.equal(a.length, b.length);
-  assert.equal(a.constructor, b.constructor);
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
-  return -1;
-}
-
-function onBothPaths<T>(run: () => T): { ts: T; simd: T } {
-  setQrSimdEnabled(false);
-  try {
-    const ts = run();
-    setQrSimdEnabled(true);
-    return { ts, simd: run() };
-  } finally {
-    setQrSimdEnabled(true);
-  }
-}
+// The direct Haar construction (Stewart 1980): its distribution and its orthogonality in float32.
 
 /**
  * max |QᵀQ − I| over the columns `columns` of Q (all pairs among them), in float64, from Qᵀ row-major (Q column by
@@ -51,36 +28,7 @@ function gramError(qt: ArrayLike<number>, length: number, columns: readonly numb
 
 const all = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-// Bit identity: below and above the SIMD thresholds, square, tall, and every remainder of a panel (32), a group of
-// four, a row quad and a kernel step (8 and 2 columns).
-const SHAPES: readonly (readonly [number, number])[] = [
-  [7, 5],
-  [40, 40],
-  [63, 63],
-  [64, 64],
-  [65, 64],
-  [129, 97],
-  [100, 99],
-  [300, 70],
-  [257, 200],
-  [333, 333],
-  [515, 130],
-];
-
-for (const [rows, cols] of SHAPES) {
-  test(`SIMD path = TypeScript path bit for bit: haarOrthonormal (float64) and the float32 path, ${rows}×${cols}`, () => {
-    const g = gaussianMatrix(1, haarInputLength(rows, cols), 77 * rows + cols);
-    const q64 = onBothPaths(() => haarOrthonormal(g, rows, cols));
-    assert.equal(firstDifference(q64.ts, q64.simd), -1, 'float64');
-    const q32 = onBothPaths(() => haarOrthonormalFloat32(g, rows, cols));
-    assert.equal(firstDifference(q32.ts, q32.simd), -1, 'float32');
-    // The two paths compute the same Q up to float32 rounding.
-    let worst = 0;
-    for (let i = 0; i < q64.ts.length; i++) worst = Math.max(worst, Math.abs(q64.ts[i]! - q32.ts[i]!));
-    assert.ok(worst < 2e-6, `float32 − float64: ${worst}`);
-    assert.ok(gramError(q64.ts, rows, all(cols)) < 1e-13, 'float64 orthogonality');
-  });
-}
+// SIMD = TypeScript bit for bit for haarOrthonormal and the float32 path: test/linalg/qr-simd.test.ts.
 
 test('leading dimension: a multiple of 4, never a multiple of 128 floats', () => {
   for (const m of [1, 5, 64, 127, 128, 512, 1000, 1024, 2048, 4096]) {
