@@ -270,8 +270,13 @@ function matrixCases(options: Options, python: Python, tfBackends: readonly TfBa
     ],
   });
   const orth = orthogonal();
+  notes.push({
+    what: 'initlab orthogonal',
+    why: '"initlab" = initialize(orthogonal(), [n, n], seed) from initlab/node on all cores (columns of Q split between threads, same bits); "initlab 1 thread" = the public call orthogonal()([n, n], seed); float32 output formed in float32',
+  });
   for (const n of options.quick ? [256, 512] : [256, 512, 1024, 2048]) {
-    const tools: Tool[] = [{ name: 'initlab', run: () => timed(() => orth([n, n], SEED)) }];
+    const tools: Tool[] = [{ name: 'initlab', run: () => timed(() => parallel.initialize(orth, [n, n], SEED)) }];
+    if (availableParallelism() > 1) tools.push({ name: 'initlab 1 thread', run: () => timed(() => orth([n, n], SEED)) });
     for (const backend of tfBackends) {
       const limit = backend === 'wasm' ? 512 : 256;
       if (n <= limit) tools.push({ name: `tfjs-${backend}`, run: () => timeTfjs(backend, 'orthogonal', n) });

@@ -85,7 +85,7 @@ export { identity, dirac, sparse } from './initializers/structured.ts';
 export { DEFINITIONS, INITIALIZER_NAMES, findDefinition, fromSpec } from './initializers/registry.ts';
 export { type OptionSchema, type NumberOptionSchema, type ChoiceOptionSchema, describeNumberRange } from './initializers/options.ts';
 export { parseInitializerText, formatInitializerText, canonicalJson, parseDecimal } from './initializers/spec-text.ts';
-export { orthonormalize, householderQr } from './linalg/qr.ts';
+export { orthonormalize, householderQr, haarOrthonormal, haarInputLength } from './linalg/qr.ts';
 export { bfloat16Bits, float16Bits, bfloat16Value, float16Value, roundToBfloat16, roundToFloat16 } from './half.ts';
 export { type ModelParameter, type ModelPlan, parameterKey } from './models/model.ts';
 export {

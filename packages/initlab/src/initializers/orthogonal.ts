@@ -2,19 +2,24 @@
  * Orthogonal initializers: `orthogonal` (Saxe, McClelland & Ganguli 2014) and `delta_orthogonal` (Xiao et al.
  * 2018).
  *
- * Both draw a Haar-random matrix with orthonormal rows or columns: a Gaussian matrix G of shape big × small
- * (big = max(rows, cols), small = min) is factored G = QR by Householder reflections and Q is multiplied by
- * sign(diag R) (Mezzadri 2007), which makes Q exactly Haar-distributed; the result is Q when rows ≥ cols and Qᵀ
- * otherwise, times gain. Element (i, j) of G is element i·small + j of the key's normal stream.
+ * Both draw a Haar-random matrix with orthonormal rows or columns: with big = max(rows, cols) and small = min, the
+ * key's normal stream (float64) gives small Gaussian vectors x₀, x₁, … of lengths big, big − 1, …, one after the
+ * other, and Q = H₀ ⋯ H_{small−1} [D; 0] is the product of the Householder reflectors that map each x_j onto a
+ * multiple of e_j (acting on rows j …), with D their signs (Stewart 1980; haarOrthonormal in linalg/qr.ts): the
+ * distribution of the sign-corrected QR factor of a big × small Gaussian matrix (Mezzadri 2007), at half the cost.
+ * The result is Q when rows > cols and Qᵀ otherwise (for a square matrix, Qᵀ is as Haar as Q), times gain.
+ *
+ * Float64 output forms Q in float64 and rounds nothing; float32 output forms Q in float32 (linalg/haar-float32.ts,
+ * as PyTorch's float32 orthogonal_ does), orthogonal to about 5e-7. The two differ by about a float32 rounding.
  *
  * Unlike the element-wise initializers, these are structured: every element depends on the whole Gaussian
- * matrix. `fill` with an offset therefore computes the whole matrix (O(big·small²) time, big·small float64
- * memory) and copies the requested slice; filling a tensor in k shards costs k factorizations. The matrix is
- * computed in float64 and rounded once to the output type.
+ * matrix. `fill` with an offset therefore computes the whole matrix (O(big·small²) time, about big·small float64
+ * values of memory) and copies the requested slice; filling a tensor in k shards costs k constructions.
  */
 import { fail } from '../errors.ts';
 import type { Layout } from '../fans.ts';
-import { orthonormalize } from '../linalg/qr.ts';
+import { haarOrthonormalFloat32 } from '../linalg/haar-float32.ts';
+import { haarInputLength, haarOrthonormal } from '../linalg/qr.ts';
 import type { Key } from '../random/key.ts';
 import { fillNormal, type FloatArray } from '../random/samplers.ts';
 import { sizeOf, type Shape } from '../shape.ts';
@@ -24,24 +29,28 @@ import { createInitializer, defineInitializer, type Initializer } from './initia
 const gainOption = { type: 'number', doc: 'multiplier of the orthogonal matrix', default: 1, min: 0, minExclusive: true } as const;
 
 /**
- * The row-major rows × cols matrix gain·Q (rows ≥ cols) or gain·Qᵀ (rows < cols), with Q the sign-corrected thin
- * QR factor of the big × small Gaussian matrix drawn from `key` (element index = row-major position in G).
- * Orthonormal columns when rows ≥ cols, orthonormal rows otherwise. A zero dimension gives an empty matrix.
+ * The row-major rows × cols matrix gain·Q (rows > cols) or gain·Qᵀ (rows ≤ cols), with Q the Haar-random big × small
+ * matrix with orthonormal columns built from `key` (see the module comment), in float64, or in float32 when `float32`
+ * is set (then each element is gain·Q rounded once more to float32). Orthonormal columns when rows > cols,
+ * orthonormal rows when rows ≤ cols (a square matrix has both; Qᵀ of a Haar matrix is Haar too). A zero dimension
+ * gives an empty matrix.
  */
-export function orthogonalMatrix(key: Key, rows: number, cols: number, gain: number): Float64Array {
-  if (rows === 0 || cols === 0) return new Float64Array(0);
+export function orthogonalMatrix(key: Key, rows: number, cols: number, gain: number, float32 = false): Float64Array | Float32Array {
+  if (rows === 0 || cols === 0) return float32 ? new Float32Array(0) : new Float64Array(0);
   const big = Math.max(rows, cols);
   const small = Math.min(rows, cols);
-  const q = orthonormalize(fillNormal(key, new Float64Array(big * small)), big, small);
-  if (rows >= cols) {
-    for (let i = 0; i < q.length; i++) q[i] = gain * q[i]!;
-    return q;
+  const x = fillNormal(key, new Float64Array(haarInputLength(big, small)));
+  // Qᵀ, row-major small × big.
+  const qt = float32 ? haarOrthonormalFloat32(x, big, small) : haarOrthonormal(x, big, small);
+  if (rows <= cols) {
+    for (let i = 0; i < qt.length; i++) qt[i] = gain * qt[i]!;
+    return qt;
   }
-  // rows = small, cols = big: W = Qᵀ, W[i][j] = Q[j][i].
-  const w = new Float64Array(rows * cols);
+  // rows = big, cols = small: W = Q, W[i][j] = Qᵀ[j][i].
+  const w = float32 ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
   for (let j = 0; j < cols; j++) {
-    const rowOfQ = j * small;
-    for (let i = 0; i < rows; i++) w[i * cols + j] = gain * q[rowOfQ + i]!;
+    const rowOfQt = j * rows;
+    for (let i = 0; i < rows; i++) w[i * cols + j] = gain * qt[rowOfQt + i]!;
   }
   return w;
 }
@@ -56,8 +65,8 @@ export function orthogonalMatrixShape(shape: Shape, layout: Layout): { rows: num
   return { rows: sizeOf(shape.slice(0, -1)), cols: shape[shape.length - 1]! };
 }
 
-/** Copies the slice [offset, offset + out.length) of `whole` into `out` (rounding to float32 if `out` is). */
-function copySlice(whole: Float64Array, out: FloatArray, offset: number): void {
+/** Copies the slice [offset, offset + out.length) of `whole` into `out`. */
+function copySlice(whole: Float64Array | Float32Array, out: FloatArray, offset: number): void {
   for (let j = 0; j < out.length; j++) out[j] = whole[offset + j]!;
 }
 
@@ -67,8 +76,9 @@ export const orthogonalDefinition = defineInitializer({
   summary:
     'For deep linear and recurrent nets (RNN/LSTM recurrent kernels): all singular values equal gain, so signals and gradients keep their norm through many layers (dynamical isometry).',
   formula:
-    'W = gain·Q (rows ≥ cols) or gain·Qᵀ (rows < cols), Q·diag(sign(diag R)) from the thin QR of a max(rows, cols) × min(rows, cols) standard normal matrix',
-  reference: 'Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120); Mezzadri 2007 for the sign correction; PyTorch orthogonal_, Keras Orthogonal',
+    'W = gain·Q (rows > cols) or gain·Qᵀ (rows ≤ cols), Q Haar-random with orthonormal columns: the product of the Householder reflectors of min(rows, cols) Gaussian vectors of lengths max(rows, cols), max(rows, cols) − 1, … times their signs, distributed as Q·diag(sign(diag R)) from the thin QR of a max(rows, cols) × min(rows, cols) standard normal matrix',
+  reference:
+    'Saxe, McClelland & Ganguli 2014 (arXiv:1312.6120); Stewart 1980 for the construction from reflectors; Mezzadri 2007 for the sign correction; PyTorch orthogonal_, Keras Orthogonal',
   options: { gain: gainOption },
   plan: ({ gain: g }, shape, layout) => {
     if (shape.length < 2) fail('invalid_shape', 'orthogonal', 'shape', 'of rank ≥ 2', shape);
@@ -89,12 +99,12 @@ export const orthogonalDefinition = defineInitializer({
     // vectors of length big), so the root mean square is exactly gain/√big; the mean is 0 in expectation.
     const std = g / Math.sqrt(big);
     const which =
-      rows >= cols ? `W = gain·Q = ${f(g)}·Q (${rows}×${cols}, orthonormal columns)` : `W = gain·Qᵀ = ${f(g)}·Qᵀ (${rows}×${cols}, orthonormal rows)`;
+      rows > cols ? `W = gain·Q = ${f(g)}·Q (${rows}×${cols}, orthonormal columns)` : `W = gain·Qᵀ = ${f(g)}·Qᵀ (${rows}×${cols}, orthonormal rows)`;
     return {
-      formula: `${which}, Q from the sign-corrected QR of a ${big}×${small} Gaussian (Saxe et al. 2014; ${flattening}); std = gain/√${big} = ${f(std)}`,
+      formula: `${which}, Q Haar-random from the reflectors of ${small} Gaussian vectors of lengths ${big}, ${big - 1}, … (Saxe et al. 2014, Stewart 1980; ${flattening}); std = gain/√${big} = ${f(std)}`,
       mean: 0,
       std,
-      fill: (key, out, offset) => copySlice(orthogonalMatrix(key, rows, cols, g), out, offset),
+      fill: (key, out, offset) => copySlice(orthogonalMatrix(key, rows, cols, g, out instanceof Float32Array), out, offset),
     };
   },
 });
@@ -162,7 +172,7 @@ export const deltaOrthogonalDefinition = defineInitializer({
         const end = offset + out.length;
         if (layout === 'torch') {
           // Centre tap: the out × in matrix of orthogonal([out, in]) in the torch layout.
-          const m = orthogonalMatrix(key, outChannels, inChannels, g);
+          const m = orthogonalMatrix(key, outChannels, inChannels, g, out instanceof Float32Array);
           for (let oc = 0; oc < outChannels; oc++) {
             for (let ic = 0; ic < inChannels; ic++) {
               const index = (oc * inChannels + ic) * taps + c;
@@ -171,7 +181,7 @@ export const deltaOrthogonalDefinition = defineInitializer({
           }
         } else {
           // Centre tap: the in × out matrix of orthogonal([in, out]) in the tf layout, a contiguous block.
-          const m = orthogonalMatrix(key, inChannels, outChannels, g);
+          const m = orthogonalMatrix(key, inChannels, outChannels, g, out instanceof Float32Array);
           const base = c * inChannels * outChannels;
           for (let j = 0; j < m.length; j++) {
             const index = base + j;
@@ -184,8 +194,12 @@ export const deltaOrthogonalDefinition = defineInitializer({
 });
 
 /**
- * Orthogonal: W = gain·Q, where Q has orthonormal columns (rows ≥ cols) or rows (rows < cols) and is Haar-random:
- * the sign-corrected Q of the QR of a max(rows, cols) × min(rows, cols) standard normal matrix.
+ * Orthogonal: W = gain·Q, where Q has orthonormal columns (rows ≥ cols) or rows (rows < cols) and is Haar-random,
+ * distributed as the sign-corrected Q of the QR of a max(rows, cols) × min(rows, cols) standard normal matrix.
+ * It is built directly as Q = H₀ ⋯ H_{k−1} [D; 0] (k = min(rows, cols)), H_j the Householder reflector mapping the
+ * j-th Gaussian vector of the key's normal stream (lengths max(rows, cols), then one less each) onto a multiple of
+ * e_j and D their signs (Stewart 1980): half the work of a QR. Float32 output is
+ * formed in float32 (max |QᵀQ − I| ≈ 5e-7), float64 output in float64.
  *
  * Shapes of rank ≥ 2 are flattened as PyTorch's `orthogonal_` in the torch layout (rows = shape[0], cols = the
  * product of the rest) and as Keras' `Orthogonal` in the tf layout (rows = product of all but the last dim,
@@ -199,6 +213,8 @@ export const deltaOrthogonalDefinition = defineInitializer({
  *   deep linear neural networks. ICLR. arXiv:1312.6120.
  * @see Mezzadri, F. (2007). How to generate random matrices from the classical compact groups. Notices of the AMS
  *   54(5). arXiv:math-ph/0609050 (the sign(diag R) correction that makes Q Haar-distributed).
+ * @see Stewart, G. W. (1980). The efficient generation of random orthogonal matrices with an application to
+ *   condition estimators. SIAM J. Numer. Anal. 17(3), 403–409.
  * @throws InitError `invalid_shape` (at call time) for a shape of rank < 2.
  * @example
  * const w = orthogonal()([128, 128], keyFromSeed(1)); // wᵀw = I up to rounding

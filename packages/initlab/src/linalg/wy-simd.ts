@@ -240,10 +240,252 @@ function cmvy(pool: ConstantPool): WasmFunction {
   return { name: 'cmvy', locals, results: [], code };
 }
 
-/** The bytes of a module exporting `memory` (1 page to start, no maximum) and the kernels `vtc` and `cmvy`. */
+/** local += (local a · local b) for f32x4 locals. */
+function accumulate32(code: Code, acc: number, a: number, b: number): void {
+  code.get(acc).get(a).get(b).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add).set(acc);
+}
+
+/**
+ * The float32 `vtc32(w, ld4, L, bp, v, y, nc)`: for columns c < nc at w + c·ld4 (L rows of float32 each) and the bp
+ * vectors of V interleaved in groups of four (entry i of vector p at v[⌊p/4⌋·4L + 4i + p mod 4], floats, every row
+ * stored, zero above the vector's own row), writes y[c·bp + p] = Σ_{i ≥ 4⌊p/4⌋} v_p[i]·c[i] (floats), each product
+ * and each sum rounded to float32, summed in increasing i from +0. One f32x4 holds a group's four vectors at a row.
+ * Four columns and two groups per step (8 accumulators; each splat of c[i] feeds eight vectors), then one group,
+ * then one column. A pair of groups g, g + 1 starts at row 4g: the second group's entries there are zero, and
+ * +0 + (±0) = +0, so its sums are those that start at row 4g + 4 (the entries of C are finite).
+ */
+function vtc32(pool: ConstantPool): WasmFunction {
+  const { locals, P } = kernelParameters();
+  const I = locals.named(I32, ['c', 'g4', 'i4', 'len4', 'vp', 'yp', 'bp4', 'gl16']);
+  const cp = locals.list(I32, 4);
+  const acc = locals.list(V128, 8);
+  const V = locals.named(V128, ['va', 'vb', 'x']);
+  const code = new Code(pool);
+  code.get(P.len).i32(2).op(OP.i32Shl).set(I.len4);
+  code.get(P.bp).i32(2).op(OP.i32Shl).set(I.bp4);
+  // gl16 = 16·L: the bytes of one group
+  code.get(P.len).i32(4).op(OP.i32Shl).set(I.gl16);
+  code.i32(0).set(I.c);
+  for (const step of [4, 1]) {
+    code.loopUntil(
+      () => code.get(P.nc).get(I.c).op(OP.i32Sub).i32(step).op(OP.i32LtS),
+      () => {
+        code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
+        for (let j = 1; j < step; j++)
+          code
+            .get(cp(j - 1))
+            .get(P.ld8)
+            .op(OP.i32Add)
+            .set(cp(j));
+        code.i32(0).set(I.g4);
+        for (const groups of [2, 1]) {
+          code.loopUntil(
+            () =>
+              code
+                .get(P.bp)
+                .get(I.g4)
+                .op(OP.i32Sub)
+                .i32(4 * groups)
+                .op(OP.i32LtS),
+            () => {
+              for (let k = 0; k < step * groups; k++) code.i32(0).simd(SIMD.i32x4Splat).set(acc(k));
+              // i4 = 4·g4; vp = v + 4·g4·(L + 4)
+              code.get(I.g4).i32(2).op(OP.i32Shl).set(I.i4);
+              code.get(P.v).get(I.g4).get(P.len).i32(4).op(OP.i32Add).op(OP.i32Mul).i32(2).op(OP.i32Shl).op(OP.i32Add);
+              code.set(I.vp);
+              code.loopUntil(
+                () => code.get(I.i4).get(I.len4).op(OP.i32GeS),
+                () => {
+                  code.get(I.vp).v128Load(0).set(V.va);
+                  if (groups === 2) code.get(I.vp).get(I.gl16).op(OP.i32Add).v128Load(0).set(V.vb);
+                  for (let j = 0; j < step; j++) {
+                    code.get(cp(j)).get(I.i4).op(OP.i32Add).load32Splat(0).set(V.x);
+                    accumulate32(code, acc(j), V.va, V.x);
+                    if (groups === 2) accumulate32(code, acc(step + j), V.vb, V.x);
+                  }
+                  code.get(I.vp).i32(16).op(OP.i32Add).set(I.vp);
+                  code.get(I.i4).i32(4).op(OP.i32Add).set(I.i4);
+                },
+              );
+              // yp = y + 4·(c·bp + g4)
+              code.get(P.y).get(I.c).get(I.bp4).op(OP.i32Mul).op(OP.i32Add).get(I.g4).i32(2).op(OP.i32Shl);
+              code.op(OP.i32Add).set(I.yp);
+              for (let j = 0; j < step; j++) {
+                if (j > 0) code.get(I.yp).get(I.bp4).op(OP.i32Add).set(I.yp);
+                code.get(I.yp).get(acc(j)).v128Store(0);
+                if (groups === 2)
+                  code
+                    .get(I.yp)
+                    .get(acc(step + j))
+                    .v128Store(16);
+              }
+              code
+                .get(I.g4)
+                .i32(4 * groups)
+                .op(OP.i32Add)
+                .set(I.g4);
+            },
+          );
+        }
+        code.get(I.c).i32(step).op(OP.i32Add).set(I.c);
+      },
+    );
+  }
+  return { name: 'vtc32', locals, results: [], code };
+}
+
+/**
+ * The float32 `cmvy32(w, ld4, L, bp, q, z, nc)`: for columns c < nc at w + c·ld4, the bp vectors of V in row quads
+ * (entries i … i + 3 of vector 4g + k, 4 | i, at q[((g·R + i/4)·4 + k)·4 …], R = ⌈L/4⌉, floats, zero beyond row L)
+ * and the float32 coefficients z[c·bp + p]: for g = 0, 1, … and rows i ≥ 4g, c[i] ← c[i] − (((v₀z₀ + v₁z₁) + v₂z₂) +
+ * v₃z₃), every operation rounded to float32. Four rows per f32x4, up to the multiple of 4 above L: the caller keeps
+ * those padding rows of the columns finite (their values are not used). Two columns per step, then one.
+ */
+function cmvy32(pool: ConstantPool): WasmFunction {
+  const { locals, P } = kernelParameters();
+  const I = locals.named(I32, ['c', 'g4', 'i4', 'len4', 'vp', 'r64', 'bp4', 'ap']);
+  const zp = locals.list(I32, 2);
+  const cp = locals.list(I32, 2);
+  const z = locals.list(V128, 8);
+  const sum = locals.list(V128, 2);
+  const V = locals.named(V128, ['vq']);
+  const code = new Code(pool);
+  code.get(P.len).i32(2).op(OP.i32Shl).set(I.len4);
+  code.get(P.bp).i32(2).op(OP.i32Shl).set(I.bp4);
+  // r64 = 64·⌈L/4⌉: the bytes of one group of four vectors
+  code.get(P.len).i32(3).op(OP.i32Add).i32(2).op(OP.i32ShrU).i32(6).op(OP.i32Shl).set(I.r64);
+  code.i32(0).set(I.c);
+  for (const step of [2, 1]) {
+    code.loopUntil(
+      () => code.get(P.nc).get(I.c).op(OP.i32Sub).i32(step).op(OP.i32LtS),
+      () => {
+        code.get(P.w).get(I.c).get(P.ld8).op(OP.i32Mul).op(OP.i32Add).set(cp(0));
+        code.get(P.y).get(I.c).get(I.bp4).op(OP.i32Mul).op(OP.i32Add).set(zp(0));
+        for (let j = 1; j < step; j++) {
+          code
+            .get(cp(j - 1))
+            .get(P.ld8)
+            .op(OP.i32Add)
+            .set(cp(j));
+          code
+            .get(zp(j - 1))
+            .get(I.bp4)
+            .op(OP.i32Add)
+            .set(zp(j));
+        }
+        code.i32(0).set(I.g4);
+        code.loopUntil(
+          () => code.get(I.g4).get(P.bp).op(OP.i32GeS),
+          () => {
+            for (let j = 0; j < step; j++) {
+              for (let k = 0; k < 4; k++) {
+                code
+                  .get(zp(j))
+                  .get(I.g4)
+                  .i32(2)
+                  .op(OP.i32Shl)
+                  .op(OP.i32Add)
+                  .load32Splat(4 * k);
+                code.set(z(4 * j + k));
+              }
+            }
+            // i4 = 4·g4 (the group's first row, in bytes); vp = q + (g4/4)·r64 + (g4/4)·64
+            code.get(I.g4).i32(2).op(OP.i32Shl).set(I.i4);
+            code.get(P.v).get(I.g4).i32(2).op(OP.i32ShrU).get(I.r64).op(OP.i32Mul).op(OP.i32Add);
+            code.get(I.g4).i32(4).op(OP.i32Shl).op(OP.i32Add).set(I.vp);
+            code.loopUntil(
+              () => code.get(I.i4).get(I.len4).op(OP.i32GeS),
+              () => {
+                for (let k = 0; k < 4; k++) {
+                  code
+                    .get(I.vp)
+                    .v128Load(16 * k)
+                    .set(V.vq);
+                  for (let j = 0; j < step; j++) {
+                    if (k === 0)
+                      code
+                        .get(V.vq)
+                        .get(z(4 * j))
+                        .simd(SIMD.f32x4Mul)
+                        .set(sum(j));
+                    else accumulate32(code, sum(j), V.vq, z(4 * j + k));
+                  }
+                }
+                for (let j = 0; j < step; j++) {
+                  code.get(cp(j)).get(I.i4).op(OP.i32Add).set(I.ap);
+                  code.get(I.ap).get(I.ap).v128Load(0).get(sum(j)).simd(SIMD.f32x4Sub).v128Store(0);
+                }
+                code.get(I.vp).i32(64).op(OP.i32Add).set(I.vp);
+                code.get(I.i4).i32(16).op(OP.i32Add).set(I.i4);
+              },
+            );
+            code.get(I.g4).i32(4).op(OP.i32Add).set(I.g4);
+          },
+        );
+        code.get(I.c).i32(step).op(OP.i32Add).set(I.c);
+      },
+    );
+  }
+  return { name: 'cmvy32', locals, results: [], code };
+}
+
+/**
+ * The function `tz32(t, ld8, b, bp, y, z, nc)` (ld8 unused): for columns c < nc, z[c·bp + r] = float32(Σ_{q=r}^{b−1}
+ * T[r][q]·y[c·bp + q]) in float64, summed in increasing q from +0, for the float32 y and z (bp floats per column) and
+ * the upper-triangular T stored column by column at t (doubles, T[r][q] at t[q·bp + r], zero below the diagonal and
+ * in rows b … bp−1), so z is zero in rows b … bp−1. Two rows r, r + 1 per f64x2 (lane r + 1 adds T[r+1][r]·y = ±0 to
+ * +0 first, which leaves +0: the same sum as starting at q = r + 1).
+ */
+function tz32(pool: ConstantPool): WasmFunction {
+  const { locals, P } = kernelParameters();
+  // Parameter names of the shared signature: w → t, len → b, v → y, y → z.
+  const I = locals.named(I32, ['c', 'r', 'q', 'yp', 'tp', 'bp4']);
+  const V = locals.named(V128, ['acc']);
+  const code = new Code(pool);
+  code.get(P.bp).i32(2).op(OP.i32Shl).set(I.bp4);
+  code.i32(0).set(I.c);
+  code.loopUntil(
+    () => code.get(I.c).get(P.nc).op(OP.i32GeS),
+    () => {
+      // yp = y + 4·c·bp
+      code.get(P.v).get(I.c).get(I.bp4).op(OP.i32Mul).op(OP.i32Add).set(I.yp);
+      code.i32(0).set(I.r);
+      code.loopUntil(
+        () => code.get(I.r).get(P.bp).op(OP.i32GeS),
+        () => {
+          code.i32(0).simd(SIMD.i32x4Splat).set(V.acc);
+          code.get(I.r).set(I.q);
+          code.loopUntil(
+            () => code.get(I.q).get(P.len).op(OP.i32GeS),
+            () => {
+              // acc += T[r … r+1][q] · y[q]
+              code.get(V.acc);
+              code.get(P.w).get(I.q).get(P.bp).op(OP.i32Mul).get(I.r).op(OP.i32Add).i32(3).op(OP.i32Shl).op(OP.i32Add).v128Load(0);
+              code.get(I.yp).get(I.q).i32(2).op(OP.i32Shl).op(OP.i32Add).f32Load(0).op(OP.f64PromoteF32).simd(SIMD.f64x2Splat);
+              code.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(V.acc);
+              code.get(I.q).i32(1).op(OP.i32Add).set(I.q);
+            },
+          );
+          // z[c·bp + r], z[c·bp + r + 1] = the two lanes rounded to float32
+          code.get(P.y).get(I.c).get(I.bp4).op(OP.i32Mul).op(OP.i32Add).get(I.r).i32(2).op(OP.i32Shl).op(OP.i32Add).set(I.tp);
+          code.get(I.tp).get(V.acc).simd(SIMD.f64x2ExtractLane, 0).op(OP.f32DemoteF64).f32Store(0);
+          code.get(I.tp).get(V.acc).simd(SIMD.f64x2ExtractLane, 1).op(OP.f32DemoteF64).f32Store(4);
+          code.get(I.r).i32(2).op(OP.i32Add).set(I.r);
+        },
+      );
+      code.get(I.c).i32(1).op(OP.i32Add).set(I.c);
+    },
+  );
+  return { name: 'tz32', locals, results: [], code };
+}
+
+/**
+ * The bytes of a module exporting `memory` (1 page to start, no maximum), the float64 kernels `vtc` and `cmvy` and
+ * the float32 kernels `vtc32` and `cmvy32`.
+ */
 export function wyModuleBytes(): Uint8Array {
   const pool = new ConstantPool(0);
-  return moduleBytes([vtc(pool), cmvy(pool)], pool);
+  return moduleBytes([vtc(pool), cmvy(pool), vtc32(pool), cmvy32(pool), tz32(pool)], pool);
 }
 
 /** A kernel call: (w, ld8, L, bp, v, y, nc), byte offsets into the module's memory and a byte stride. */
@@ -263,6 +505,12 @@ export interface WyKernels {
    * i even, at double ((g·⌈L/2⌉ + i/2)·4 + q)·2).
    */
   readonly cmvy: KernelFn;
+  /** {@link vtc32}: Y = VᵀC in float32 (byte offsets, `ld` in bytes). */
+  readonly vtc32: KernelFn;
+  /** {@link cmvy32}: C ← C − V Z in float32, V in row quads (byte offsets, `ld` in bytes). */
+  readonly cmvy32: KernelFn;
+  /** {@link tz32}: Z = T·Y per column, in float64 from and to float32 (byte offsets; the `ld` argument is unused). */
+  readonly tz32: KernelFn;
   /**
    * A view of the module's memory with at least `doubles` entries, growing the memory if needed (earlier views
    * are then detached); undefined if it cannot grow that far.
@@ -297,12 +545,17 @@ export function wyKernels(): WyKernels | undefined {
 const MAX_BYTES = 2 ** 31 - PAGE_BYTES;
 
 function compile(): WyKernels | null {
-  const e = instantiate(wyModuleBytes()) as { vtc: KernelFn; cmvy: KernelFn; memory: WasmMemory } | undefined;
+  const e = instantiate(wyModuleBytes()) as
+    | { vtc: KernelFn; cmvy: KernelFn; vtc32: KernelFn; cmvy32: KernelFn; tz32: KernelFn; memory: WasmMemory }
+    | undefined;
   if (e === undefined) return null;
   let view = new Float64Array(e.memory.buffer);
   return {
     vtc: e.vtc,
     cmvy: e.cmvy,
+    vtc32: e.vtc32,
+    cmvy32: e.cmvy32,
+    tz32: e.tz32,
     heap(doubles: number): Float64Array | undefined {
       const bytes = doubles * 8;
       if (bytes > MAX_BYTES) return undefined;

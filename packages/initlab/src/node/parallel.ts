@@ -23,7 +23,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { checkLayout, type Layout } from '../fans.ts';
 import { checkDtype, type Dtype, type HalfDtype, type Initializer, type InitializerSpec, type OutputArray } from '../initializers/initializer.ts';
+import { orthogonalDefinition, orthogonalMatrixShape } from '../initializers/orthogonal.ts';
 import { findDefinition, fromSpec } from '../initializers/registry.ts';
+import { haarColumnCost, haarColumnsFloat32 } from '../linalg/haar-float32.ts';
+import { haarInputLength } from '../linalg/qr.ts';
 import { toKey, type Key, type KeyLike } from '../random/key.ts';
 import {
   type FillPlan,
@@ -54,6 +57,14 @@ export const MIN_PARALLEL_LENGTH = 1 << 17;
 /** What the threads of a job compute: a sampler's plan, or an element-wise initializer rebuilt from its spec. */
 export type JobWork =
   | { readonly kind: 'sampler'; readonly plan: FillPlan }
+  | {
+      /** Columns bounds[t] … bounds[t+1]−1 of the float32 Haar matrix per task t (haarColumnsFloat32). */
+      readonly kind: 'haar32';
+      readonly x: Float64Array;
+      readonly m: number;
+      readonly n: number;
+      readonly bounds: readonly number[];
+    }
   | {
       readonly kind: 'initializer';
       readonly spec: InitializerSpec;
@@ -97,6 +108,11 @@ function rebuild(spec: InitializerSpec): Initializer {
 /** Returns the function that fills elements [start, end) of the job's output. */
 function taskRunner(work: JobWork, out: OutputArray): (start: number, end: number) => void {
   if (work.kind === 'sampler') return (start, end) => runFill(work.plan, out as FloatArray, start, end);
+  if (work.kind === 'haar32') {
+    const { x, m, n, bounds } = work;
+    // Task t starts at t (taskSize 1).
+    return (start) => haarColumnsFloat32(x, m, n, bounds[start]!, bounds[start + 1]!, out as Float32Array);
+  }
   const init = rebuild(work.spec);
   const { shape, key, layout, dtype } = work;
   const base = work.offset ?? 0;
@@ -196,13 +212,12 @@ export function runParallel<T extends FloatArray>(plan: FillPlan, out: T, option
 }
 
 /** Runs a job on `threads` threads (the calling one included) over a shared `out`; returns when it is complete. */
-function runJob(work: JobWork, out: OutputArray, threads: number): void {
-  const tasks = Math.ceil(out.length / TASK_SIZE);
+function runJob(work: JobWork, out: OutputArray, threads: number, tasks = Math.ceil(out.length / TASK_SIZE), taskSize = TASK_SIZE): void {
   const helpers = Math.min(threads, tasks) - 1;
   workerError = undefined; // an error of a worker that has since exited (and left the pool) is not this fill's
   while (workers.length < helpers) workers.push(startWorker());
   const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  const job: FillJob = { work, out, control, tasks, taskSize: TASK_SIZE };
+  const job: FillJob = { work, out, control, tasks, taskSize };
   for (let w = 0; w < helpers; w++) workers[w]!.postMessage(job);
   workOn(job);
   // Tasks that workers took are finishing; wait for them (with a timeout, to notice a worker that died).
@@ -248,8 +263,10 @@ export interface InitializeOptions extends ThreadOptions {
  * Element-wise initializers (`definition.elementwise`: zeros, ones, constant, uniform, normal,
  * truncated_normal, the glorot/he/lecun families and variance_scaling) are cut into tasks of {@link TASK_SIZE}
  * elements; each worker rebuilds the initializer from `init.spec` with `fromSpec` and fills its slices with
- * `init.fill(slice, shape, key, {layout, offset})`. Structured initializers (orthogonal, delta_orthogonal, identity,
- * dirac, sparse), whose elements depend on each other, and initializers not made from the registry's definitions,
+ * `init.fill(slice, shape, key, {layout, offset})`. `orthogonal` in float32 (smaller side at least
+ * {@link MIN_PARALLEL_ORTHOGONAL}) splits the columns of its Haar matrix between the threads (same bits). Other
+ * structured initializers (delta_orthogonal, identity, dirac, sparse, orthogonal in float64), whose elements depend
+ * on each other, and initializers not made from the registry's definitions,
  * which a worker could not rebuild, run on the calling thread alone (same result, no speed-up), as do tensors
  * shorter than {@link MIN_PARALLEL_LENGTH} elements and `threads: 1`.
  *
@@ -273,6 +290,10 @@ export function initialize(init: Initializer, shape: Shape, key: KeyLike, option
   checkShape(shape, name);
   const layout = checkLayout(options.layout ?? 'tf', name);
   const size = sizeOf(shape);
+  if (dtype === 'float32' && threads > 1 && init.definition === orthogonalDefinition && findDefinition(init.spec.name) === init.definition) {
+    const out = orthogonalOnThreads(init, shape, k, layout, threads);
+    if (out !== undefined) return out;
+  }
   const out = dtype === 'float64' ? sharedFloat64Array(size) : dtype === 'float32' ? sharedFloat32Array(size) : sharedUint16Array(size);
   if (threads === 1 || size < MIN_PARALLEL_LENGTH || !splittable(init)) {
     init.fill(out, shape, k, { layout, dtype });
@@ -338,4 +359,45 @@ function splittable(init: Initializer): boolean {
   } catch {
     return false;
   }
+}
+
+/** Orthogonal matrices whose smaller side is below this are built on the calling thread alone. */
+export const MIN_PARALLEL_ORTHOGONAL = 128;
+
+/**
+ * `orthogonal` in float32 on `threads` threads: the Gaussian vectors are drawn into shared memory (the parallel
+ * fill, same bits), then the columns of Q are split into one range per thread of about equal work
+ * ({@link haarColumnCost}); each thread forms its columns with haarColumnsFloat32 in its own WebAssembly memory,
+ * every column through the same operations as on one thread, so the result is bit-identical to
+ * `orthogonal(...)(shape, key)` (test/node/orthogonal.test.ts). Undefined when the matrix is too small to split.
+ */
+function orthogonalOnThreads(init: Initializer, shape: Shape, key: Key, layout: Layout, threads: number): Float32Array | undefined {
+  init.describe(shape, layout); // validates the shape first
+  const { rows, cols } = orthogonalMatrixShape(shape, layout);
+  const big = Math.max(rows, cols);
+  const small = Math.min(rows, cols);
+  if (small < MIN_PARALLEL_ORTHOGONAL) return undefined;
+  const gain = init.spec['gain'] as number;
+  const x = sharedFloat64Array(haarInputLength(big, small));
+  runParallel(planNormal(key, false, x.length), x, { threads });
+  const total = haarColumnCost(big, small, small);
+  const bounds = [0];
+  for (let t = 1, c = 0; t < threads; t++) {
+    while (c < small && haarColumnCost(big, small, c) < (total * t) / threads) c++;
+    bounds.push(c);
+  }
+  bounds.push(small);
+  const qt = sharedFloat32Array(big * small);
+  runJob({ kind: 'haar32', x, m: big, n: small, bounds }, qt, threads, threads, 1);
+  // As orthogonalMatrix: W = gain·Qᵀ (rows ≤ cols) or gain·Q, rounded to float32.
+  if (rows <= cols) {
+    for (let i = 0; i < qt.length; i++) qt[i] = gain * qt[i]!;
+    return qt;
+  }
+  const w = sharedFloat32Array(rows * cols);
+  for (let j = 0; j < cols; j++) {
+    const rowOfQt = j * rows;
+    for (let i = 0; i < rows; i++) w[i * cols + j] = gain * qt[rowOfQt + i]!;
+  }
+  return w;
 }

@@ -115,6 +115,7 @@ export const V128 = 0x7b;
 /** SIMD opcodes (0xFD prefix, LEB128 sub-opcode). */
 export const SIMD = {
   load: 0x00,
+  load32Splat: 0x09,
   load64Splat: 0x0a,
   store: 0x0b,
   const: 0x0c,
@@ -227,6 +228,7 @@ export const OP = {
   f64Sub: 0xa1,
   f64Mul: 0xa2,
   f32DemoteF64: 0xb6,
+  f64PromoteF32: 0xbb,
 } as const;
 
 /** One of the {@link OP} instructions. */
@@ -245,6 +247,7 @@ const CONTROL = {
   localSet: 0x21,
   localTee: 0x22,
   i32Load: 0x28,
+  f32Load: 0x2a,
   f64Load: 0x2b,
   i32Store: 0x36,
   f32Store: 0x38,
@@ -335,6 +338,10 @@ export class Code {
   i32Load(offset: number): this {
     return this.memory(CONTROL.i32Load, ALIGN_4, offset);
   }
+  /** f32.load at (address on the stack) + offset, naturally aligned. */
+  f32Load(offset: number): this {
+    return this.memory(CONTROL.f32Load, ALIGN_4, offset);
+  }
   /** f64.load at (address on the stack) + offset, naturally aligned. */
   f64Load(offset: number): this {
     return this.memory(CONTROL.f64Load, ALIGN_8, offset);
@@ -358,6 +365,10 @@ export class Code {
   /** v128.store with alignment 2^4 and a constant offset. */
   v128Store(offset: number): this {
     return this.simd(SIMD.store, ALIGN_16, ...uleb(offset));
+  }
+  /** v128.load32_splat: the 32-bit value at (address on the stack) + offset in all four lanes. */
+  load32Splat(offset: number): this {
+    return this.simd(SIMD.load32Splat, ALIGN_4, ...uleb(offset));
   }
   /** v128.load64_splat: the double at (address on the stack) + offset in both lanes. */
   load64Splat(offset: number): this {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { householderQr, orthonormalize, setQrSimdEnabled } from '../../src/linalg/qr.ts';
+import { haarOrthonormalFloat32 } from '../../src/linalg/haar-float32.ts';
+import { haarInputLength, haarOrthonormal, householderQr, orthonormalize, setQrSimdEnabled } from '../../src/linalg/qr.ts';
 import { wyKernels } from '../../src/linalg/wy-simd.ts';
 import { wasmSimdSupported } from '../../src/wasm/assembler.ts';
 import { gaussianMatrix } from '../support/matrices.ts';
@@ -12,6 +13,15 @@ function firstDifference(a: Float64Array, b: Float64Array): number {
   assert.equal(a.length, b.length);
   const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
   const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
+/** Index of the first float32 element whose bits differ (-0 ≠ +0), or -1. */
+function firstDifference32(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
   return -1;
 }
@@ -93,3 +103,34 @@ test('the SIMD path survives its memory growing between calls (views are refresh
   const again = orthonormalize(new Float64Array(small), 100, 100);
   assert.equal(firstDifference(first, again), -1);
 });
+
+// The direct Haar construction (haarOrthonormal, float64 kernels) and its float32 path (vtc32, tz32, cmvy32).
+// Bit identity: below and above the SIMD thresholds, square, tall, and every remainder of a panel (32), a group of
+// four, a row quad and a kernel step (vtc32: 4 columns × 2 groups; cmvy32: 2 columns).
+const HAAR_SHAPES: readonly (readonly [number, number])[] = [
+  [7, 5],
+  [40, 40],
+  [63, 63],
+  [64, 64],
+  [65, 64],
+  [129, 97],
+  [100, 99],
+  [300, 70],
+  [257, 200],
+  [333, 333],
+  [515, 130],
+];
+
+for (const [rows, cols] of HAAR_SHAPES) {
+  test(`SIMD path = TypeScript path bit for bit: haarOrthonormal (float64) and the float32 path, ${rows}×${cols}`, () => {
+    const g = gaussianMatrix(1, haarInputLength(rows, cols), 77 * rows + cols);
+    const q64 = onBothPaths(() => haarOrthonormal(g, rows, cols));
+    assert.equal(firstDifference(q64.ts, q64.simd), -1, 'float64');
+    const q32 = onBothPaths(() => haarOrthonormalFloat32(g, rows, cols));
+    assert.equal(firstDifference32(q32.ts, q32.simd), -1, 'float32');
+    // The two paths compute the same Q up to float32 rounding.
+    let worst = 0;
+    for (let i = 0; i < q64.ts.length; i++) worst = Math.max(worst, Math.abs(q64.ts[i]! - q32.ts[i]!));
+    assert.ok(worst < 2e-6, `float32 − float64: ${worst}`);
+  });
+}
