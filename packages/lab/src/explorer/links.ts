@@ -2,9 +2,7 @@
  * Links from the report to the explorer: the address `npm run explore` serves the page on, and the explorer URL
  * of each run of an activations figure.
  */
-import type { InitializerSpec } from 'initlab';
-import type { Activation } from '../engine/activation-names.ts';
-import type { InputDistribution } from '../analysis/inputs.ts';
+import type { ActivationsNet } from '../experiments/activations-core.ts';
 import { DEFAULT_EXPLORER_STATE, explorerUrl } from './state.ts';
 
 /** The port `npm run explore` serves the explorer on by default. */
@@ -14,15 +12,7 @@ export const EXPLORER_PORT = 5178;
 export const DEFAULT_EXPLORER_URL = `http://127.0.0.1:${EXPLORER_PORT}/`;
 
 /** The settings of one run of the `activations` experiment. */
-export interface ActivationsRunSettings {
-  readonly activation: Activation;
-  readonly init: InitializerSpec;
-  readonly depth: number;
-  readonly width: number;
-  readonly samples: number;
-  readonly seed: number;
-  readonly input?: InputDistribution;
-}
+export type ActivationsRunSettings = ActivationsNet;
 
 /**
  * The explorer URL that shows the same histograms as one run of the `activations` experiment.

@@ -2,6 +2,7 @@
  * Initialization diagnostics for TF.js models: per layer, what the signal looks like on a batch, what the
  * mean-field theory predicts for it, the gradient, and flags for layers where the signal vanishes or explodes.
  */
+import { alignColumns } from './text-table.ts';
 import { mean, mul, square, sub, tidy, variableGrads, type Scalar, type Tensor, type Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel, layers } from '@tensorflow/tfjs-layers';
 import { describeValue, fail } from '../../errors.ts';
@@ -298,15 +299,8 @@ export function formatDiagnosis(diagnosis: Diagnosis): string {
       l.flags.join(', '),
     ];
   });
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, c) => cell.padEnd(widths[c]!))
-      .join('  ')
-      .trimEnd();
   return [
-    line(header),
-    ...rows.map(line),
+    ...alignColumns([header, ...rows]),
     `loss ${diagnosis.lossDefinition} = ${n(diagnosis.loss)} on ${diagnosis.examples} examples; update ratio at lr ${diagnosis.learningRate}`,
   ].join('\n');
 }

@@ -2,6 +2,7 @@
  * (Re)initializing an existing TF.js model in place from a root seed and a rule set, through public API only
  * (`layer.weights` for names and shapes, `layer.setWeights` to write), with a report of what was done.
  */
+import { alignColumns } from './text-table.ts';
 import { tensor } from '@tensorflow/tfjs-core';
 import { LayersModel, type layers } from '@tensorflow/tfjs-layers';
 import { describeValue, fail } from '../../errors.ts';
@@ -277,13 +278,7 @@ export function formatInitReport(report: InitReport): string {
     formatNumber(e.actual.std),
   ]);
   const header = ['weight', 'shape', 'rule → initializer', 'target std', 'actual std'];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, c) => cell.padEnd(widths[c]!))
-      .join('  ')
-      .trimEnd();
-  const lines = [line(header), ...rows.map(line)];
+  const lines = alignColumns([header, ...rows]);
   if (report.unusedRules.length > 0) lines.push(`unused rules: ${report.unusedRules.join(', ')}`);
   return lines.join('\n');
 }
