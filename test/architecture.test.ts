@@ -86,3 +86,28 @@ test('the library package declares no runtime dependency', () => {
   const manifest = JSON.parse(readFileSync(join(root, library, 'package.json'), 'utf8')) as { dependencies?: object };
   assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
 });
+
+test('every function exported by an entry point of initlab has a doc comment with an @example', () => {
+  const entries = ['src/index.ts', 'src/node/index.ts', 'src/adapters/tfjs.ts', 'cli/kit.ts'].map((entry) => join(root, library, entry));
+  const missing: string[] = [];
+  let checked = 0;
+  for (const entry of entries) {
+    const text = readFileSync(entry, 'utf8');
+    for (const [, names, from] of text.matchAll(/export\s*\{([^}]*)\}\s*from\s*'([^']+)'/g)) {
+      const file = join(entry, '..', from!);
+      const source = readFileSync(file, 'utf8');
+      for (const item of names!.split(',')) {
+        const name = item.trim().split(/\s+as\s+/)[0]!;
+        if (name === '' || name.startsWith('type ')) continue;
+        const declaration = new RegExp(`^export (?:async )?function ${name}\\b`, 'm').exec(source);
+        if (!declaration) continue; // a constant, a class or a type
+        checked++;
+        const before = source.slice(0, declaration.index).trimEnd();
+        const doc = before.endsWith('*/') ? before.slice(before.lastIndexOf('/**')) : '';
+        if (!doc.includes('@example')) missing.push(`${relative(root, file)}: ${name}`);
+      }
+    }
+  }
+  assert.ok(checked > 80, `checked ${checked} functions`);
+  assert.deepEqual(missing, [], 'public functions without an @example');
+});

@@ -141,7 +141,12 @@ export function parseCommandLine(command: CommandSpec, words: readonly string[])
   return { help, operands, flags, extra };
 }
 
-/** `--shape`, `--layout`, … and `--help`: the flags a typo is matched against. */
+/**
+ * `--shape`, `--layout`, … and `--help`: the flags a typo is matched against.
+ *
+ * @example
+ * declaredFlags(command); // ['--shape', '--layout', '--help'] for the `fans` command
+ */
 export function declaredFlags(command: CommandSpec): string[] {
   return [...Object.keys(command.flags).map((name) => `--${name}`), '--help'];
 }

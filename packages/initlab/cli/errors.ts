@@ -17,6 +17,9 @@ export class UsageError extends Error {
 
 /**
  * Throws a {@link UsageError} in the library's one-sentence form: `<where>: <parameter> must be <constraint>; got <value>.`
+ *
+ * @example
+ * usageFail('sample', '--count', 'a positive integer', '0'); // throws UsageError: "sample: --count must be a positive integer; got '0'."
  */
 export function usageFail(where: string, parameter: string, constraint: string, value: unknown): never {
   throw new UsageError(`${where}: ${parameter} must be ${constraint}; got ${describeValue(value)}.`);

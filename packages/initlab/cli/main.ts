@@ -9,8 +9,8 @@
  * prints exactly one line `initlab: <message>` on stderr and exits with code 2; an unexpected error prints one line
  * and a hint and exits with code 1 (INITLAB_DEBUG=1 adds the stack trace).
  */
-import { readFileSync } from 'node:fs';
 import { suggestion } from '../src/index.ts';
+import { initlabVersion } from '../src/node/index.ts';
 import { type CommandSpec, commandHelp, parseCommandLine } from './command.ts';
 import { classify, EXIT_INTERNAL, UsageError } from './errors.ts';
 import { columns, print, terminalWidth, wrap } from './output.ts';
@@ -76,12 +76,6 @@ async function labCommand(name: string): Promise<CommandSpec> {
   return command;
 }
 
-/** The version of this package (its package.json, two folders above dist/cli/main.js). */
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
-
 function programHelp(): string {
   const width = terminalWidth();
   return [
@@ -133,7 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (first === '-V' || first === '--version') {
-      print(packageVersion());
+      print(initlabVersion());
       return 0;
     }
     if (first.startsWith('-')) throw new UsageError(`unknown option '${first}'; the options before a command are --help and --version.`);

@@ -31,6 +31,10 @@ const INTEGER = /^[+-]?\d+$/;
 /**
  * Parses a finite decimal number (`1.5`, `-2`, `1e-3`) by the library's one rule, `parseDecimal` (which rejects
  * `1.5x`, ``, `NaN`, `Infinity`, `0x10`), saying in the error what the flag accepts.
+ *
+ * @example
+ * parseNumber('1e-3', 'sample', '--std'); // 0.001
+ * parseNumber('1.5x', 'sample', '--std'); // throws UsageError: "sample: --std must be a finite decimal number; got '1.5x'."
  */
 export function parseNumber(text: string, where: string, flag: string, accepted = 'a finite decimal number'): number {
   try {

@@ -73,7 +73,12 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
-/** Throws an {@link InitError} with the standard one-sentence message. */
+/**
+ * Throws an {@link InitError} with the standard one-sentence message.
+ *
+ * @example
+ * fail('invalid_option', 'normal', 'std', 'a finite number ≥ 0', -1); // throws InitError: 'normal: std must be a finite number ≥ 0; got -1.'
+ */
 export function fail(code: InitErrorCode, where: string, parameter: string, constraint: string, value: unknown): never {
   throw new InitError(code, parameter, `${where}: ${parameter} must be ${constraint}; got ${describeValue(value)}.`, { where, constraint, value });
 }

@@ -110,7 +110,13 @@ export function varianceGain(nonlinearity: string, param?: number | GainOptions)
   return 1 / secondMoment(name, definition, slope);
 }
 
-/** Whether PyTorch's `calculate_gain` has a value for this name. */
+/**
+ * Whether PyTorch's `calculate_gain` has a value for this name.
+ *
+ * @example
+ * isPytorchNonlinearity('leaky_relu'); // true
+ * isPytorchNonlinearity('gelu'); // false: its gain uses the `forward` definition
+ */
 export function isPytorchNonlinearity(name: string): boolean {
   return (PYTORCH_NONLINEARITIES as readonly string[]).includes(name);
 }

@@ -22,7 +22,13 @@ export function checkShape(shape: unknown, where: string): Shape {
   return shape as Shape;
 }
 
-/** Number of elements: the product of the dimensions (1 for a scalar shape []). */
+/**
+ * Number of elements: the product of the dimensions (1 for a scalar shape []).
+ *
+ * @example
+ * sizeOf([3, 3, 64, 128]); // 73728
+ * sizeOf([]); // 1
+ */
 export function sizeOf(shape: Shape): number {
   let size = 1;
   for (const dim of shape) size *= dim;

@@ -99,7 +99,13 @@ export interface SafetensorsHeader {
 
 const encoder = new TextEncoder();
 
-/** Compares strings as Rust compares `String`s: by their UTF-8 bytes (code points; unlike `<`, which compares UTF-16 units). */
+/**
+ * Compares strings as Rust compares `String`s: by their UTF-8 bytes (code points; unlike `<`, which compares UTF-16 units).
+ *
+ * @example
+ * compareUtf8('\uFF61', '\u{1F600}'); // negative (U+FF61 < U+1F600), while '\uFF61' < '\u{1F600}' is false
+ * ['b.weight', 'a.weight'].sort(compareUtf8); // ['a.weight', 'b.weight']
+ */
 export function compareUtf8(a: string, b: string): number {
   const x = encoder.encode(a);
   const y = encoder.encode(b);

@@ -37,6 +37,9 @@ export type OutputArray = Float32Array | Float64Array | Uint16Array;
  * The dtype, checked: one of {@link DTYPES}.
  *
  * @throws InitError `invalid_option` naming `dtype`.
+ * @example
+ * checkDtype('bfloat16', 'normal'); // 'bfloat16'
+ * checkDtype('fp16', 'normal'); // throws InitError: "normal: dtype must be one of 'float32', 'float64', 'bfloat16', 'float16'; got 'fp16'."
  */
 export function checkDtype(dtype: unknown, where: string): Dtype {
   if (!(DTYPES as readonly unknown[]).includes(dtype)) fail('invalid_option', where, 'dtype', `one of ${DTYPES.map((d) => `'${d}'`).join(', ')}`, dtype);

@@ -53,7 +53,13 @@ export type OptionValueOf<S extends OptionSchema> = S extends ChoiceOptionSchema
  */
 export type ResolvedOptionsOf<S extends OptionSchemas> = { readonly [K in keyof S]: OptionValueOf<S[K]> };
 
-/** Describes the accepted range of a numeric option, e.g. "a number > 0". */
+/**
+ * Describes the accepted range of a numeric option, e.g. "a number > 0".
+ *
+ * @example
+ * describeNumberRange({ type: 'number', doc: 'standard deviation σ', min: 0, minExclusive: true }); // 'a finite number > 0'
+ * describeNumberRange({ type: 'number', doc: 'number of groups', integer: true, min: 1 }); // 'an integer ≥ 1'
+ */
 export function describeNumberRange(schema: NumberOptionSchema): string {
   const kind = schema.integer ? 'an integer' : 'a finite number';
   const parts: string[] = [];

@@ -652,6 +652,9 @@ function formQUnblocked(w: Float64Array, m: number, n: number, tau: Float64Array
  *   upper triangular (entries below the diagonal are exact zeros).
  * @throws InitError `invalid_shape` if rows or cols is not a non-negative integer, rows < cols, or
  *   a.length ≠ rows·cols.
+ * @example
+ * const { q, r } = householderQr(new Float64Array([1, 2, 3, 4, 5, 6]), 3, 2); // q is 3 × 2, r is 2 × 2
+ * r; // Float64Array [-5.9160…, -7.4373…, 0, 0.8280…]
  */
 export function householderQr(a: Float64Array, rows: number, cols: number): { q: Float64Array; r: Float64Array } {
   checkInput('householderQr', a, rows, cols);
@@ -694,6 +697,9 @@ export function householderQr(a: Float64Array, rows: number, cols: number): { q:
  *   orthonormal.
  * @throws InitError `invalid_shape` if rows or cols is not a non-negative integer, rows < cols, or
  *   a.length ≠ rows·cols.
+ * @example
+ * const a = fillNormal(keyFromSeed(0), new Float64Array(256 * 128));
+ * orthonormalize(a, 256, 128); // a now holds a Haar-distributed 256 × 128 matrix with orthonormal columns
  */
 export function orthonormalize(a: Float64Array, rows: number, cols: number): Float64Array {
   checkInput('orthonormalize', a, rows, cols);
@@ -714,6 +720,10 @@ export function orthonormalize(a: Float64Array, rows: number, cols: number): Flo
 /**
  * The number of standard normal values that {@link haarOrthonormal} consumes for a rows × cols result: one vector
  * of each length rows, rows − 1, …, rows − cols + 1, that is rows·cols − cols·(cols − 1)/2.
+ *
+ * @example
+ * haarInputLength(4, 3); // 9 = 4 + 3 + 2
+ * haarInputLength(768, 768); // 295296
  */
 export function haarInputLength(rows: number, cols: number): number {
   return rows * cols - (cols * (cols - 1)) / 2;

@@ -28,7 +28,14 @@ function readName(value: unknown, at: string): string {
   return value;
 }
 
-/** A glob over parameter names: `*` matches any run of characters (dots included); everything else is literal. */
+/**
+ * A glob over parameter names: `*` matches any run of characters (dots included); everything else is literal.
+ *
+ * @example
+ * const qkv = globMatcher('h.*.attn.c_attn.weight');
+ * qkv('h.11.attn.c_attn.weight'); // true
+ * qkv('h.0.attn.c_attn.bias'); // false
+ */
 export function globMatcher(pattern: string): (name: string) => boolean {
   const source = pattern
     .split('*')

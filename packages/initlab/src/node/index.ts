@@ -26,7 +26,6 @@ export {
   type CheckpointSettings,
   type PreparedCheckpoint,
   CHUNK_ELEMENTS,
-  initlabVersion,
   prepareCheckpoint,
 } from './checkpoint/generate.ts';
 export {
@@ -57,3 +56,4 @@ export {
   readManifest,
   verifyCheckpoint,
 } from './checkpoint/read.ts';
+export { initlabVersion } from './version.ts';

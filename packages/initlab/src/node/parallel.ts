@@ -149,17 +149,35 @@ export function workOn(job: FillJob): void {
   }
 }
 
-/** A Float32Array of `length` zeros in a SharedArrayBuffer, which the parallel fills write to from every thread. */
+/**
+ * A Float32Array of `length` zeros in a SharedArrayBuffer, which the parallel fills write to from every thread.
+ *
+ * @example
+ * const out = sharedFloat32Array(4096 * 4096); // out.buffer is a SharedArrayBuffer
+ * fillNormal(keyFromSeed(0), out, { std: 0.02 }); // filled on every core
+ */
 export function sharedFloat32Array(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
 }
 
-/** A Uint16Array of `length` zeros in a SharedArrayBuffer, for bfloat16 or float16 bits. */
+/**
+ * A Uint16Array of `length` zeros in a SharedArrayBuffer, for bfloat16 or float16 bits.
+ *
+ * @example
+ * const bits = sharedUint16Array(4096 * 4096);
+ * heNormal().fill(bits, [4096, 4096], keyFromSeed(0), { dtype: 'bfloat16' }); // bfloat16 bits
+ */
 export function sharedUint16Array(length: number): Uint16Array {
   return new Uint16Array(new SharedArrayBuffer(length * Uint16Array.BYTES_PER_ELEMENT));
 }
 
-/** A Float64Array of `length` zeros in a SharedArrayBuffer. */
+/**
+ * A Float64Array of `length` zeros in a SharedArrayBuffer.
+ *
+ * @example
+ * const out = sharedFloat64Array(1 << 20);
+ * fillUniform(keyFromSeed(0), out, { low: -1, high: 1, threads: 4 }); // float64 stream, on 4 threads
+ */
 export function sharedFloat64Array(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
@@ -181,13 +199,25 @@ function startWorker(): Worker {
   return worker;
 }
 
-/** Ends the worker threads (they are restarted by the next parallel fill). */
+/**
+ * Ends the worker threads (they are restarted by the next parallel fill).
+ *
+ * @example
+ * await closeWorkers();
+ * workerCount(); // 0
+ */
 export async function closeWorkers(): Promise<void> {
   const ending = workers.splice(0, workers.length);
   await Promise.all(ending.map((worker) => worker.terminate()));
 }
 
-/** Number of worker threads currently running. */
+/**
+ * Number of worker threads currently running.
+ *
+ * @example
+ * fillNormal(keyFromSeed(0), sharedFloat32Array(1 << 22), { threads: 4 });
+ * workerCount(); // 3 in a fresh process: the calling thread is the fourth
+ */
 export function workerCount(): number {
   return workers.length;
 }
@@ -231,17 +261,32 @@ function runJob(work: JobWork, out: OutputArray, threads: number, tasks = Math.c
   }
 }
 
-/** {@link fillUniform} of the core, on several threads when `out` is shared. Same bits. */
+/**
+ * {@link fillUniform} of the core, on several threads when `out` is shared. Same bits.
+ *
+ * @example
+ * fillUniform(keyFromSeed(0), sharedFloat32Array(1 << 24), { low: -0.1, high: 0.1, threads: 8 }); // same bits as on 1 thread
+ */
 export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options: UniformOptions & ThreadOptions = {}): T {
   return runParallel(planUniform(key, out instanceof Float32Array, out.length, options), out, options);
 }
 
-/** {@link fillNormal} of the core, on several threads when `out` is shared. Same bits. */
+/**
+ * {@link fillNormal} of the core, on several threads when `out` is shared. Same bits.
+ *
+ * @example
+ * fillNormal(keyFromSeed(0), sharedFloat32Array(1 << 24), { std: 0.02 }); // all cores, same bits as on 1 thread
+ */
 export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: NormalOptions & ThreadOptions = {}): T {
   return runParallel(planNormal(key, out instanceof Float32Array, out.length, options), out, options);
 }
 
-/** {@link fillTruncatedNormal} of the core, on several threads when `out` is shared. Same bits. */
+/**
+ * {@link fillTruncatedNormal} of the core, on several threads when `out` is shared. Same bits.
+ *
+ * @example
+ * fillTruncatedNormal(keyFromSeed(0), sharedFloat32Array(1 << 24), { std: 0.02, threads: 4 }); // every value in [-0.04, 0.04]
+ */
 export function fillTruncatedNormal<T extends FloatArray>(key: KeyLike, out: T, options: TruncatedNormalOptions & ThreadOptions = {}): T {
   return runParallel(planTruncatedNormal(key, out instanceof Float32Array, out.length, options), out, options);
 }
@@ -271,6 +316,9 @@ export interface InitializeOptions extends ThreadOptions {
  * shorter than {@link MIN_PARALLEL_LENGTH} elements and `threads: 1`.
  *
  * @throws InitError as the initializer call would (invalid shape, layout, dtype or key); RangeError for `threads`.
+ * @example
+ * const w = initialize(heNormal(), [4096, 4096], keyFromSeed(0)); // Float32Array, bit-identical to heNormal()([4096, 4096], keyFromSeed(0))
+ * initialize(normal({ std: 0.02 }), [50257, 768], keyFromSeed(0), { dtype: 'bfloat16', threads: 8 }); // Uint16Array of bfloat16 bits
  */
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options?: InitializeOptions & { readonly dtype?: 'float32' }): Float32Array;
 export function initialize(init: Initializer, shape: Shape, key: KeyLike, options: InitializeOptions & { readonly dtype: 'float64' }): Float64Array;

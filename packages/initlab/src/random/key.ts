@@ -29,7 +29,12 @@ const NAME_TAG = 0x40000000;
 
 const scratch = new Uint32Array(2);
 
-/** Builds a key from two words, checking that each is an unsigned 32-bit integer. */
+/**
+ * Builds a key from two words, checking that each is an unsigned 32-bit integer.
+ *
+ * @example
+ * keyFromWords(1, 2); // { k0: 1, k1: 2 }, the same key as keyFromSeed(2 ** 32 + 2)
+ */
 export function keyFromWords(k0: number, k1: number): Key {
   for (const [name, word] of [
     ['k0', k0],
@@ -47,6 +52,9 @@ export function keyFromWords(k0: number, k1: number): Key {
  *
  * @param seed - Any safe integer (including 0 and negatives) or a bigint in [−2^63, 2^64).
  * @throws InitError `invalid_seed` for NaN, ±Infinity, fractions, unsafe integers or bigints outside 64 bits.
+ * @example
+ * keyFromSeed(42); // { k0: 0, k1: 42 }
+ * keyFromSeed(-1); // { k0: 0xffffffff, k1: 0xffffffff }, the same key as keyFromSeed(2n ** 64n - 1n)
  */
 export function keyFromSeed(seed: number | bigint): Key {
   if (typeof seed === 'bigint') {
@@ -64,7 +72,13 @@ export function keyFromSeed(seed: number | bigint): Key {
   return Object.freeze({ k0: high, k1: low });
 }
 
-/** Returns `keyLike` as a key: keys pass through (checked), seeds go through {@link keyFromSeed}. */
+/**
+ * Returns `keyLike` as a key: keys pass through (checked), seeds go through {@link keyFromSeed}.
+ *
+ * @example
+ * toKey(42); // { k0: 0, k1: 42 }, as keyFromSeed(42)
+ * toKey({ k0: 0, k1: 42 }); // the same key, checked by keyFromWords
+ */
 export function toKey(keyLike: KeyLike): Key {
   if (typeof keyLike === 'number' || typeof keyLike === 'bigint') return keyFromSeed(keyLike);
   if (keyLike === null || typeof keyLike !== 'object') {
@@ -84,6 +98,9 @@ export function toKey(keyLike: KeyLike): Key {
  * Different indices or names give statistically independent streams; the same ones always give the same key.
  *
  * @throws InitError `invalid_option` for a negative, fractional or too large index.
+ * @example
+ * fold(keyFromSeed(42), 'dense_1.kernel'); // a new Key, independent of fold(keyFromSeed(42), 'dense_2.kernel')
+ * fold(keyFromSeed(42), ['encoder', 0]); // the same key as fold(fold(keyFromSeed(42), 'encoder'), 0)
  */
 export function fold(parent: KeyLike, data: number | string | readonly (number | string)[]): Key {
   let k = toKey(parent);
@@ -114,7 +131,13 @@ export function fold(parent: KeyLike, data: number | string | readonly (number |
   return Object.freeze({ k0, k1 });
 }
 
-/** `count` child keys: `split(k, n)[i]` is `fold(k, i)`. */
+/**
+ * `count` child keys: `split(k, n)[i]` is `fold(k, i)`.
+ *
+ * @example
+ * const [a, b] = split(keyFromSeed(42)); // a = fold(keyFromSeed(42), 0), b = fold(keyFromSeed(42), 1)
+ * split(keyFromSeed(42), 8).length; // 8
+ */
 export function split(parent: KeyLike, count = 2): Key[] {
   if (!Number.isInteger(count) || count < 0 || count > 0xffffffff) {
     fail('invalid_option', 'split', 'count', 'an integer in [0, 2^32)', count);

@@ -190,6 +190,8 @@ export function planTruncatedNormal(key: KeyLike, float32: boolean, length: numb
  *
  * @returns `out`.
  * @throws InitError `invalid_option` when a bound is not finite or low ≥ high, or the offset is invalid.
+ * @example
+ * fillUniform(keyFromSeed(0), new Float32Array(4), { low: -1, high: 1 }); // Float32Array [-0.1630…, 0.2009…, -0.5674…, 0.6082…]
  */
 export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options: UniformOptions = {}): T {
   runFill(planUniform(key, out instanceof Float32Array, out.length, options), out);
@@ -209,6 +211,8 @@ export function fillUniform<T extends FloatArray>(key: KeyLike, out: T, options:
  *
  * @returns `out`.
  * @throws InitError `invalid_option` when mean is not finite, std is NaN, negative or infinite.
+ * @example
+ * fillNormal(keyFromSeed(0), new Float64Array(3), { std: 0.02 }); // Float64Array [-0.004116…, -0.015695…, 0.036321…]
  */
 export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: NormalOptions = {}): T {
   runFill(planNormal(key, out instanceof Float32Array, out.length, options), out);
@@ -224,6 +228,9 @@ export function fillNormal<T extends FloatArray>(key: KeyLike, out: T, options: 
  * @returns `out`.
  * @throws InitError `invalid_option` for non-finite or unordered bounds, a bad std, or bounds whose near side is
  *   more than {@link MAX_TRUNCATION_SIGMAS} standard deviations from the mean.
+ * @example
+ * fillTruncatedNormal(keyFromSeed(0), new Float32Array(768 * 768), { std: 0.02 }); // every value in [-0.04, 0.04]
+ * fillTruncatedNormal(keyFromSeed(0), new Float64Array(1000), { low: 3, high: 6 }); // the far upper tail, every value in [3, 6]
  */
 export function fillTruncatedNormal<T extends FloatArray>(key: KeyLike, out: T, options: TruncatedNormalOptions = {}): T {
   runFill(planTruncatedNormal(key, out instanceof Float32Array, out.length, options), out);
@@ -233,6 +240,9 @@ export function fillTruncatedNormal<T extends FloatArray>(key: KeyLike, out: T, 
 /**
  * A uniformly random permutation of 0 … n−1 by Fisher–Yates (Durstenfeld 1964): for i = n−1 … 1, swap entries i and
  * ⌊u_i·(i + 1)⌋, where u_i is stream element i. The bias of ⌊u·(i+1)⌋ is at most n·2^-52 and is ignored.
+ *
+ * @example
+ * permutation(keyFromSeed(0), 5); // Uint32Array [1, 0, 3, 4, 2]
  */
 export function permutation(key: KeyLike, n: number): Uint32Array {
   if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) {

@@ -269,6 +269,10 @@ function upperTail(z: number): number {
  * Accuracy: relative error of order 1e-15 everywhere, including the far lower tail (Φ(−30) ≈ 4.9e-198),
  * until the result becomes subnormal (x below about −37.5) or 0 (x below about −38.5).
  * Special values: NaN → NaN, −Infinity → 0, +Infinity → 1.
+ *
+ * @example
+ * normalCdf(1.96); // 0.9750021048517795
+ * normalCdf(-30); // 4.906713927148188e-198
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
@@ -370,6 +374,10 @@ function farTailRational(t: number): number {
  *
  * Accuracy: relative error about 1e-16 (absolute near p = ½), down to p = 5e-324 (≈ −38.47).
  * Special values: p = 0 → −Infinity, p = 1 → +Infinity, p outside [0, 1] or NaN → NaN.
+ *
+ * @example
+ * normalQuantile(0.975); // 1.9599639845400536
+ * normalQuantile(0.5); // 0
  */
 export function normalQuantile(p: number): number {
   const q = p - 0.5;

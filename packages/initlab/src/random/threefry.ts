@@ -32,6 +32,9 @@ export const TWO_POW_M32 = 2.3283064365386963e-10;
  * @param c1 - Second counter word.
  * @param out - Destination for the two output words.
  * @param at - Index in `out` of the first word.
+ * @example
+ * const out = new Uint32Array(2);
+ * threefry2x32(0, 0, 0, 0, out, 0); // out = [0x6b200159, 0x99ba4efe], Random123's known-answer vector
  */
 export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out: Uint32Array | Int32Array, at: number): void {
   const k2 = (k0 ^ k1 ^ THREEFRY_PARITY) | 0;

@@ -9,10 +9,10 @@
  * Everything is written into a temporary sibling directory that replaces `out` only at the end, so `out` is never
  * half-written: a failed or interrupted run leaves the previous report (if any) as it was.
  */
-import { createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InitError } from 'initlab';
+import { initlabVersion } from 'initlab/node';
 import { setupBackend } from '../engine/backend.ts';
 import type { Claim, NumbersTable } from '../experiments/experiment.ts';
 import { EXPERIMENTS, type AnyExperiment } from '../experiments/index.ts';
@@ -106,10 +106,7 @@ export interface ReportOutcome {
   readonly experiments: ExperimentOutcome[];
 }
 
-/** The version of the installed `initlab`, the library that drew every weight of the report. */
-export function initlabVersion(): string {
-  return (createRequire(import.meta.url)('initlab/package.json') as { version: string }).version;
-}
+export { initlabVersion };
 
 /**
  * Checks that `target` may become (or be replaced by) a report: it does not exist, or it is an empty directory, or

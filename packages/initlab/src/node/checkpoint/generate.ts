@@ -2,8 +2,8 @@
  * The bytes of each tensor of a checkpoint, generated chunk by chunk, and the settings every worker derives alone
  * from (model, seed, dtype, shard size limit): the layout, the metadata and a fingerprint of the run.
  */
+import { initlabVersion } from '../version.ts';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   CHECKPOINT_DTYPES,
   type CheckpointDtype,
@@ -55,26 +55,6 @@ export interface PreparedCheckpoint {
 
 /** Elements generated per chunk: 4 Mi (16 MB of float32), few enough to keep memory flat, many enough to amortize calls. */
 export const CHUNK_ELEMENTS = 1 << 22;
-
-let version: string | undefined;
-
-/** The version of the initlab package (its package.json). */
-export function initlabVersion(): string {
-  if (version !== undefined) return version;
-  for (const up of ['../../../../package.json', '../../../package.json']) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'initlab' && typeof manifest.version === 'string') {
-        version = manifest.version;
-        return version;
-      }
-    } catch {
-      // try the next location (dist/src/node/checkpoint or src/node/checkpoint)
-    }
-  }
-  version = 'unknown';
-  return version;
-}
 
 const FLOAT16_MAX = 65504;
 const BFLOAT16_MAX = 3.3895313892515355e38;

@@ -100,6 +100,10 @@ export interface InspectedCheckpoint {
  * Mean, standard deviation (population), min and max of a tensor, streamed: each chunk is decoded (BF16/F16 exactly,
  * via the bits) and summarized with the core's `moments`; the chunks are merged with Chan, Golub and LeVeque's
  * pairwise update (M2 = M2a + M2b + δ²·na·nb/n), so memory stays one chunk.
+ *
+ * @example
+ * const header = readSafetensorsHeader('model.safetensors');
+ * tensorStatistics(openSync('model.safetensors', 'r'), header, header.tensors[0]!); // { mean, std, min, max }; undefined for an I64 tensor
  */
 export function tensorStatistics(fd: number, header: SafetensorsHeader, tensor: SafetensorsTensor): TensorStatistics | undefined {
   let n = 0;
@@ -221,7 +225,13 @@ export interface VerifyResult {
   readonly problems: readonly string[];
 }
 
-/** Reads and checks `initlab-manifest.json`, returning it with the model plan it describes. */
+/**
+ * Reads and checks `initlab-manifest.json`, returning it with the model plan it describes.
+ *
+ * @example
+ * const { manifest, plan } = readManifest('ckpt');
+ * plan.parameters.length === manifest.tensors.length; // true
+ */
 export function readManifest(dir: string): { manifest: CheckpointManifest; plan: ModelPlan } {
   const path = join(dir, MANIFEST_FILE);
   let manifest: CheckpointManifest;

@@ -122,7 +122,13 @@ const CHECKPOINT_NAME = /^model(?:-\d{5}-of-\d{5})?\.safetensors$/;
 const OWN_NAMES = new Set([INDEX_FILE, MANIFEST_FILE, RECORDS_DIR]);
 const TEMPORARY = /^\.(?:model(?:-\d{5}-of-\d{5})?\.safetensors|model\.safetensors\.index\.json|initlab-manifest\.json)\.\d+\.[0-9a-f]+\.tmp$/;
 
-/** Whether `name` is one an initlab checkpoint directory may hold (its files, index, manifest, records, temporaries). */
+/**
+ * Whether `name` is one an initlab checkpoint directory may hold (its files, index, manifest, records, temporaries).
+ *
+ * @example
+ * isCheckpointEntry('model-00001-of-00003.safetensors'); // true
+ * isCheckpointEntry('notes.txt'); // false
+ */
 export function isCheckpointEntry(name: string): boolean {
   return CHECKPOINT_NAME.test(name) || OWN_NAMES.has(name) || TEMPORARY.test(name);
 }
@@ -379,7 +385,12 @@ export function finalizeCheckpoint(plan: ModelPlan, out: string, settings: Check
   return { files: prepared.layout.files.length };
 }
 
-/** For the CLI's temporary-file cleanup tests: the temporaries an interrupted write may leave in `dir`. */
+/**
+ * For the CLI's temporary-file cleanup tests: the temporaries an interrupted write may leave in `dir`.
+ *
+ * @example
+ * temporaryFiles('ckpt'); // [] after a complete write (also when 'ckpt' does not exist)
+ */
 export function temporaryFiles(dir: string): string[] {
   try {
     return readdirSync(dir).filter((name) => TEMPORARY.test(name));
