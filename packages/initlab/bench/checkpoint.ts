@@ -1,10 +1,10 @@
 /**
  * Checkpoint benchmark: `node dist/bench/checkpoint.js [--scale S] [--dir DIR] [--workers] [--no-python]`.
  *
- * Cases: a GPT-2 124M-shaped float32 checkpoint and a ~1.2B-parameter Llama-3.2-1B-shaped bfloat16 one (ModelPlans
- * built here by hand until the recipes land). Tools, each in a fresh process, one run each (these write gigabytes on
- * a shared disk): initlab `writeCheckpoint` (every core; with --workers also 2 worker processes of 1 thread... each
- * writing half the files), PyTorch (empty + normal_/zeros_/ones_, then torch.save), numpy (the same draws, raw bytes
+ * Cases: GPT-2 124M in float32 and Llama-3.2-1B (1.24B parameters) in bfloat16, from the built-in recipes and the
+ * fields of their Hugging Face configs. Tools, each in a fresh process, one run each (these write gigabytes on a
+ * shared disk): initlab `writeCheckpoint` (every core; with --workers also 1 worker of 1 thread pinned to one core
+ * against 2 such workers, each on its own core, writing half the files each), PyTorch (empty + normal_/zeros_/ones_, then torch.save), numpy (the same draws, raw bytes
  * with tofile), and `dd if=/dev/zero bs=16M conv=fsync` of the same byte count to the same directory: the disk's
  * limit. Every writer fsyncs. Reports MB/s, time ratios and the peak resident set (ru_maxrss / VmHWM).
  * `--scale 0.05` shrinks vocabularies and layer counts: a smoke run of the code path, not a measurement.
@@ -14,36 +14,25 @@ import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ModelParameter, ModelPlan } from '../src/index.ts';
+import { buildModel, type ModelPlan } from '../src/index.ts';
 import { writeCheckpoint } from '../src/node/index.ts';
-import { gpt2Plan } from '../test/support/models.ts';
 import { peersScript } from './python.ts';
 
-/** Llama-shaped plan, HF LlamaForCausalLM names, N(0, 0.02) linears and embeddings, RMSNorm weights 1, tied head. */
-export function llamaPlan(size: { vocab: number; hidden: number; layers: number; intermediate: number; kvHeads: number; heads: number }): ModelPlan {
-  const { vocab, hidden, layers, intermediate, kvHeads, heads } = size;
-  const kv = (hidden / heads) * kvHeads;
-  const parameters: ModelParameter[] = [];
-  const normal = { name: 'normal', mean: 0, std: 0.02 };
-  const add = (name: string, shape: number[], init: ModelParameter['init'], role: string): void => {
-    parameters.push({ name, shape, layout: 'torch', init, role });
-  };
-  add('model.embed_tokens.weight', [vocab, hidden], normal, 'embedding');
-  for (let l = 0; l < layers; l++) {
-    const p = `model.layers.${l}`;
-    add(`${p}.self_attn.q_proj.weight`, [hidden, hidden], normal, 'attention.q');
-    add(`${p}.self_attn.k_proj.weight`, [kv, hidden], normal, 'attention.k');
-    add(`${p}.self_attn.v_proj.weight`, [kv, hidden], normal, 'attention.v');
-    add(`${p}.self_attn.o_proj.weight`, [hidden, hidden], normal, 'attention.out');
-    add(`${p}.mlp.gate_proj.weight`, [intermediate, hidden], normal, 'mlp.gate');
-    add(`${p}.mlp.up_proj.weight`, [intermediate, hidden], normal, 'mlp.in');
-    add(`${p}.mlp.down_proj.weight`, [hidden, intermediate], normal, 'mlp.out');
-    add(`${p}.input_layernorm.weight`, [hidden], { name: 'ones' }, 'norm.weight');
-    add(`${p}.post_attention_layernorm.weight`, [hidden], { name: 'ones' }, 'norm.weight');
-  }
-  add('model.norm.weight', [hidden], { name: 'ones' }, 'norm.weight');
-  return { recipe: 'llama-bench', parameters };
-}
+/** Hugging Face `gpt2` (124M): the fields of its config.json that the recipe reads. */
+const GPT2_124M = { model_type: 'gpt2', vocab_size: 50257, n_positions: 1024, n_embd: 768, n_layer: 12, n_head: 12, initializer_range: 0.02 };
+
+/** `meta-llama/Llama-3.2-1B` (1.24B parameters, tied head): the fields of its config.json that the recipe reads. */
+const LLAMA_32_1B = {
+  model_type: 'llama',
+  vocab_size: 128256,
+  hidden_size: 2048,
+  intermediate_size: 8192,
+  num_hidden_layers: 16,
+  num_attention_heads: 32,
+  num_key_value_heads: 8,
+  initializer_range: 0.02,
+  tie_word_embeddings: true,
+};
 
 interface Case {
   readonly name: string;
@@ -51,15 +40,14 @@ interface Case {
   readonly dtype: 'float32' | 'bfloat16';
 }
 
+/** The two cases, from the built-in recipes; `scale` < 1 shrinks vocabularies and layer counts (a smoke run). */
 function cases(scale: number): Case[] {
   const s = (n: number): number => Math.max(1, Math.round(n * scale));
+  const gpt2 = { ...GPT2_124M, vocab_size: s(GPT2_124M.vocab_size), n_layer: s(GPT2_124M.n_layer) };
+  const llama = { ...LLAMA_32_1B, vocab_size: s(LLAMA_32_1B.vocab_size), num_hidden_layers: s(LLAMA_32_1B.num_hidden_layers) };
   return [
-    { name: 'GPT-2 124M float32', dtype: 'float32', plan: gpt2Plan({ vocab: s(50257), positions: 1024, embd: 768, layers: s(12) }, false) },
-    {
-      name: 'Llama 1.2B bfloat16',
-      dtype: 'bfloat16',
-      plan: llamaPlan({ vocab: s(128256), hidden: 2048, layers: s(16), intermediate: 8192, kvHeads: 8, heads: 32 }),
-    },
+    { name: 'GPT-2 124M float32 (recipe gpt2)', dtype: 'float32', plan: buildModel('gpt2', gpt2) },
+    { name: 'Llama-3.2-1B bfloat16 (recipe llama)', dtype: 'bfloat16', plan: buildModel('llama', llama) },
   ];
 }
 
@@ -93,7 +81,7 @@ function child(command: string, args: readonly string[]): Promise<Record<string,
 const self = fileURLToPath(import.meta.url);
 
 /** In a child process: write the checkpoint and report time, bytes and peak RSS. */
-function childMain(planPath: string, out: string, worker: string | undefined, threads: string | undefined): void {
+function childMain(planPath: string, out: string, worker: string | undefined, threads: string | undefined, maxShardSize: string | undefined): void {
   const job = JSON.parse(readText(planPath)) as { plan: ModelPlan; dtype: 'float32' | 'bfloat16' };
   const [index, count] = (worker ?? '0/1').split('/').map(Number);
   const start = performance.now();
@@ -103,6 +91,7 @@ function childMain(planPath: string, out: string, worker: string | undefined, th
     force: true,
     worker: { index: index!, count: count! },
     ...(threads && { threads: Number(threads) }),
+    ...(maxShardSize && { maxShardSize: Number(maxShardSize) }),
   });
   const ms = performance.now() - start;
   console.log(JSON.stringify({ ms, bytes: result.bytes, peakKiB: process.resourceUsage().maxRSS }));
@@ -122,10 +111,25 @@ async function measureCase(c: Case, dir: string, python: string | undefined, wor
   const bytes = one['bytes']!;
   results.push({ tool: 'initlab', ms: one['ms']!, bytes, peakMB: one['peakKiB']! / 1024 });
   if (workers) {
+    // Worker scaling without the threads inside a process: 1 worker of 1 thread pinned to core 0, then 2 workers of
+    // 1 thread each pinned to its own core, started together (time: the slower one's own, startup excluded as above).
+    // Workers share files (i ≡ index mod count), so here the checkpoint is cut into about 10 shards (both runs alike).
+    const shard = String(Math.ceil(bytes / 10));
+    const pinned = (core: number, args: readonly string[]): Promise<Record<string, number>> =>
+      hasTaskset() ? child('taskset', ['-c', String(core), process.execPath, ...args]) : child(process.execPath, args);
+    const where = hasTaskset() ? 'pinned to core 0' : 'not pinned: no taskset';
     rmSync(out, { recursive: true, force: true });
-    const start = performance.now();
-    const runs = await Promise.all([0, 1].map((i) => child(process.execPath, [self, '--child', planPath, out, `${i}/2`, '1'])));
-    results.push({ tool: 'initlab, 2 workers × 1 thread', ms: performance.now() - start, bytes, peakMB: Math.max(...runs.map((r) => r['peakKiB']! / 1024)) });
+    const single = await pinned(0, [self, '--child', planPath, out, '0/1', '1', shard]);
+    results.push({ tool: `initlab, 1 worker × 1 thread (${where})`, ms: single['ms']!, bytes, peakMB: single['peakKiB']! / 1024 });
+    rmSync(out, { recursive: true, force: true });
+    const runs = await Promise.all([0, 1].map((i) => pinned(i, [self, '--child', planPath, out, `${i}/2`, '1', shard])));
+    results.push({
+      tool: `initlab, 2 workers × 1 thread (${hasTaskset() ? 'one core each' : 'not pinned'})`,
+      ms: Math.max(...runs.map((r) => r['ms']!)),
+      bytes,
+      peakMB: Math.max(...runs.map((r) => r['peakKiB']! / 1024)),
+      note: `${(single['ms']! / Math.max(...runs.map((r) => r['ms']!))).toFixed(2)}× one worker`,
+    });
   }
   rmSync(out, { recursive: true, force: true });
   if (python) {
@@ -157,6 +161,11 @@ async function measureCase(c: Case, dir: string, python: string | undefined, wor
   return results;
 }
 
+/** True when `taskset` (util-linux) can pin a process to a core. */
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+}
+
 /** The first python3 that imports torch (or numpy), as bench/python.ts looks for them. */
 function findPython(): string | undefined {
   for (const candidate of [process.env['INITLAB_BENCH_PYTHON'], '/usr/bin/python3', 'python3']) {
@@ -169,7 +178,7 @@ function findPython(): string | undefined {
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === '--child') {
-    childMain(argv[1]!, argv[2]!, argv[3], argv[4]);
+    childMain(argv[1]!, argv[2]!, argv[3], argv[4], argv[5]);
     return;
   }
   const at = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);

@@ -199,8 +199,10 @@ def checkpoint(tool, plan_path, out):
                 t.normal_(spec.get("mean", 0.0), spec["std"])
             elif spec["name"] == "ones":
                 t.fill_(1.0)
-            else:
+            elif spec["name"] == "zeros":
                 t.zero_()
+            else:
+                raise ValueError("checkpoint peer: no PyTorch equivalent written for init " + spec["name"])
             state[p["name"]] = t
         with open(out, "wb") as f:
             torch.save(state, f)
@@ -212,8 +214,10 @@ def checkpoint(tool, plan_path, out):
                 spec = p["init"]
                 if spec["name"] == "normal":
                     x = rng.standard_normal(p["shape"], dtype=np.float32) * np.float32(spec["std"]) + np.float32(spec.get("mean", 0.0))
-                else:
+                elif spec["name"] in ("ones", "zeros"):
                     x = np.full(p["shape"], 1.0 if spec["name"] == "ones" else 0.0, dtype=np.float32)
+                else:
+                    raise ValueError("checkpoint peer: no numpy equivalent written for init " + spec["name"])
                 if plan["dtype"] == "bfloat16":
                     x = (x.view(np.uint32) >> 16).astype(np.uint16)
                 x.tofile(f)

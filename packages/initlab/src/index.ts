@@ -118,7 +118,7 @@ export {
   workerFiles,
   checkpointIndexJson,
 } from './checkpoint/layout.ts';
-export { LITTLE_ENDIAN, encodeBfloat16, encodeFloat16, decodeTensorBytes } from './checkpoint/encode.ts';
+export { LITTLE_ENDIAN, decodeTensorBytes } from './checkpoint/encode.ts';
 export type { Recipe, ModelConfig } from './models/recipes/common.ts';
 export { RECIPES, RECIPE_NAMES, findRecipe, buildModel } from './models/recipes/index.ts';
 export { gpt2 } from './models/recipes/gpt2.ts';

@@ -1,48 +1,12 @@
 /**
- * Bulk conversions between float arrays and the little-endian bytes of a safetensors tensor. 16-bit outputs are the
- * float32 values rounded once, exactly as `bfloat16Bits` and {@link float16Bits} round one value (src/half.ts).
+ * The little-endian bytes of a safetensors tensor read back as numbers (the bulk 16-bit roundings that write them are
+ * `roundToBfloat16` and `roundToFloat16` in src/half.ts).
  */
-import { float16Bits, float16Value } from '../half.ts';
+import { float16Value } from '../half.ts';
 import type { SafetensorsDtype } from './safetensors.ts';
 
 /** True when this machine stores numbers little-endian, as safetensors does (every platform Node.js ships for). */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * Rounds each float32 of `values` to bfloat16 bits in `out` (same length): element i is `bfloat16Bits(values[i])` (src/half.ts),
- * round to nearest, ties to even, every NaN 0x7fc0, computed on the float32 bits in bulk.
- *
- * @example
- * encodeBfloat16(new Float32Array([1, 1 + 2 ** -8]), new Uint16Array(2)); // Uint16Array [0x3f80, 0x3f80]
- */
-export function encodeBfloat16(values: Float32Array, out: Uint16Array): Uint16Array {
-  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const n = values.length;
-  for (let i = 0; i < n; i++) {
-    const u = bits[i]!;
-    out[i] = (u & 0x7fffffff) > 0x7f800000 ? 0x7fc0 : (u + 0x7fff + ((u >>> 16) & 1)) >>> 16;
-  }
-  return out;
-}
-
-/**
- * Rounds each float32 of `values` to float16 bits in `out` (same length), element i being `float16Bits(values[i])`.
- * Returns the index of the first finite value that overflowed to ±inf (|x| ≥ 65520), or −1 when none did.
- *
- * @example
- * encodeFloat16(new Float32Array([1, 70000]), new Uint16Array(2)); // 1 (out = [0x3c00, 0x7c00])
- */
-export function encodeFloat16(values: Float32Array, out: Uint16Array): number {
-  let overflow = -1;
-  const n = values.length;
-  for (let i = 0; i < n; i++) {
-    const x = values[i]!;
-    const h = float16Bits(x);
-    out[i] = h;
-    if ((h & 0x7fff) === 0x7c00 && overflow < 0 && Number.isFinite(x)) overflow = i;
-  }
-  return overflow;
-}
 
 /**
  * The values of a tensor's little-endian bytes, for statistics: F64 as float64, F32 as float32, BF16 and F16 decoded

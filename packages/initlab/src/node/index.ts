@@ -31,7 +31,6 @@ export {
 export {
   type WorkerSpec,
   type CheckpointProgress,
-  type WriteFunction,
   type WriteCheckpointOptions,
   type WriteCheckpointResult,
   type ManifestTensor,

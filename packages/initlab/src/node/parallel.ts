@@ -358,44 +358,38 @@ export interface FillInitializerOptions extends ThreadOptions {
   readonly layout?: Layout;
   /** Flat row-major index of `out[0]` in the whole tensor (default 0). */
   readonly offset?: number;
+  /** `bfloat16` or `float16` for a Uint16Array `out` (its bits); the array's own type otherwise. */
+  readonly dtype?: Dtype;
 }
 
 /**
- * `init.fill(out, shape, key, {layout, offset})` on several threads: writes elements offset … offset + out.length − 1
+ * `init.fill(out, shape, key, {layout, offset, dtype})` on several threads: writes elements offset … offset + out.length − 1
  * of the row-major tensor into `out`, bit-identical to the one-thread call for every thread count (element i depends
- * only on the spec, shape, key, layout and i). Threads help when `out` lives in a SharedArrayBuffer, is at least
+ * only on the spec, shape, key, layout and i). A Uint16Array `out` receives bfloat16 or float16 bits (`dtype`), each
+ * thread rounding its own slices once from float32. Threads help when `out` lives in a SharedArrayBuffer, is at least
  * {@link MIN_PARALLEL_LENGTH} long and `init` is an element-wise initializer of the registry; otherwise the calling
  * thread fills it alone. This is how the checkpoint writer fills a tensor chunk by chunk.
  *
- * @throws InitError as `init.fill` would (shape, layout, offset, key); RangeError for `threads`.
+ * @throws InitError as `init.fill` would (shape, layout, offset, key, dtype); RangeError for `threads`.
  * @example
  * const chunk = sharedFloat32Array(1 << 22);
  * fillInitializer(normal({ std: 0.02 }), chunk, [50257, 768], key, { layout: 'torch', offset: 1 << 22 });
+ * fillInitializer(normal({ std: 0.02 }), sharedUint16Array(1 << 22), [50257, 768], key, { layout: 'torch', dtype: 'bfloat16' });
  */
-export function fillInitializer<T extends FloatArray>(init: Initializer, out: T, shape: Shape, key: KeyLike, options: FillInitializerOptions = {}): T {
+export function fillInitializer<T extends OutputArray>(init: Initializer, out: T, shape: Shape, key: KeyLike, options: FillInitializerOptions = {}): T {
   const threads = threadCount(options);
   const layout = options.layout ?? 'tf';
   const offset = options.offset ?? 0;
+  const call = { layout, offset, ...(options.dtype !== undefined && { dtype: options.dtype }) };
   if (threads === 1 || !(out.buffer instanceof SharedArrayBuffer) || out.length < MIN_PARALLEL_LENGTH || !splittable(init)) {
-    return init.fill(out, shape, key, { layout, offset });
+    return init.fill(out, shape, key, call);
   }
   const k = toKey(key);
   // One call on the calling thread checks every argument (and fills the first element) before any worker starts.
-  init.fill(out.subarray(0, 1), shape, k, { layout: checkLayout(layout, init.definition.name), offset });
-  if (offset + out.length > sizeOf(shape)) init.fill(out, shape, k, { layout, offset }); // throws the range error
-  runJob(
-    {
-      kind: 'initializer',
-      spec: init.spec,
-      shape: [...shape],
-      key: { k0: k.k0, k1: k.k1 },
-      layout,
-      offset,
-      dtype: out instanceof Float64Array ? 'float64' : 'float32',
-    },
-    out,
-    threads,
-  );
+  init.fill(out.subarray(0, 1), shape, k, { ...call, layout: checkLayout(layout, init.definition.name) });
+  if (offset + out.length > sizeOf(shape)) init.fill(out, shape, k, call); // throws the range error
+  const dtype: Dtype = out instanceof Float64Array ? 'float64' : out instanceof Float32Array ? 'float32' : (options.dtype as Dtype);
+  runJob({ kind: 'initializer', spec: init.spec, shape: [...shape], key: { k0: k.k0, k1: k.k1 }, layout, offset, dtype }, out, threads);
   return out;
 }
 

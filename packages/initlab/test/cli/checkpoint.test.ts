@@ -181,3 +181,34 @@ test('a built-in recipe: resnet18 in bfloat16 keeps its int64 BatchNorm counters
   assert.equal(header['conv1.weight']!.dtype, 'BF16');
   assert.match(ok(['verify', dir]), /^verified .*: 122 tensors in 1 files match the manifest/);
 });
+
+test('a write the system refuses (a file-size limit: EFBIG from a real write): one line, exit 2, no temporary or partial file; a re-run completes', () => {
+  // `ulimit -f` caps the size of any file this process writes (in 1 KiB blocks): shards under the cap are written
+  // and renamed, the first one over it fails in write(2) with EFBIG, as a full disk fails with ENOSPC. Node ignores
+  // SIGXFSZ, so the write returns the error instead of killing the process.
+  const dir = join(root, 'capped');
+  const args = ['init', ...COMMON, '--out', dir].map((a) => `'${a}'`).join(' ');
+  const capped = spawnSync('bash', ['-c', `ulimit -f 8 && exec '${process.execPath}' '${CLI}' ${args}`], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(capped.status, 2, capped.stderr);
+  assert.equal(capped.stdout, '');
+  assert.match(
+    capped.stderr,
+    /^initlab: init: --out must be a writable directory with room for the checkpoint; got '.*capped' \(EFBIG: file too large; no partial file was left\)\.\n$/,
+  );
+  const left = readdirSync(dir);
+  assert.deepEqual(
+    left.filter((f) => f.startsWith('.') && f !== '.initlab'),
+    [],
+    `temporary files left: ${left.join(', ')}`,
+  );
+  assert.ok(!left.includes('model.safetensors.index.json') && !left.includes('initlab-manifest.json'), left.join(', '));
+  const shards = left.filter((f) => f.endsWith('.safetensors'));
+  assert.deepEqual(
+    shards,
+    ['model-00001-of-00009.safetensors', 'model-00002-of-00009.safetensors'],
+    'the two shards under the cap (8 KiB) were written; the third (8392 bytes) failed',
+  );
+  for (const f of shards) ok(['inspect', join(dir, f)]); // each renamed file is whole
+  ok(['init', ...COMMON, '--out', dir]);
+  assert.match(ok(['verify', dir]), /: 29 tensors in 9 files match the manifest/);
+});

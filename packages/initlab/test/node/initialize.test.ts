@@ -5,7 +5,7 @@ import { orthogonal } from '../../src/initializers/orthogonal.ts';
 import { truncatedNormal } from '../../src/initializers/basic.ts';
 import { createInitializer } from '../../src/initializers/initializer.ts';
 import { heNormalDefinition } from '../../src/initializers/variance-scaling.ts';
-import { closeWorkers, initialize, MIN_PARALLEL_LENGTH, TASK_SIZE, workerCount } from '../../src/node/parallel.ts';
+import { closeWorkers, fillInitializer, initialize, MIN_PARALLEL_LENGTH, sharedUint16Array, TASK_SIZE, workerCount } from '../../src/node/parallel.ts';
 import { fold, keyFromSeed } from '../../src/random/key.ts';
 
 after(() => closeWorkers());
@@ -44,6 +44,23 @@ test('initialize on 1, 2 or 3 threads gives the bits of the core call, for eleme
     }
   }
   assert.ok(workerCount() >= 1, 'workers were used');
+});
+
+test('fillInitializer into 16-bit bits at an offset: the same slice of the core call on 1, 2 and 3 threads', () => {
+  // A chunk that starts inside the tensor and is not a multiple of the task size: the checkpoint writer's case.
+  const offset = 12_345;
+  const length = MIN_PARALLEL_LENGTH + 777;
+  for (const init of [heNormal(), truncatedNormal({ std: 0.02, low: -0.04, high: 0.04 })]) {
+    for (const dtype of ['bfloat16', 'float16'] as const) {
+      const whole = init(SHAPE, key, { layout: 'torch', dtype });
+      const expected = whole.slice(offset, offset + length);
+      for (const threads of [1, 2, 3]) {
+        const actual = fillInitializer(init, sharedUint16Array(length), SHAPE, key, { layout: 'torch', offset, dtype, threads });
+        sameBits(actual, expected, `${init.spec.name} ${dtype} offset ${offset} on ${threads} threads`);
+      }
+    }
+  }
+  assert.throws(() => fillInitializer(heNormal(), sharedUint16Array(length), SHAPE, key, { threads: 2 }), /dtype must be 'bfloat16' or 'float16'/);
 });
 
 test('structured, custom and small initializations run on the calling thread with the same bits', () => {

@@ -6,11 +6,10 @@ import { initlabVersion } from '../version.ts';
 import { createHash } from 'node:crypto';
 import {
   CHECKPOINT_DTYPES,
+  DTYPE_BYTES,
   type CheckpointDtype,
   type CheckpointLayout,
   canonicalJson,
-  encodeBfloat16,
-  encodeFloat16,
   fail,
   fromSpec,
   InitError,
@@ -25,7 +24,7 @@ import {
   planCheckpoint,
   sizeOf,
 } from '../../index.ts';
-import { fillInitializer, sharedFloat32Array, sharedFloat64Array } from '../parallel.ts';
+import { fillInitializer, initialize } from '../parallel.ts';
 
 /** What fixes the bytes of a checkpoint, besides the model. */
 export interface CheckpointSettings {
@@ -52,9 +51,6 @@ export interface PreparedCheckpoint {
   /** The initializer of each parameter, in the model's order. */
   readonly initializers: readonly Initializer[];
 }
-
-/** Elements generated per chunk: 4 Mi (16 MB of float32), few enough to keep memory flat, many enough to amortize calls. */
-export const CHUNK_ELEMENTS = 1 << 22;
 
 const FLOAT16_MAX = 65504;
 const BFLOAT16_MAX = 3.3895313892515355e38;
@@ -114,69 +110,101 @@ function checkParameter(p: ModelParameter, dtype: CheckpointDtype): Initializer 
   }
 }
 
-/** Reusable chunk buffers (shared memory, so the fill can use every thread). */
-export interface Scratch {
-  readonly f32: Float32Array;
-  readonly f64: Float64Array | undefined;
-  readonly half: Uint16Array;
-}
+/** Elements generated per chunk by default: 2 Mi (8 MB of float32, 4 MB of bfloat16), enough to amortize a fill's start on every thread. */
+export const CHUNK_ELEMENTS = 1 << 21;
 
-/** Chunk buffers for `dtype`: at most {@link CHUNK_ELEMENTS} × (4 + 2) bytes, or × 8 for float64. */
-export function createScratch(dtype: CheckpointDtype, chunkElements = CHUNK_ELEMENTS): Scratch {
-  const wide = dtype === 'float64';
-  return {
-    f32: wide ? new Float32Array(0) : sharedFloat32Array(chunkElements),
-    f64: wide ? sharedFloat64Array(chunkElements) : undefined,
-    half: new Uint16Array(dtype === 'bfloat16' || dtype === 'float16' ? chunkElements : 0),
-  };
+/** Bytes per element of parameter `p` in a checkpoint of `dtype` (int64 buffers keep 8). */
+export function elementBytes(p: ModelParameter, dtype: CheckpointDtype): number {
+  return p.dtype === 'int64' ? 8 : DTYPE_BYTES[dtype];
 }
 
 /**
- * The little-endian bytes of parameter `i`, chunk after chunk (each chunk is only valid until the next is asked
- * for). Element-wise initializers are filled chunk by chunk, `fill(chunk, shape, key, {offset, layout})`, on up to
- * `threads` threads; structured ones (orthogonal, identity, dirac, sparse, delta_orthogonal), whose elements depend
- * on each other, are generated whole and then cut into chunks: in practice they are single matrices of a few MB.
- * 16-bit dtypes are the float32 values rounded once; float64 fills in float64.
+ * Where the bytes of one tensor come from: `fill(offset, count, out)` writes the little-endian bytes of elements
+ * offset … offset + count − 1 into `out` (count × {@link TensorSource.elementBytes} bytes, 8-byte aligned; in a
+ * SharedArrayBuffer for the fill to use every thread).
  */
-export function* tensorChunks(prepared: PreparedCheckpoint, i: number, scratch: Scratch, threads?: number): Generator<Uint8Array> {
+export interface TensorSource {
+  readonly numel: number;
+  readonly elementBytes: number;
+  fill(offset: number, count: number, out: Uint8Array): void;
+}
+
+/**
+ * The source of parameter `i`'s bytes. Element-wise initializers are filled chunk by chunk, straight into the output
+ * type (`fillInitializer(init, chunk, shape, key, {offset, layout, dtype})` on up to `threads` threads: 16-bit dtypes
+ * are the float32 values rounded once, in the threads that drew them; float64 fills in float64). Structured ones
+ * (orthogonal, identity, dirac, sparse, delta_orthogonal), whose elements depend on each other, are generated whole
+ * (`initialize`, on every thread where it can) when the source is made, then copied out chunk by chunk: in practice
+ * they are single matrices of a few MB. int64 buffers are made whole too (their values must be integers).
+ *
+ * @throws InitError `invalid_option` on `dtype` when a value overflows float16 (naming the parameter, element and value).
+ */
+export function tensorSource(prepared: PreparedCheckpoint, i: number, threads?: number): TensorSource {
   const p = prepared.plan.parameters[i]!;
   const init = prepared.initializers[i]!;
   const key = parameterKey(prepared.root, p.name);
   const { dtype } = prepared;
   const numel = sizeOf(p.shape);
-  const chunk = scratch.f64 ? scratch.f64.length : scratch.f32.length;
-  if (p.dtype === 'int64') {
-    yield int64Bytes(p, init(p.shape, key, { layout: p.layout, dtype: 'float64' }));
-    return;
+  const bytesPer = elementBytes(p, dtype);
+  const threading = threads !== undefined ? { threads } : {};
+  const overflowCheck = (bits: Uint16Array, offset: number): void => {
+    if (dtype !== 'float16') return;
+    const at = firstInfinity(bits);
+    if (at < 0) return;
+    const value = init.fill(new Float32Array(1), p.shape, key, { layout: p.layout, offset: offset + at })[0];
+    fail(
+      'invalid_option',
+      'checkpoint',
+      'dtype',
+      `a type that holds every value of '${p.name}' (element ${offset + at} is ${value}; float16 stops at 65504)`,
+      dtype,
+    );
+  };
+  let whole: Uint8Array | undefined;
+  if (p.dtype === 'int64') whole = int64Bytes(p, init(p.shape, key, { layout: p.layout, dtype: 'float64' }));
+  else if (init.definition.elementwise !== true) {
+    const values = initialize(init, p.shape, key, { layout: p.layout, dtype, ...threading });
+    if (values instanceof Uint16Array) overflowCheck(values, 0);
+    whole = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   }
-  const whole = init.definition.elementwise === true ? undefined : init(p.shape, key, { layout: p.layout, dtype: dtype === 'float64' ? 'float64' : 'float32' });
-  for (let offset = 0; offset < numel; offset += chunk) {
-    const n = Math.min(chunk, numel - offset);
-    let values: Float32Array | Float64Array;
-    if (whole) values = whole.subarray(offset, offset + n);
-    else {
-      values = scratch.f64 ? scratch.f64.subarray(0, n) : scratch.f32.subarray(0, n);
-      fillInitializer(init, values, p.shape, key, { layout: p.layout, offset, ...(threads !== undefined && { threads }) });
+  const fill = (offset: number, count: number, out: Uint8Array): void => {
+    if (whole) {
+      out.set(whole.subarray(offset * bytesPer, (offset + count) * bytesPer));
+      return;
     }
-    if (dtype === 'float32' || dtype === 'float64') {
-      yield new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-      continue;
-    }
-    const half = scratch.half.subarray(0, n);
-    if (dtype === 'bfloat16') encodeBfloat16(values as Float32Array, half);
-    else {
-      const overflow = encodeFloat16(values as Float32Array, half);
-      if (overflow >= 0) {
-        fail(
-          'invalid_option',
-          'checkpoint',
-          'dtype',
-          `a type that holds every value of '${p.name}' (element ${offset + overflow} is ${values[overflow]}; float16 stops at 65504)`,
-          dtype,
-        );
-      }
-    }
-    yield new Uint8Array(half.buffer, half.byteOffset, half.byteLength);
+    const { buffer, byteOffset } = out;
+    const view =
+      dtype === 'float32'
+        ? new Float32Array(buffer, byteOffset, count)
+        : dtype === 'float64'
+          ? new Float64Array(buffer, byteOffset, count)
+          : new Uint16Array(buffer, byteOffset, count);
+    fillInitializer(init, view, p.shape, key, { layout: p.layout, offset, ...threading, ...(view instanceof Uint16Array && { dtype }) });
+    if (view instanceof Uint16Array) overflowCheck(view, offset);
+  };
+  return { numel, elementBytes: bytesPer, fill };
+}
+
+/** Index of the first ±infinity among float16 bits (an initializer's values are finite, so one is an overflow), or −1. */
+function firstInfinity(bits: Uint16Array): number {
+  for (let j = 0; j < bits.length; j++) if ((bits[j]! & 0x7fff) === 0x7c00) return j;
+  return -1;
+}
+
+/**
+ * The little-endian bytes of parameter `i`, chunk after chunk of at most `chunkElements` elements (each chunk is
+ * only valid until the next is asked for), from {@link tensorSource}. The verifier reads a tensor back this way; the
+ * writer fills its ring of buffers with the same source.
+ */
+export function* tensorChunks(prepared: PreparedCheckpoint, i: number, threads?: number, chunkElements = CHUNK_ELEMENTS): Generator<Uint8Array> {
+  const source = tensorSource(prepared, i, threads);
+  const scratch = new Uint8Array(new SharedArrayBuffer(Math.min(chunkElements, Math.max(source.numel, 1)) * source.elementBytes));
+  const step = scratch.length / source.elementBytes;
+  for (let offset = 0; offset < source.numel; offset += step) {
+    const count = Math.min(step, source.numel - offset);
+    const out = scratch.subarray(0, count * source.elementBytes);
+    source.fill(offset, count, out);
+    yield out;
   }
 }
 

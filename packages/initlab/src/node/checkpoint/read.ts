@@ -22,7 +22,7 @@ import {
   safetensorsHeaderLength,
 } from '../../index.ts';
 import type { ThreadOptions } from '../parallel.ts';
-import { CHUNK_ELEMENTS, createScratch, prepareCheckpoint, tensorChunks } from './generate.ts';
+import { CHUNK_ELEMENTS, prepareCheckpoint, tensorChunks } from './generate.ts';
 import { type CheckpointManifest, MANIFEST_FILE } from './write.ts';
 
 /**
@@ -290,7 +290,6 @@ export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonl
     }
     if (index !== '' && index !== checkpointIndexJson(prepared.layout)) problems.push(`${INDEX_FILE} differs from the layout of the manifest's model`);
   }
-  const scratch = createScratch(prepared.dtype, CHUNK_ELEMENTS);
   let tensors = 0;
   for (const file of prepared.layout.files) {
     options.onFile?.(file.name);
@@ -319,7 +318,7 @@ export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonl
         const onDisk = createHash('sha256');
         const recomputed = createHash('sha256');
         let same = true;
-        const generated = tensorChunks(prepared, t.parameter, scratch, options.threads);
+        const generated = tensorChunks(prepared, t.parameter, options.threads);
         for (const bytes of tensorBytes(fd, header, t, CHUNK_ELEMENTS * SAFETENSORS_ITEM_SIZES[t.dtype])) {
           onDisk.update(bytes);
           fileHash.update(bytes);

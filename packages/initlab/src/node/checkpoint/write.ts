@@ -5,13 +5,14 @@
  * tensors' in `.initlab/<file>.json`; whichever worker finds every file recorded (or `finalizeCheckpoint`) writes
  * `model.safetensors.index.json` (sharded checkpoints) and `initlab-manifest.json`.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync as fsWriteSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type CheckpointFile,
   type CheckpointLayout,
   checkpointIndexJson,
+  DTYPE_BYTES,
   fail,
   INDEX_FILE,
   type ModelPlan,
@@ -20,7 +21,8 @@ import {
 } from '../../index.ts';
 import { writeFileAtomic } from '../files.ts';
 import type { ThreadOptions } from '../parallel.ts';
-import { type CheckpointSettings, createScratch, type PreparedCheckpoint, prepareCheckpoint, tensorChunks } from './generate.ts';
+import { CHUNK_ELEMENTS, type CheckpointSettings, type PreparedCheckpoint, prepareCheckpoint, tensorSource } from './generate.ts';
+import { CheckpointSink, type SinkFileResult } from './sink.ts';
 
 /** The manifest's file name. */
 export const MANIFEST_FILE = 'initlab-manifest.json';
@@ -48,9 +50,6 @@ export interface CheckpointProgress {
   readonly filesTotal: number;
 }
 
-/** Writes `data` (all of it) at the current position of `fd`; {@link WriteCheckpointOptions.writeSync} replaces it in tests. */
-export type WriteFunction = (fd: number, data: Uint8Array) => void;
-
 /** Options of {@link writeCheckpoint}. */
 export interface WriteCheckpointOptions extends CheckpointSettings, ThreadOptions {
   /** Write only this worker's share of the files (default: all of them, `{index: 0, count: 1}`). */
@@ -60,9 +59,7 @@ export interface WriteCheckpointOptions extends CheckpointSettings, ThreadOption
   /** Write the index and manifest when every file is done (default true). */
   readonly finalize?: boolean;
   readonly onProgress?: (progress: CheckpointProgress) => void;
-  /** Fault injection for tests (a disk that fills up): replaces the write of each block of bytes. */
-  readonly writeSync?: WriteFunction;
-  /** Elements per generated chunk (default 4 Mi). */
+  /** Elements per generated chunk (default {@link CHUNK_ELEMENTS}; 8-byte elements get half as many). */
   readonly chunkElements?: number;
 }
 
@@ -171,9 +168,11 @@ function checkWorker(worker: WorkerSpec): void {
   }
 }
 
-const defaultWrite: WriteFunction = (fd, data) => {
-  for (let at = 0; at < data.length; ) at += fsWriteSync(fd, data, at, data.length - at);
-};
+/** Bytes of each buffer of the ring: `chunkElements` elements of the checkpoint's dtype, at least 8 bytes (one int64). */
+function sinkSlotBytes(prepared: PreparedCheckpoint, chunkElements = CHUNK_ELEMENTS): number {
+  if (!Number.isSafeInteger(chunkElements) || chunkElements < 1) fail('invalid_option', 'checkpoint', 'chunkElements', 'a positive integer', chunkElements);
+  return Math.max(8, chunkElements * DTYPE_BYTES[prepared.dtype]);
+}
 
 /**
  * Writes the checkpoint of `plan` into directory `out` (created if needed), or this worker's share of it:
@@ -198,80 +197,78 @@ export function writeCheckpoint(plan: ModelPlan, out: string, options: WriteChec
   checkOutputDirectory(dir, options.force === true);
   mkdirSync(join(dir, RECORDS_DIR), { recursive: true });
   const mine = workerFiles(prepared.layout.files.length, worker);
-  const scratch = createScratch(prepared.dtype, options.chunkElements);
   const written: string[] = [];
   let bytes = 0;
-  for (const [done, i] of mine.entries()) {
-    const file = prepared.layout.files[i]!;
-    const record = writeShard(prepared, dir, file, scratch, options, done, mine.length);
-    writeFileAtomic(join(dir, RECORDS_DIR, `${file.name}.json`), [new TextEncoder().encode(`${JSON.stringify(record)}\n`)]);
-    written.push(file.name);
-    bytes += file.fileSize;
+  if (mine.length > 0) {
+    const sink = new CheckpointSink({ slotBytes: sinkSlotBytes(prepared, options.chunkElements) });
+    try {
+      for (const [done, i] of mine.entries()) {
+        const file = prepared.layout.files[i]!;
+        const record = writeShard(prepared, dir, file, sink, options, done, mine.length);
+        writeFileAtomic(join(dir, RECORDS_DIR, `${file.name}.json`), [new TextEncoder().encode(`${JSON.stringify(record)}\n`)]);
+        written.push(file.name);
+        bytes += file.fileSize;
+      }
+    } finally {
+      sink.dispose();
+    }
   }
   if (options.finalize === false) return { layout: prepared.layout, written, bytes, finalized: false, missing: missingFiles(prepared, dir) };
   const { finalized, missing } = tryFinalize(prepared, dir);
   return { layout: prepared.layout, written, bytes, finalized, missing };
 }
 
-/** Writes one file through a temporary name; returns its record. */
+/** Writes one file through a temporary name, drawing its tensors into the sink's ring; returns its record. */
 function writeShard(
   prepared: PreparedCheckpoint,
   dir: string,
   file: CheckpointFile,
-  scratch: ReturnType<typeof createScratch>,
+  sink: CheckpointSink,
   options: WriteCheckpointOptions,
   done: number,
   total: number,
 ): FileRecord {
   const target = join(dir, file.name);
   const temporary = join(dir, `.${file.name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const write = options.writeSync ?? defaultWrite;
-  const fileHash = createHash('sha256');
-  const tensors: Record<string, string> = {};
-  let fd: number | undefined;
-  let created = false;
-  let written = 0;
+  let sent = 0;
   let reported = 0;
-  const emit = (data: Uint8Array): void => {
-    write(fd!, data);
-    fileHash.update(data);
-    written += data.length;
-    if (options.onProgress && written - reported >= 64 << 20) {
-      reported = written;
-      options.onProgress({ kind: 'bytes', file: file.name, written, size: file.fileSize, filesDone: done, filesTotal: total });
+  const progress = (n: number): void => {
+    sent += n;
+    if (options.onProgress && sent - reported >= 64 << 20) {
+      reported = sent;
+      options.onProgress({ kind: 'bytes', file: file.name, written: sent, size: file.fileSize, filesDone: done, filesTotal: total });
     }
   };
+  let result: SinkFileResult;
   try {
-    fd = openSync(temporary, 'wx');
-    created = true;
-    emit(file.header);
+    sink.open(temporary);
+    sink.writeBytes(file.header, -1, false);
+    progress(file.header.length);
     for (const t of file.tensors) {
-      const hash = createHash('sha256');
-      for (const chunk of tensorChunks(prepared, t.parameter, scratch, options.threads)) {
-        hash.update(chunk);
-        emit(chunk);
+      const source = tensorSource(prepared, t.parameter, options.threads);
+      const step = Math.floor(sink.slotBytes / source.elementBytes);
+      if (source.numel === 0) sink.commit(0, t.parameter, true);
+      for (let offset = 0; offset < source.numel; offset += step) {
+        const count = Math.min(step, source.numel - offset);
+        const out = sink.acquire().subarray(0, count * source.elementBytes);
+        source.fill(offset, count, out);
+        sink.commit(out.length, t.parameter, offset + count === source.numel);
+        progress(out.length);
       }
-      tensors[t.name] = hash.digest('hex');
     }
-    if (written !== file.fileSize) throw new Error(`wrote ${written} bytes for ${file.name}, expected ${file.fileSize}`);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
+    result = sink.close();
+    if (result.bytes !== file.fileSize) throw new Error(`wrote ${result.bytes} bytes for ${file.name}, expected ${file.fileSize}`);
     renameSync(temporary, target);
     syncDirectory(dir);
   } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already failing: the original error is the one to report
-      }
-    }
-    if (created) rmSync(temporary, { force: true });
+    sink.abort();
+    rmSync(temporary, { force: true });
     throw error;
   }
-  options.onProgress?.({ kind: 'file', file: file.name, written, size: file.fileSize, filesDone: done + 1, filesTotal: total });
-  return { fingerprint: prepared.fingerprint, file: file.name, size: file.fileSize, sha256: fileHash.digest('hex'), tensors };
+  const tensors: Record<string, string> = {};
+  for (const t of file.tensors) tensors[t.name] = result.tensors.get(t.parameter)!;
+  options.onProgress?.({ kind: 'file', file: file.name, written: sent, size: file.fileSize, filesDone: done + 1, filesTotal: total });
+  return { fingerprint: prepared.fingerprint, file: file.name, size: file.fileSize, sha256: result.sha256, tensors };
 }
 
 /** fsync on the directory, so that the rename itself survives a crash (best effort: not every platform allows it). */

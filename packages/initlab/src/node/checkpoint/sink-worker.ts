@@ -1,0 +1,144 @@
+/**
+ * A consumer thread of the checkpoint writer's pipeline (see sink.ts): the `hash` role keeps the SHA-256 of each
+ * tensor and of the whole file, the `write` role writes the file, fdatasyncing every `syncEvery` bytes so that the
+ * disk works while the next chunks are drawn (and the last sync is short). Each consumer takes the buffers of the ring in the order the writer
+ * sends them, and frees each one (its count in `control`) as soon as it is done with it. Results and errors go back
+ * on `port`, each followed by a bump of this role's result counter, which the writer waits on.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, fdatasyncSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { FAILED, RESULTS, type SinkMessage, type SinkResult, type SinkSetup } from './sink-protocol.ts';
+
+const setup = workerData as SinkSetup;
+const control = new Int32Array(setup.control);
+const slots = setup.slots.map((buffer) => new Uint8Array(buffer));
+const port: MessagePort = setup.port;
+const resultIndex = RESULTS + (setup.role === 'hash' ? 0 : 1);
+
+function report(result: SinkResult): void {
+  port.postMessage(result);
+  Atomics.add(control, resultIndex, 1);
+  Atomics.notify(control, resultIndex);
+}
+
+function release(slot: number): void {
+  if (slot < 0) return;
+  Atomics.sub(control, slot, 1);
+  Atomics.notify(control, slot);
+}
+
+function systemError(error: unknown): SinkResult {
+  const e = error as NodeJS.ErrnoException;
+  Atomics.store(control, FAILED, 1);
+  Atomics.notify(control, FAILED);
+  return { kind: 'error', message: String(e?.message ?? error), code: e?.code, errno: e?.errno, syscall: e?.syscall };
+}
+
+let tensorHash: Hash | undefined;
+let fd: number | undefined;
+let fileHash: Hash | undefined;
+let written = 0;
+let sinceSync = 0;
+let failed = false;
+
+function closeQuietly(): void {
+  if (fd === undefined) return;
+  try {
+    closeSync(fd);
+  } catch {
+    // already failing or aborting: nothing to add
+  }
+  fd = undefined;
+}
+
+function onHash(message: SinkMessage): void {
+  if (message.op === 'open') {
+    failed = false;
+    fileHash = createHash('sha256');
+    tensorHash = undefined;
+    return;
+  }
+  if (message.op === 'close') {
+    if (!failed) report({ kind: 'file', sha256: fileHash!.digest('hex') });
+    fileHash = undefined;
+    return;
+  }
+  if (message.op === 'abort') {
+    fileHash = undefined;
+    tensorHash = undefined;
+    return;
+  }
+  try {
+    if (!failed && message.slot >= 0) fileHash!.update(slots[message.slot]!.subarray(0, message.length));
+    if (message.tensor >= 0 && !failed) {
+      tensorHash ??= createHash('sha256');
+      if (message.slot >= 0) tensorHash.update(slots[message.slot]!.subarray(0, message.length));
+      if (message.end) {
+        report({ kind: 'tensor', tensor: message.tensor, sha256: tensorHash.digest('hex') });
+        tensorHash = undefined;
+      }
+    }
+  } catch (error) {
+    failed = true;
+    report(systemError(error));
+  } finally {
+    release(message.slot);
+  }
+}
+
+function onWrite(message: SinkMessage): void {
+  if (message.op === 'data') {
+    try {
+      if (!failed && fd !== undefined && message.slot >= 0) {
+        const bytes = slots[message.slot]!.subarray(0, message.length);
+        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+        written += bytes.length;
+        sinceSync += bytes.length;
+        if (sinceSync >= setup.syncEvery) {
+          fdatasyncSync(fd);
+          sinceSync = 0;
+        }
+      }
+    } catch (error) {
+      failed = true;
+      closeQuietly();
+      report(systemError(error));
+    } finally {
+      release(message.slot);
+    }
+    return;
+  }
+  if (message.op === 'open') {
+    failed = false;
+    try {
+      fd = openSync(message.path, 'wx');
+      written = 0;
+      sinceSync = 0;
+      report({ kind: 'opened' });
+    } catch (error) {
+      failed = true;
+      report(systemError(error));
+    }
+    return;
+  }
+  if (message.op === 'close') {
+    if (failed) return; // the error is already reported
+    try {
+      fsyncSync(fd!);
+      closeSync(fd!);
+      fd = undefined;
+      report({ kind: 'closed', bytes: written });
+    } catch (error) {
+      failed = true;
+      closeQuietly();
+      report(systemError(error));
+    }
+    return;
+  }
+  // abort
+  closeQuietly();
+  report({ kind: 'aborted' });
+}
+
+parentPort?.on('message', setup.role === 'hash' ? onHash : onWrite);

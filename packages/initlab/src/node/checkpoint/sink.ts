@@ -1,0 +1,203 @@
+/**
+ * The checkpoint writer's pipeline: while the calling thread (with the fill threads) draws chunk k + 1 into a ring of
+ * shared buffers, one consumer thread hashes chunk k (per tensor and per file) and another writes it to the file
+ * (fdatasyncing as it goes). Hashing and writing cost as much as drawing; done in line, they left every other
+ * core idle. The bytes are those of the sequential writer: only the time at which each step runs changes.
+ */
+import { Worker, receiveMessageOnPort, MessageChannel, type MessagePort } from 'node:worker_threads';
+import { CONTROL_WORDS, FAILED, MAX_SLOTS, RESULTS, type SinkMessage, type SinkResult, type SinkSetup } from './sink-protocol.ts';
+
+/** Options of {@link CheckpointSink}. */
+export interface SinkOptions {
+  /** Bytes of each buffer of the ring. */
+  readonly slotBytes: number;
+  /** Buffers in the ring (default 4: one being drawn, one being hashed, one being written, one spare). */
+  readonly slots?: number;
+  /** fdatasync the file every this many bytes (default 256 MiB). */
+  readonly syncEvery?: number;
+}
+
+/** What the consumers computed for one file. */
+export interface SinkFileResult {
+  readonly sha256: string;
+  readonly bytes: number;
+  /** SHA-256 of each tensor ended in this file, by the tensor number given to {@link CheckpointSink.commit}. */
+  readonly tensors: ReadonlyMap<number, string>;
+}
+
+const HASH = 0;
+const WRITE = 1;
+const WAIT_MS = 200;
+
+/** A system error (ENOSPC, EFBIG, EACCES…) from a consumer thread, rebuilt with its code for the caller. */
+function rebuildError(result: Extract<SinkResult, { kind: 'error' }>): Error {
+  const error = new Error(result.message) as NodeJS.ErrnoException;
+  if (result.code !== undefined) error.code = result.code;
+  if (result.errno !== undefined) error.errno = result.errno;
+  if (result.syscall !== undefined) error.syscall = result.syscall;
+  return error;
+}
+
+/**
+ * A ring of shared buffers drained by a hashing thread and a writing thread. Use: `open(path)`, then per piece of
+ * data `acquire()` a buffer, fill it, `commit(length, tensor, end)`; `close()` returns the hashes once the file is
+ * fsynced and closed; `abort()` closes it without a result; `dispose()` ends the threads. A consumer's system error
+ * is thrown by the next call that waits.
+ */
+export class CheckpointSink {
+  private readonly control: Int32Array;
+  private readonly slots: Uint8Array[];
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly taken = [0, 0];
+  private readonly queues: SinkResult[][] = [[], []];
+  private next = 0;
+  private current = -1;
+  private tensorResults = new Map<number, string>();
+
+  constructor(options: SinkOptions) {
+    const count = Math.min(MAX_SLOTS, Math.max(2, options.slots ?? 4));
+    const shared = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
+    this.control = new Int32Array(shared);
+    const buffers = Array.from({ length: count }, () => new SharedArrayBuffer(options.slotBytes));
+    this.slots = buffers.map((b) => new Uint8Array(b));
+    const url = new URL(import.meta.url.endsWith('.ts') ? './sink-worker.ts' : './sink-worker.js', import.meta.url);
+    for (const role of ['hash', 'write'] as const) {
+      const { port1, port2 } = new MessageChannel();
+      const setup: SinkSetup = { role, control: shared, slots: buffers, port: port2, syncEvery: options.syncEvery ?? 256 << 20 };
+      const worker = new Worker(url, { workerData: setup, transferList: [port2] });
+      worker.unref();
+      port1.unref();
+      this.workers.push(worker);
+      this.ports.push(port1);
+    }
+  }
+
+  /** Bytes each buffer holds. */
+  get slotBytes(): number {
+    return this.slots[0]!.length;
+  }
+
+  /** Starts a new file at `path` (created, so it must not exist). */
+  open(path: string): void {
+    this.tensorResults = new Map();
+    this.send(HASH, { op: 'open', path });
+    this.send(WRITE, { op: 'open', path });
+  }
+
+  /** The next buffer of the ring, once both consumers are done with it (throws a consumer's error). */
+  acquire(): Uint8Array {
+    this.throwIfFailed();
+    const slot = this.next;
+    for (let busy = Atomics.load(this.control, slot); busy > 0; busy = Atomics.load(this.control, slot)) {
+      Atomics.wait(this.control, slot, busy, WAIT_MS);
+      this.throwIfFailed();
+    }
+    this.current = slot;
+    this.next = (slot + 1) % this.slots.length;
+    return this.slots[slot]!;
+  }
+
+  /**
+   * Hands bytes 0 … length − 1 of the buffer last acquired to both consumers: part of tensor number `tensor` (−1 for
+   * bytes outside any tensor, such as the header), its last part when `end`. A tensor of no bytes is committed with
+   * length 0.
+   */
+  commit(length: number, tensor: number, end: boolean): void {
+    const slot = length > 0 ? this.current : -1;
+    if (length > 0 && slot < 0) throw new Error('CheckpointSink.commit: acquire a buffer first');
+    if (slot >= 0) Atomics.store(this.control, slot, 2);
+    this.current = -1;
+    const message: SinkMessage = { op: 'data', slot, length, tensor, end };
+    this.send(HASH, message);
+    this.send(WRITE, message);
+  }
+
+  /** Copies `bytes` through the ring ({@link commit} for each piece). */
+  writeBytes(bytes: Uint8Array, tensor: number, end: boolean): void {
+    if (bytes.length === 0) {
+      this.commit(0, tensor, end);
+      return;
+    }
+    for (let at = 0; at < bytes.length; ) {
+      const slot = this.acquire();
+      const n = Math.min(slot.length, bytes.length - at);
+      slot.set(bytes.subarray(at, at + n));
+      at += n;
+      this.commit(n, tensor, end && at === bytes.length);
+    }
+  }
+
+  /** Waits until the file is written, fsynced and closed and every tensor ended in it is hashed. */
+  close(): SinkFileResult {
+    this.send(HASH, { op: 'close' });
+    this.send(WRITE, { op: 'close' });
+    let closed: Extract<SinkResult, { kind: 'closed' }> | undefined;
+    while (closed === undefined) {
+      const result = this.take(WRITE);
+      if (result.kind === 'closed') closed = result;
+    }
+    let file: string | undefined;
+    while (file === undefined) {
+      const result = this.take(HASH);
+      if (result.kind === 'tensor') this.tensorResults.set(result.tensor, result.sha256);
+      else if (result.kind === 'file') file = result.sha256;
+    }
+    return { sha256: file, bytes: closed.bytes, tensors: this.tensorResults };
+  }
+
+  /** Closes the current file without syncing it and waits until it is closed (the caller then removes it). */
+  abort(): void {
+    this.send(HASH, { op: 'abort' });
+    this.send(WRITE, { op: 'abort' });
+    const deadline = performance.now() + 10_000;
+    while (performance.now() < deadline) {
+      const result = this.poll(WRITE);
+      if (result?.kind === 'aborted') return;
+      if (result === undefined) Atomics.wait(this.control, RESULTS + WRITE, Atomics.load(this.control, RESULTS + WRITE), WAIT_MS);
+    }
+  }
+
+  /** Ends the consumer threads. */
+  dispose(): void {
+    for (const worker of this.workers) void worker.terminate().catch(() => undefined);
+    for (const port of this.ports) port.close();
+  }
+
+  private send(role: number, message: SinkMessage): void {
+    this.workers[role]!.postMessage(message);
+  }
+
+  /** The next result of `role` if one has arrived. */
+  private poll(role: number): SinkResult | undefined {
+    const queued = this.queues[role]!.shift();
+    if (queued !== undefined) return queued;
+    if (Atomics.load(this.control, RESULTS + role) <= this.taken[role]!) return undefined;
+    const received = receiveMessageOnPort(this.ports[role]!);
+    if (received === undefined) return undefined; // counted, still in flight
+    this.taken[role]!++;
+    return received.message as SinkResult;
+  }
+
+  /** Waits for the next result of `role`; throws it if it is an error. */
+  private take(role: number): SinkResult {
+    for (;;) {
+      const result = this.poll(role);
+      if (result?.kind === 'error') throw rebuildError(result);
+      if (result !== undefined) return result;
+      this.throwIfFailed();
+      Atomics.wait(this.control, RESULTS + role, this.taken[role]!, WAIT_MS);
+    }
+  }
+
+  /** Throws the error of a consumer that failed, once its report has arrived. */
+  private throwIfFailed(): void {
+    if (Atomics.load(this.control, FAILED) === 0) return;
+    for (const role of [HASH, WRITE]) {
+      for (let result = this.poll(role); result !== undefined; result = this.poll(role)) {
+        if (result.kind === 'error') throw rebuildError(result);
+        if (result.kind === 'tensor') this.tensorResults.set(result.tensor, result.sha256);
+      }
+    }
+  }
+}
