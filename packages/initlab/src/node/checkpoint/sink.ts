@@ -13,7 +13,7 @@ export interface SinkOptions {
   readonly slotBytes: number;
   /** Buffers in the ring (default 4: one being drawn, one being hashed, one being written, one spare). */
   readonly slots?: number;
-  /** fdatasync the file every this many bytes (default 256 MiB). */
+  /** fdatasync the file every this many bytes (default 64 MiB: the last fsync of a file then waits for at most that much). */
   readonly syncEvery?: number;
 }
 
@@ -64,7 +64,7 @@ export class CheckpointSink {
     const url = new URL(import.meta.url.endsWith('.ts') ? './sink-worker.ts' : './sink-worker.js', import.meta.url);
     for (const role of ['hash', 'write'] as const) {
       const { port1, port2 } = new MessageChannel();
-      const setup: SinkSetup = { role, control: shared, slots: buffers, port: port2, syncEvery: options.syncEvery ?? 256 << 20 };
+      const setup: SinkSetup = { role, control: shared, slots: buffers, port: port2, syncEvery: options.syncEvery ?? 64 << 20 };
       const worker = new Worker(url, { workerData: setup, transferList: [port2] });
       worker.unref();
       port1.unref();
