@@ -141,6 +141,7 @@ export const command: CommandSpec = {
     finalize: { type: 'boolean', help: 'only write the index and manifest, once every file is written' },
     force: { type: 'boolean', help: 'write into a directory that holds other files (they are left alone)' },
     threads: { type: 'string', value: 'n', help: 'threads for the element-wise fills (default: every core)' },
+    'buffered-io': { type: 'boolean', help: 'write through the page cache instead of O_DIRECT (same bytes)' },
     quiet: { type: 'boolean', help: 'no progress on stderr' },
     json: { type: 'boolean', help: 'print the result as JSON' },
   },
@@ -183,6 +184,7 @@ export const command: CommandSpec = {
           worker,
           force: flags['force'] === true,
           ...(threads !== undefined && { threads }),
+          ...(flags['buffered-io'] === true && { directIo: false }),
           ...(flags['quiet'] !== true && { onProgress: progressPrinter(worker) }),
         });
       } catch (error) {

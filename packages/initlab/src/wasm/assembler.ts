@@ -14,15 +14,20 @@
  */
 
 /** The minimal WebAssembly API used here (the core's TypeScript lib has no WebAssembly types). */
-interface WasmApi {
+export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory?: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => { buffer: ArrayBuffer };
 }
 
-/** The engine's WebAssembly object, or undefined where there is none. */
-function wasmApi(): WasmApi | undefined {
+/**
+ * The engine's WebAssembly object, or undefined where there is none.
+ *
+ * @example
+ * const memory = wasmApi()?.Memory; // the WebAssembly.Memory constructor in Node and browsers
+ */
+export function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 }
 

@@ -78,6 +78,16 @@ test('threads and chunk sizes do not change a byte; a re-run writes identical fi
   assert.notDeepEqual(files(a), files(other), 'another seed gives other bytes');
 });
 
+test('writes through the page cache (directIo: false) give the bytes of O_DIRECT writes', () => {
+  const plan = smallGpt2();
+  const direct = fresh();
+  const buffered = fresh();
+  writeCheckpoint(plan, direct, { seed: 4, dtype: 'bfloat16', maxShardSize: '20KB' });
+  writeCheckpoint(plan, buffered, { seed: 4, dtype: 'bfloat16', maxShardSize: '20KB', directIo: false });
+  assert.ok(files(direct).size >= 3, 'several files');
+  assert.deepEqual(files(buffered), files(direct));
+});
+
 test('a directory that holds other files is refused unless forced; an earlier checkpoint is replaced, stale shards removed', () => {
   const plan = smallGpt2();
   const dir = fresh();

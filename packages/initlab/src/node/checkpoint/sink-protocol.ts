@@ -17,7 +17,9 @@ export interface SinkSetup {
   readonly control: SharedArrayBuffer;
   readonly slots: readonly SharedArrayBuffer[];
   readonly port: MessagePort;
-  /** The write role fdatasyncs after this many bytes. */
+  /** The write role tries O_DIRECT (staged-file.ts). */
+  readonly direct: boolean;
+  /** In buffered mode, the write role fdatasyncs after this many bytes. */
   readonly syncEvery: number;
 }
 
@@ -36,9 +38,9 @@ export type SinkMessage =
 /** From a consumer back to the writer. */
 export type SinkResult =
   | { readonly kind: 'tensor'; readonly tensor: number; readonly sha256: string }
-  | { readonly kind: 'opened' }
+  | { readonly kind: 'opened'; readonly direct: boolean }
   | { readonly kind: 'file'; readonly sha256: string }
-  | { readonly kind: 'closed'; readonly bytes: number }
+  | { readonly kind: 'closed'; readonly bytes: number; readonly direct: boolean }
   | { readonly kind: 'aborted' }
   | {
       readonly kind: 'error';

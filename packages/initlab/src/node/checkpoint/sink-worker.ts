@@ -1,14 +1,14 @@
 /**
  * A consumer thread of the checkpoint writer's pipeline (see sink.ts): the `hash` role keeps the SHA-256 of each
- * tensor and of the whole file, the `write` role writes the file, fdatasyncing every `syncEvery` bytes so that the
- * disk works while the next chunks are drawn (and the last sync is short). Each consumer takes the buffers of the ring in the order the writer
+ * tensor and of the whole file, the `write` role writes the file (staged-file.ts: O_DIRECT where the file system
+ * takes it, else buffered and fdatasynced every `syncEvery` bytes). Each consumer takes the buffers of the ring in the order the writer
  * sends them, and frees each one (its count in `control`) as soon as it is done with it. Results and errors go back
  * on `port`, each followed by a bump of this role's result counter, which the writer waits on.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { FAILED, RESULTS, type SinkMessage, type SinkResult, type SinkSetup } from './sink-protocol.ts';
+import { StagedFile } from './staged-file.ts';
 
 const setup = workerData as SinkSetup;
 const control = new Int32Array(setup.control);
@@ -36,20 +36,13 @@ function systemError(error: unknown): SinkResult {
 }
 
 let tensorHash: Hash | undefined;
-let fd: number | undefined;
+let file: StagedFile | undefined;
 let fileHash: Hash | undefined;
-let written = 0;
-let sinceSync = 0;
 let failed = false;
 
 function closeQuietly(): void {
-  if (fd === undefined) return;
-  try {
-    closeSync(fd);
-  } catch {
-    // already failing or aborting: nothing to add
-  }
-  fd = undefined;
+  file?.abort();
+  file = undefined;
 }
 
 function onHash(message: SinkMessage): void {
@@ -90,16 +83,7 @@ function onHash(message: SinkMessage): void {
 function onWrite(message: SinkMessage): void {
   if (message.op === 'data') {
     try {
-      if (!failed && fd !== undefined && message.slot >= 0) {
-        const bytes = slots[message.slot]!.subarray(0, message.length);
-        for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-        written += bytes.length;
-        sinceSync += bytes.length;
-        if (sinceSync >= setup.syncEvery) {
-          fdatasyncSync(fd);
-          sinceSync = 0;
-        }
-      }
+      if (!failed && file !== undefined && message.slot >= 0) file.write(slots[message.slot]!.subarray(0, message.length));
     } catch (error) {
       failed = true;
       closeQuietly();
@@ -112,10 +96,8 @@ function onWrite(message: SinkMessage): void {
   if (message.op === 'open') {
     failed = false;
     try {
-      fd = openSync(message.path, 'wx');
-      written = 0;
-      sinceSync = 0;
-      report({ kind: 'opened' });
+      file = StagedFile.create(message.path, { direct: setup.direct, syncEvery: setup.syncEvery });
+      report({ kind: 'opened', direct: file.direct });
     } catch (error) {
       failed = true;
       report(systemError(error));
@@ -125,10 +107,10 @@ function onWrite(message: SinkMessage): void {
   if (message.op === 'close') {
     if (failed) return; // the error is already reported
     try {
-      fsyncSync(fd!);
-      closeSync(fd!);
-      fd = undefined;
-      report({ kind: 'closed', bytes: written });
+      const direct = file!.direct;
+      const bytes = file!.close();
+      file = undefined;
+      report({ kind: 'closed', bytes, direct });
     } catch (error) {
       failed = true;
       closeQuietly();

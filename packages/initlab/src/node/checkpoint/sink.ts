@@ -13,7 +13,9 @@ export interface SinkOptions {
   readonly slotBytes: number;
   /** Buffers in the ring (default 4: one being drawn, one being hashed, one being written, one spare). */
   readonly slots?: number;
-  /** fdatasync the file every this many bytes (default 64 MiB: the last fsync of a file then waits for at most that much). */
+  /** Write with O_DIRECT where the file system takes it (default true; see staged-file.ts). */
+  readonly direct?: boolean;
+  /** In buffered mode, fdatasync the file every this many bytes (default 64 MiB: the last fsync of a file then waits for at most that much). */
   readonly syncEvery?: number;
 }
 
@@ -21,6 +23,8 @@ export interface SinkOptions {
 export interface SinkFileResult {
   readonly sha256: string;
   readonly bytes: number;
+  /** Whether the file was written with O_DIRECT. */
+  readonly direct: boolean;
   /** SHA-256 of each tensor ended in this file, by the tensor number given to {@link CheckpointSink.commit}. */
   readonly tensors: ReadonlyMap<number, string>;
 }
@@ -64,7 +68,14 @@ export class CheckpointSink {
     const url = new URL(import.meta.url.endsWith('.ts') ? './sink-worker.ts' : './sink-worker.js', import.meta.url);
     for (const role of ['hash', 'write'] as const) {
       const { port1, port2 } = new MessageChannel();
-      const setup: SinkSetup = { role, control: shared, slots: buffers, port: port2, syncEvery: options.syncEvery ?? 64 << 20 };
+      const setup: SinkSetup = {
+        role,
+        control: shared,
+        slots: buffers,
+        port: port2,
+        direct: options.direct ?? true,
+        syncEvery: options.syncEvery ?? 64 << 20,
+      };
       const worker = new Worker(url, { workerData: setup, transferList: [port2] });
       worker.unref();
       port1.unref();
@@ -143,7 +154,7 @@ export class CheckpointSink {
       if (result.kind === 'tensor') this.tensorResults.set(result.tensor, result.sha256);
       else if (result.kind === 'file') file = result.sha256;
     }
-    return { sha256: file, bytes: closed.bytes, tensors: this.tensorResults };
+    return { sha256: file, bytes: closed.bytes, direct: closed.direct, tensors: this.tensorResults };
   }
 
   /** Closes the current file without syncing it and waits until it is closed (the caller then removes it). */

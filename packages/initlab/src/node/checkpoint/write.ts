@@ -61,6 +61,11 @@ export interface WriteCheckpointOptions extends CheckpointSettings, ThreadOption
   readonly onProgress?: (progress: CheckpointProgress) => void;
   /** Elements per generated chunk (default {@link CHUNK_ELEMENTS}; 8-byte elements get half as many). */
   readonly chunkElements?: number;
+  /**
+   * Write with O_DIRECT, bypassing the page cache, where the file system takes it (default true); false writes
+   * through the page cache. The bytes are the same either way.
+   */
+  readonly directIo?: boolean;
 }
 
 /** What {@link writeCheckpoint} did. */
@@ -200,7 +205,7 @@ export function writeCheckpoint(plan: ModelPlan, out: string, options: WriteChec
   const written: string[] = [];
   let bytes = 0;
   if (mine.length > 0) {
-    const sink = new CheckpointSink({ slotBytes: sinkSlotBytes(prepared, options.chunkElements) });
+    const sink = new CheckpointSink({ slotBytes: sinkSlotBytes(prepared, options.chunkElements), direct: options.directIo !== false });
     try {
       for (const [done, i] of mine.entries()) {
         const file = prepared.layout.files[i]!;
