@@ -1,20 +1,20 @@
 /**
- * A consumer thread of the checkpoint writer's pipeline (see sink.ts): the `hash` role keeps the SHA-256 of each
- * tensor and of the whole file, the `write` role writes the file (staged-file.ts: O_DIRECT where the file system
- * takes it, else buffered and fdatasynced every `syncEvery` bytes). Each consumer takes the buffers of the ring in the order the writer
- * sends them, and frees each one (its count in `control`) as soon as it is done with it. Results and errors go back
+ * A consumer thread of the checkpoint writer's pipeline (see sink.ts): the `tensors` role keeps the SHA-256 of each
+ * tensor, the `file` role that of the whole file, the `hash` role both, the `write` role writes the file (staged-file.ts: O_DIRECT where
+ * the file system takes it, else buffered and fdatasynced every `syncEvery` bytes). Each consumer takes the buffers
+ * of the ring in the order the writer sends them, and frees each one (its count in `control`) as soon as it is done with it. Results and errors go back
  * on `port`, each followed by a bump of this role's result counter, which the writer waits on.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { FAILED, RESULTS, type SinkMessage, type SinkResult, type SinkSetup } from './sink-protocol.ts';
+import { FAILED, RESULTS, type Role, type SinkMessage, type SinkResult, type SinkSetup } from './sink-protocol.ts';
 import { StagedFile } from './staged-file.ts';
 
 const setup = workerData as SinkSetup;
 const control = new Int32Array(setup.control);
 const slots = setup.slots.map((buffer) => new Uint8Array(buffer));
 const port: MessagePort = setup.port;
-const resultIndex = RESULTS + (setup.role === 'hash' ? 0 : 1);
+const resultIndex = RESULTS + setup.index;
 
 function report(result: SinkResult): void {
   port.postMessage(result);
@@ -45,25 +45,17 @@ function closeQuietly(): void {
   file = undefined;
 }
 
-function onHash(message: SinkMessage): void {
-  if (message.op === 'open') {
+function onTensors(message: SinkMessage): void {
+  if (message.op === 'open' || message.op === 'abort') {
     failed = false;
-    fileHash = createHash('sha256');
     tensorHash = undefined;
     return;
   }
   if (message.op === 'close') {
-    if (!failed) report({ kind: 'file', sha256: fileHash!.digest('hex') });
-    fileHash = undefined;
-    return;
-  }
-  if (message.op === 'abort') {
-    fileHash = undefined;
-    tensorHash = undefined;
+    if (!failed) report({ kind: 'tensors-done' });
     return;
   }
   try {
-    if (!failed && message.slot >= 0) fileHash!.update(slots[message.slot]!.subarray(0, message.length));
     if (message.tensor >= 0 && !failed) {
       tensorHash ??= createHash('sha256');
       if (message.slot >= 0) tensorHash.update(slots[message.slot]!.subarray(0, message.length));
@@ -75,8 +67,25 @@ function onHash(message: SinkMessage): void {
   } catch (error) {
     failed = true;
     report(systemError(error));
-  } finally {
-    release(message.slot);
+  }
+}
+
+function onFile(message: SinkMessage): void {
+  if (message.op === 'open' || message.op === 'abort') {
+    failed = false;
+    fileHash = message.op === 'open' ? createHash('sha256') : undefined;
+    return;
+  }
+  if (message.op === 'close') {
+    if (!failed) report({ kind: 'file', sha256: fileHash!.digest('hex') });
+    fileHash = undefined;
+    return;
+  }
+  try {
+    if (!failed && message.slot >= 0) fileHash!.update(slots[message.slot]!.subarray(0, message.length));
+  } catch (error) {
+    failed = true;
+    report(systemError(error));
   }
 }
 
@@ -88,8 +97,6 @@ function onWrite(message: SinkMessage): void {
       failed = true;
       closeQuietly();
       report(systemError(error));
-    } finally {
-      release(message.slot);
     }
     return;
   }
@@ -123,4 +130,11 @@ function onWrite(message: SinkMessage): void {
   report({ kind: 'aborted' });
 }
 
-parentPort?.on('message', setup.role === 'hash' ? onHash : onWrite);
+const handlers: Record<Role, ((message: SinkMessage) => void)[]> = { tensors: [onTensors], file: [onFile], hash: [onTensors, onFile], write: [onWrite] };
+const mine = handlers[setup.role];
+
+// Each handler reads the buffer; the buffer is released once all of this thread's handlers are done with it.
+parentPort?.on('message', (message: SinkMessage) => {
+  for (const handle of mine) handle(message);
+  if (message.op === 'data') release(message.slot);
+});

@@ -1,11 +1,12 @@
 /**
  * The checkpoint writer's pipeline: while the calling thread (with the fill threads) draws chunk k + 1 into a ring of
- * shared buffers, one consumer thread hashes chunk k (per tensor and per file) and another writes it to the file
- * (fdatasyncing as it goes). Hashing and writing cost as much as drawing; done in line, they left every other
+ * shared buffers, consumer threads take chunk k: it goes into its tensor's SHA-256 and the file's (on one thread, or
+ * one each where there are cores to spare) and is written (staged-file.ts). Hashing and writing cost as much as drawing; done in line, they left every other
  * core idle. The bytes are those of the sequential writer: only the time at which each step runs changes.
  */
 import { Worker, receiveMessageOnPort, MessageChannel, type MessagePort } from 'node:worker_threads';
-import { CONTROL_WORDS, FAILED, MAX_SLOTS, RESULTS, type SinkMessage, type SinkResult, type SinkSetup } from './sink-protocol.ts';
+import { availableParallelism } from 'node:os';
+import { CONTROL_WORDS, FAILED, MAX_SLOTS, RESULTS, type Role, type SinkMessage, type SinkResult, type SinkSetup, sinkRoles } from './sink-protocol.ts';
 
 /** Options of {@link CheckpointSink}. */
 export interface SinkOptions {
@@ -15,8 +16,13 @@ export interface SinkOptions {
   readonly slots?: number;
   /** Write with O_DIRECT where the file system takes it (default true; see staged-file.ts). */
   readonly direct?: boolean;
-  /** In buffered mode, fdatasync the file every this many bytes (default 64 MiB: the last fsync of a file then waits for at most that much). */
+  /**
+   * In buffered mode, fdatasync the file every this many bytes (default 64 MiB: the last fsync of a file then waits
+   * for at most that much).
+   */
   readonly syncEvery?: number;
+  /** Threads for the two SHA-256 passes (default: 2 on machines of 4 cores or more, else 1; see sink-protocol.ts). */
+  readonly hashThreads?: 1 | 2;
 }
 
 /** What the consumers computed for one file. */
@@ -29,8 +35,6 @@ export interface SinkFileResult {
   readonly tensors: ReadonlyMap<number, string>;
 }
 
-const HASH = 0;
-const WRITE = 1;
 const WAIT_MS = 200;
 
 /** A system error (ENOSPC, EFBIG, EACCES…) from a consumer thread, rebuilt with its code for the caller. */
@@ -43,8 +47,8 @@ function rebuildError(result: Extract<SinkResult, { kind: 'error' }>): Error {
 }
 
 /**
- * A ring of shared buffers drained by a hashing thread and a writing thread. Use: `open(path)`, then per piece of
- * data `acquire()` a buffer, fill it, `commit(length, tensor, end)`; `close()` returns the hashes once the file is
+ * A ring of shared buffers drained by hashing threads (per tensor and per file) and a writing thread. Use:
+ * `open(path)`, then per piece of data `acquire()` a buffer, fill it, `commit(length, tensor, end)`; `close()` returns the hashes once the file is
  * fsynced and closed; `abort()` closes it without a result; `dispose()` ends the threads. A consumer's system error
  * is thrown by the next call that waits.
  */
@@ -53,23 +57,30 @@ export class CheckpointSink {
   private readonly slots: Uint8Array[];
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
-  private readonly taken = [0, 0];
-  private readonly queues: SinkResult[][] = [[], []];
+  private readonly roles: readonly Role[];
+  private readonly write: number;
+  private readonly taken: number[];
+  private readonly queues: SinkResult[][];
   private next = 0;
   private current = -1;
   private tensorResults = new Map<number, string>();
 
   constructor(options: SinkOptions) {
     const count = Math.min(MAX_SLOTS, Math.max(2, options.slots ?? 4));
+    this.roles = sinkRoles(options.hashThreads ?? (availableParallelism() >= 4 ? 2 : 1));
+    this.write = this.roles.indexOf('write');
+    this.taken = this.roles.map(() => 0);
+    this.queues = this.roles.map(() => []);
     const shared = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
     const buffers = Array.from({ length: count }, () => new SharedArrayBuffer(options.slotBytes));
     this.slots = buffers.map((b) => new Uint8Array(b));
     const url = new URL(import.meta.url.endsWith('.ts') ? './sink-worker.ts' : './sink-worker.js', import.meta.url);
-    for (const role of ['hash', 'write'] as const) {
+    for (const [index, role] of this.roles.entries()) {
       const { port1, port2 } = new MessageChannel();
       const setup: SinkSetup = {
         role,
+        index,
         control: shared,
         slots: buffers,
         port: port2,
@@ -92,11 +103,10 @@ export class CheckpointSink {
   /** Starts a new file at `path` (created, so it must not exist). */
   open(path: string): void {
     this.tensorResults = new Map();
-    this.send(HASH, { op: 'open', path });
-    this.send(WRITE, { op: 'open', path });
+    this.broadcast({ op: 'open', path });
   }
 
-  /** The next buffer of the ring, once both consumers are done with it (throws a consumer's error). */
+  /** The next buffer of the ring, once every consumer is done with it (throws a consumer's error). */
   acquire(): Uint8Array {
     this.throwIfFailed();
     const slot = this.next;
@@ -117,11 +127,10 @@ export class CheckpointSink {
   commit(length: number, tensor: number, end: boolean): void {
     const slot = length > 0 ? this.current : -1;
     if (length > 0 && slot < 0) throw new Error('CheckpointSink.commit: acquire a buffer first');
-    if (slot >= 0) Atomics.store(this.control, slot, 2);
+    if (slot >= 0) Atomics.store(this.control, slot, this.roles.length);
     this.current = -1;
     const message: SinkMessage = { op: 'data', slot, length, tensor, end };
-    this.send(HASH, message);
-    this.send(WRITE, message);
+    this.broadcast(message);
   }
 
   /** Copies `bytes` through the ring ({@link commit} for each piece). */
@@ -141,31 +150,39 @@ export class CheckpointSink {
 
   /** Waits until the file is written, fsynced and closed and every tensor ended in it is hashed. */
   close(): SinkFileResult {
-    this.send(HASH, { op: 'close' });
-    this.send(WRITE, { op: 'close' });
+    this.broadcast({ op: 'close' });
     let closed: Extract<SinkResult, { kind: 'closed' }> | undefined;
     while (closed === undefined) {
-      const result = this.take(WRITE);
+      const result = this.take(this.write);
       if (result.kind === 'closed') closed = result;
     }
     let file: string | undefined;
-    while (file === undefined) {
-      const result = this.take(HASH);
-      if (result.kind === 'tensor') this.tensorResults.set(result.tensor, result.sha256);
-      else if (result.kind === 'file') file = result.sha256;
+    for (const [index, role] of this.roles.entries()) {
+      // Per role, its results in order: the tensors ended in this file, 'tensors-done', then the file hash.
+      let tensorsDone = role === 'file' || role === 'write';
+      let fileDone = role === 'tensors' || role === 'write';
+      while (!tensorsDone || !fileDone) {
+        const result = this.take(index);
+        if (result.kind === 'tensor') this.tensorResults.set(result.tensor, result.sha256);
+        else if (result.kind === 'tensors-done') tensorsDone = true;
+        else if (result.kind === 'file') {
+          file = result.sha256;
+          fileDone = true;
+        }
+      }
     }
+    if (file === undefined) throw new Error('CheckpointSink.close: no file hash');
     return { sha256: file, bytes: closed.bytes, direct: closed.direct, tensors: this.tensorResults };
   }
 
   /** Closes the current file without syncing it and waits until it is closed (the caller then removes it). */
   abort(): void {
-    this.send(HASH, { op: 'abort' });
-    this.send(WRITE, { op: 'abort' });
+    this.broadcast({ op: 'abort' });
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline) {
-      const result = this.poll(WRITE);
+      const result = this.poll(this.write);
       if (result?.kind === 'aborted') return;
-      if (result === undefined) Atomics.wait(this.control, RESULTS + WRITE, Atomics.load(this.control, RESULTS + WRITE), WAIT_MS);
+      if (result === undefined) Atomics.wait(this.control, RESULTS + this.write, Atomics.load(this.control, RESULTS + this.write), WAIT_MS);
     }
   }
 
@@ -175,8 +192,8 @@ export class CheckpointSink {
     for (const port of this.ports) port.close();
   }
 
-  private send(role: number, message: SinkMessage): void {
-    this.workers[role]!.postMessage(message);
+  private broadcast(message: SinkMessage): void {
+    for (const worker of this.workers) worker.postMessage(message);
   }
 
   /** The next result of `role` if one has arrived. */
@@ -204,7 +221,7 @@ export class CheckpointSink {
   /** Throws the error of a consumer that failed, once its report has arrived. */
   private throwIfFailed(): void {
     if (Atomics.load(this.control, FAILED) === 0) return;
-    for (const role of [HASH, WRITE]) {
+    for (const role of this.roles.keys()) {
       for (let result = this.poll(role); result !== undefined; result = this.poll(role)) {
         if (result.kind === 'error') throw rebuildError(result);
         if (result.kind === 'tensor') this.tensorResults.set(result.tensor, result.sha256);

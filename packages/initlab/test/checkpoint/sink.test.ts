@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CheckpointSink } from '../../src/node/checkpoint/sink.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'initlab-sink-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Deterministic bytes, different at every offset. */
+function pattern(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state >>> 24;
+  }
+  return out;
+}
+
+test('every consumer layout (one hash thread or two, direct or buffered) gives the file, its SHA-256 and each tensor’s', () => {
+  // Tensors of lengths around the buffer size (1000 bytes): empty, shorter, exact, longer, many buffers.
+  const header = pattern(40, 1);
+  const tensors = [0, 13, 1000, 1001, 5_432].map((length, i) => pattern(length, i + 2));
+  const whole = Buffer.concat([header, ...tensors]);
+  for (const hashThreads of [1, 2] as const) {
+    for (const direct of [true, false]) {
+      const sink = new CheckpointSink({ slotBytes: 1000, slots: 3, hashThreads, direct, syncEvery: 4096 });
+      try {
+        for (let file = 0; file < 2; file++) {
+          // Two files through the same sink: nothing of the first leaks into the second.
+          const path = join(root, `f${n++}`);
+          sink.open(path);
+          sink.writeBytes(header, -1, false);
+          for (const [i, bytes] of tensors.entries()) {
+            // Tensor numbers are the caller's (here 10 + i): results come back under them.
+            for (let at = 0; at === 0 || at < bytes.length; at += 1000) {
+              const piece = bytes.subarray(at, at + 1000);
+              const slot = sink.acquire();
+              slot.set(piece);
+              sink.commit(piece.length, 10 + i, at + 1000 >= bytes.length);
+            }
+          }
+          const result = sink.close();
+          const what = `${hashThreads} hash thread(s), ${direct ? 'direct' : 'buffered'}, file ${file}`;
+          assert.ok(whole.equals(readFileSync(path)), `${what}: bytes`);
+          assert.equal(result.bytes, whole.length, what);
+          assert.equal(result.sha256, sha256(whole), `${what}: file hash`);
+          assert.deepEqual(
+            [...result.tensors].sort((a, b) => a[0] - b[0]),
+            tensors.map((bytes, i) => [10 + i, sha256(bytes)]),
+            `${what}: tensor hashes`,
+          );
+          if (!direct) assert.equal(result.direct, false);
+        }
+      } finally {
+        sink.dispose();
+      }
+    }
+  }
+});
+
+test('a file that cannot be created: the system error, with its code, from the next call that waits', () => {
+  for (const hashThreads of [1, 2] as const) {
+    const sink = new CheckpointSink({ slotBytes: 64, hashThreads });
+    try {
+      sink.open(join(root, 'missing-directory', 'f'));
+      assert.throws(
+        () => {
+          for (let i = 0; i < 100; i++) {
+            sink.writeBytes(pattern(64, i), 0, false);
+          }
+          sink.close();
+        },
+        { code: 'ENOENT' },
+      );
+      sink.abort();
+    } finally {
+      sink.dispose();
+    }
+  }
+});
