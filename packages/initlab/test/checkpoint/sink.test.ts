@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CheckpointSink } from '../../src/node/checkpoint/sink.ts';
+import { bytePattern } from '../support/bytes.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'initlab-sink-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -12,21 +13,10 @@ let n = 0;
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** Deterministic bytes, different at every offset. */
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state >>> 24;
-  }
-  return out;
-}
-
 test('every consumer layout (one hash thread or two, direct or buffered) gives the file, its SHA-256 and each tensor’s', () => {
   // Tensors of lengths around the buffer size (1000 bytes): empty, shorter, exact, longer, many buffers.
-  const header = pattern(40, 1);
-  const tensors = [0, 13, 1000, 1001, 5_432].map((length, i) => pattern(length, i + 2));
+  const header = bytePattern(40, 1);
+  const tensors = [0, 13, 1000, 1001, 5_432].map((length, i) => bytePattern(length, i + 2));
   const whole = Buffer.concat([header, ...tensors]);
   for (const hashThreads of [1, 2] as const) {
     for (const direct of [true, false]) {
@@ -73,7 +63,7 @@ test('a file that cannot be created: the system error, with its code, from the n
       assert.throws(
         () => {
           for (let i = 0; i < 100; i++) {
-            sink.writeBytes(pattern(64, i), 0, false);
+            sink.writeBytes(bytePattern(64, i), 0, false);
           }
           sink.close();
         },

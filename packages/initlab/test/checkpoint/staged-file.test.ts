@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DIRECT_ALIGNMENT, STAGING_BYTES, StagedFile } from '../../src/node/checkpoint/staged-file.ts';
+import { bytePattern } from '../support/bytes.ts';
 
 const roots = [mkdtempSync(join(tmpdir(), 'initlab-staged-'))];
 // tmpfs too, where it is mounted: O_DIRECT there depends on the kernel (6.6 and later take it), so either path runs.
@@ -13,23 +14,12 @@ after(() => {
 });
 let n = 0;
 
-/** Deterministic bytes that differ at every offset: a run that drops, repeats or moves a byte shows. */
-function pattern(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state >>> 24;
-  }
-  return out;
-}
-
 test('direct and buffered writes give the same file for lengths around the block and staging sizes, in pieces of odd sizes', () => {
   const lengths = [0, 1, 8, DIRECT_ALIGNMENT - 1, DIRECT_ALIGNMENT, DIRECT_ALIGNMENT + 1, STAGING_BYTES - 1, STAGING_BYTES, 2 * STAGING_BYTES + 4097];
   const pieces = [1, 7, 4096, 100_003, STAGING_BYTES + 5];
   for (const root of roots) {
     for (const [k, length] of lengths.entries()) {
-      const expected = pattern(length, k + 1);
+      const expected = bytePattern(length, k + 1);
       for (const direct of [true, false]) {
         const piece = pieces[(k + Number(direct)) % pieces.length]!;
         const path = join(root, `f${n++}`);
@@ -48,7 +38,7 @@ test('direct and buffered writes give the same file for lengths around the block
 test('an existing path is refused (temporary names are created, never reused); abort closes without a result', () => {
   const path = join(roots[0]!, `f${n++}`);
   const file = StagedFile.create(path, { syncEvery: 1 << 20 });
-  file.write(pattern(10_000, 9));
+  file.write(bytePattern(10_000, 9));
   file.abort();
   file.abort(); // twice is harmless
   assert.throws(() => StagedFile.create(path, { syncEvery: 1 << 20 }), { code: 'EEXIST' });
