@@ -97,6 +97,12 @@ test('initlab installs alone: nothing else in node_modules, imports as the READM
   });
   const bin = join(dir, 'node_modules', '.bin', 'initlab');
   assert.equal(succeed(bin, ['gain', 'leaky_relu', '--param', '0.2']), '1.3867504905630728\n');
+  // A checkpoint from the installed package: its worker threads (fills, hashes, writes) load from node_modules.
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ vocab_size: 1000, n_positions: 64, n_embd: 256, n_layer: 2, n_head: 4 }));
+  succeed(bin, ['init', '--recipe', 'gpt2', '--config', 'config.json', '--seed', '3', '--dtype', 'bfloat16', '--threads', '2', '--quiet', '--out', 'ckpt'], {
+    cwd: dir,
+  });
+  assert.match(succeed(bin, ['verify', 'ckpt'], { cwd: dir }), /: 28 tensors in 1 file match the manifest/);
   const lab = run(bin, ['lab', 'activations'], { cwd: dir });
   assert.equal(lab.status, 2, lab.stderr);
   assert.equal(lab.stdout, '');

@@ -39,6 +39,9 @@ export const command: CommandSpec = {
         `verify: ${dir} must match its manifest; got ${result.problems.length} difference${result.problems.length === 1 ? '' : 's'}, first: ${result.problems[0]}`,
       );
     }
-    if (flags['json'] !== true) print(`verified ${dir}: ${result.tensors} tensors in ${result.files} files match the manifest, on disk and recomputed`);
+    if (flags['json'] !== true)
+      print(
+        `verified ${dir}: ${result.tensors} tensor${result.tensors === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'} match the manifest, on disk and recomputed`,
+      );
   },
 };

@@ -181,7 +181,7 @@ test('a built-in recipe: resnet18 in bfloat16 keeps its int64 BatchNorm counters
   assert.deepEqual(counter.shape, []);
   assert.equal(bytes.readBigInt64LE(8 + headerLength + counter.data_offsets[0]!), 0n);
   assert.equal(header['conv1.weight']!.dtype, 'BF16');
-  assert.match(ok(['verify', dir]), /^verified .*: 122 tensors in 1 files match the manifest/);
+  assert.match(ok(['verify', dir]), /^verified .*: 122 tensors in 1 file match the manifest/);
 });
 
 test('a write the system refuses (a file-size limit: EFBIG from a real write): one line, exit 2, no temporary or partial file; a re-run completes', () => {
