@@ -140,7 +140,7 @@ export const command: CommandSpec = {
     workers: { type: 'string', value: 'N', help: 'the worker count, with the index from JOB_COMPLETION_INDEX (Kubernetes)' },
     finalize: { type: 'boolean', help: 'only write the index and manifest, once every file is written' },
     force: { type: 'boolean', help: 'write into a directory that holds other files (they are left alone)' },
-    threads: { type: 'string', value: 'n', help: 'threads for the element-wise fills (default: every core)' },
+    threads: { type: 'string', value: 'n', help: 'threads for the element-wise fills (default: every core but the hashing ones)' },
     'buffered-io': { type: 'boolean', help: 'write through the page cache instead of O_DIRECT (same bytes)' },
     quiet: { type: 'boolean', help: 'no progress on stderr' },
     json: { type: 'boolean', help: 'print the result as JSON' },

@@ -37,6 +37,17 @@ export interface SinkFileResult {
 
 const WAIT_MS = 200;
 
+/**
+ * Threads a sink gives the two SHA-256 passes by default: 2 on machines of 4 cores or more, else 1 (see
+ * sink-protocol.ts).
+ *
+ * @example
+ * defaultHashThreads(); // 1 on a 2-core machine
+ */
+export function defaultHashThreads(): 1 | 2 {
+  return availableParallelism() >= 4 ? 2 : 1;
+}
+
 /** A system error (ENOSPC, EFBIG, EACCES…) from a consumer thread, rebuilt with its code for the caller. */
 function rebuildError(result: Extract<SinkResult, { kind: 'error' }>): Error {
   const error = new Error(result.message) as NodeJS.ErrnoException;
@@ -67,7 +78,7 @@ export class CheckpointSink {
 
   constructor(options: SinkOptions) {
     const count = Math.min(MAX_SLOTS, Math.max(2, options.slots ?? 4));
-    this.roles = sinkRoles(options.hashThreads ?? (availableParallelism() >= 4 ? 2 : 1));
+    this.roles = sinkRoles(options.hashThreads ?? defaultHashThreads());
     this.write = this.roles.indexOf('write');
     this.taken = this.roles.map(() => 0);
     this.queues = this.roles.map(() => []);
@@ -93,6 +104,11 @@ export class CheckpointSink {
       this.workers.push(worker);
       this.ports.push(port1);
     }
+  }
+
+  /** Threads hashing (1 or 2): each keeps a core busy while the sink works. */
+  get hashThreads(): number {
+    return this.roles.length - 1;
   }
 
   /** Bytes each buffer holds. */
