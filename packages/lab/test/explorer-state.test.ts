@@ -11,7 +11,7 @@ import {
   predictSignal,
   setupBackend,
 } from '../src/index.ts';
-import { ExplorerSession } from '../src/explorer/measure.ts';
+import { ExplorerSession, PREVIEW_SAMPLES, PREVIEW_WORK, previewSamples } from '../src/explorer/measure.ts';
 import { renderHtml } from '../src/report/html.ts';
 
 test('a state survives its URL form, and bad fields fall back to defaults with a message', () => {
@@ -67,4 +67,16 @@ test('the mean-field prediction matches He/ReLU and Xavier/tanh measurements wit
     const predicted = view.prediction!.std[l]!;
     assert.ok(Math.abs(layer.std / predicted - 1) < 0.05, `layer ${l + 1}: measured ${layer.std}, predicted ${predicted}`);
   });
+});
+
+test('a preview on fewer inputs comes first only where the full forward pass is slow and the inputs are many', () => {
+  const at = (samples: number, width: number, depth: number): number | null => previewSamples({ samples, width, depth });
+  assert.equal(at(1000, 500, 10), PREVIEW_SAMPLES, 'width 500, depth 10, 1000 inputs: 2.5e9 multiply-adds');
+  assert.equal(at(2000, 1000, 50), PREVIEW_SAMPLES, 'the largest state');
+  assert.equal(at(DEFAULT_EXPLORER_STATE.samples, DEFAULT_EXPLORER_STATE.width, DEFAULT_EXPLORER_STATE.depth), null, 'the default state is quick');
+  // The boundaries: work strictly above PREVIEW_WORK, samples strictly above twice the preview's.
+  assert.equal(at(400, 100, PREVIEW_WORK / (400 * 100 * 100)), null, 'work exactly at the limit');
+  assert.equal(at(400, 100, PREVIEW_WORK / (400 * 100 * 100) + 1), PREVIEW_SAMPLES);
+  assert.equal(at(2 * PREVIEW_SAMPLES, 1000, 50), null, 'too few inputs for a preview to help');
+  assert.equal(at(2 * PREVIEW_SAMPLES + 1, 1000, 50), PREVIEW_SAMPLES);
 });

@@ -186,6 +186,43 @@ describe('explorer page in Chromium', () => {
     }
   });
 
+  test('a slow setting shows a preview on 100 inputs first, then the full histograms', async () => {
+    if (!browser) throw new Error(MISSING_CHROMIUM);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Whenever the status line announces a preview, record how many values each histogram then counts.
+    await page.addInitScript(() => {
+      const seen: { status: string; totals: number[] }[] = [];
+      (window as unknown as { previews: typeof seen }).previews = seen;
+      document.addEventListener('DOMContentLoaded', () => {
+        const status = document.getElementById('status')!;
+        new MutationObserver(() => {
+          const text = status.textContent ?? '';
+          if (!text.startsWith('Preview')) return;
+          const totals = [...document.querySelectorAll('#histograms svg')].map((svg) =>
+            (JSON.parse(svg.getAttribute('data-numbers') ?? '{"counts":[]}') as { counts: number[] }).counts.reduce((a, b) => a + b, 0),
+          );
+          seen.push({ status: text, totals });
+        }).observe(status, { childList: true, characterData: true, subtree: true });
+      });
+    });
+    await page.goto(`${server!.url}#act=tanh&init=glorot_normal&depth=10&width=500&samples=1000&seed=3`);
+    await waitForMeasurement(page, null);
+    const previews = await page.evaluate(() => (window as unknown as { previews: { status: string; totals: number[] }[] }).previews);
+    assert.equal(previews.length, 1, JSON.stringify(previews));
+    assert.match(previews[0]!.status, /^Preview from 100 of the 1000 inputs \(\d+ ms\); the full measurement follows\.$/);
+    assert.deepEqual(previews[0]!.totals, Array(10).fill(100 * 500), 'the preview counts 100 inputs × 500 units per layer');
+    const final = await plotted(page);
+    assert.deepEqual(
+      final.histograms.map((h) => h.counts.reduce((a, b) => a + b, 0)),
+      Array(10).fill(1000 * 500),
+      'the final histograms count all 1000 inputs',
+    );
+    const [previewMs, updateMs] = await page.evaluate(() => [Number(document.body.dataset['previewMs']), Number(document.body.dataset['updateMs'])]);
+    assert.ok(previewMs > 0 && previewMs < updateMs, `preview after ${previewMs} ms, full after ${updateMs} ms`);
+    assert.doesNotMatch((await page.textContent('#status')) ?? '', /Preview/);
+    await page.close();
+  });
+
   test('training a few steps lowers the loss, with the lab’s losses, and can be stopped', async () => {
     const steps = 40;
     const { page, errors } = await openPage(`act=relu&init=he_normal&train=he_normal&train=normal:std=0.01&steps=${steps}&lr=0.05&seed=0`);

@@ -58,6 +58,7 @@ function measure(): void {
   measureId += 1;
   requestedAt = performance.now();
   byId('status').textContent = 'Measuring…';
+  delete document.body.dataset['previewMs'];
   document.body.dataset['measuring'] = 'true';
   send(measureWorker, { type: 'measure', id: measureId, state });
 }
@@ -70,6 +71,12 @@ measureWorker.onmessage = (event: MessageEvent<FromWorker>) => {
     if (message.id !== measureId) return;
     lastView = { id: message.id, state, view: message.view, milliseconds: message.milliseconds };
     renderViews();
+    if (message.previewSamples !== null) {
+      document.body.dataset['previewMs'] = (performance.now() - requestedAt).toFixed(1);
+      byId('status').textContent =
+        `Preview from ${message.previewSamples} of the ${state.samples} inputs (${message.milliseconds.toFixed(0)} ms); the full measurement follows.`;
+      return;
+    }
     document.body.dataset['updateMs'] = (performance.now() - requestedAt).toFixed(1);
     document.body.dataset['workerMs'] = message.milliseconds.toFixed(1);
     byId('status').textContent =

@@ -15,7 +15,14 @@ export type ToWorker =
 /** From a worker to the page. */
 export type FromWorker =
   | { readonly type: 'ready'; readonly backend: string; readonly notice: string | null }
-  | { readonly type: 'activations'; readonly id: number; readonly view: ActivationView; readonly milliseconds: number }
+  | {
+      readonly type: 'activations';
+      readonly id: number;
+      readonly view: ActivationView;
+      readonly milliseconds: number;
+      /** Inputs of a quick preview (the full measurement follows), or null for the full measurement. */
+      readonly previewSamples: number | null;
+    }
   | { readonly type: 'gradients'; readonly id: number; readonly view: GradientView }
   | { readonly type: 'measure-error'; readonly id: number; readonly message: string }
   | { readonly type: 'train-status'; readonly id: number; readonly text: string }

@@ -1,11 +1,12 @@
 /**
  * The explorer's Web Worker: TF.js (wasm backend from the page's own `wasm/` folder, cpu as a fallback) and the
- * lab's browser-safe code. A `measure` message computes the histograms first and posts them, then the gradients
- * unless a newer state arrived meanwhile; a `train` message trains until done or until `stop`.
+ * lab's browser-safe code. A `measure` message computes the histograms first and posts them (after a preview on
+ * fewer inputs when the full pass is slow: previewSamples), then the gradients, each step skipped when a newer state
+ * arrived meanwhile; a `train` message trains until done or until `stop`.
  */
 import { setupBackendAt } from '../../src/engine/backend-core.ts';
 import { CLASS_COUNT, digitsFromClasses, splitDigits, type Mnist } from '../../src/data/mnist-core.ts';
-import { ExplorerSession } from '../../src/explorer/measure.ts';
+import { ExplorerSession, previewSamples } from '../../src/explorer/measure.ts';
 import type { ExplorerState } from '../../src/explorer/state.ts';
 import { TrainingSession, type TrainingPlan } from '../../src/explorer/training.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -40,9 +41,17 @@ async function measureLoop(): Promise<void> {
       const { id, state } = latest;
       latest = null;
       try {
+        const preview = previewSamples(state);
+        if (preview !== null) {
+          const started = performance.now();
+          const view = session.activations({ ...state, samples: preview });
+          post({ type: 'activations', id, view, milliseconds: performance.now() - started, previewSamples: preview });
+          await nextTurn();
+          if (latest) continue;
+        }
         const start = performance.now();
         const view = session.activations(state);
-        post({ type: 'activations', id, view, milliseconds: performance.now() - start });
+        post({ type: 'activations', id, view, milliseconds: performance.now() - start, previewSamples: null });
         await nextTurn();
         if (latest) continue;
         post({ type: 'gradients', id, view: session.gradients(state) });

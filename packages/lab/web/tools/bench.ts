@@ -1,7 +1,7 @@
 /**
  * Benchmark of the explorer in Chromium (not a test: it prints numbers). For depth 10 × width 500 it measures a
- * histogram update, from the control change to the histograms drawn (`data-update-ms`), and the worker's share
- * (`data-worker-ms`), when the activation changes (weights cached) and when the seed changes (weights drawn
+ * histogram update, from the control change to the histograms drawn (`data-update-ms`), the worker's share
+ * (`data-worker-ms`) and, where the page shows a preview on fewer inputs first, when it appeared (`data-preview-ms`), when the activation changes (weights cached) and when the seed changes (weights drawn
  * again); then the training step time. Run: `npm run bench:explorer` (uses /usr/bin/chromium or INITLAB_CHROMIUM).
  */
 import { chromium, type Page } from 'playwright-core';
@@ -27,7 +27,10 @@ try {
     const page = await browser.newPage();
     await page.goto(`${server.url}#act=relu&init=he_normal&depth=10&width=500&samples=${samples}&seed=0`);
     let measured = await settled(page, null);
-    const rows: Record<string, { update: number[]; worker: number[] }> = { activation: { update: [], worker: [] }, seed: { update: [], worker: [] } };
+    const rows: Record<string, { update: number[]; worker: number[]; preview: number[] }> = {
+      activation: { update: [], worker: [], preview: [] },
+      seed: { update: [], worker: [], preview: [] },
+    };
     for (let i = 0; i < REPEATS; i++) {
       for (const [kind, change] of [
         ['activation', () => page.selectOption('#activation', i % 2 === 0 ? 'tanh' : 'relu')],
@@ -35,14 +38,20 @@ try {
       ] as const) {
         await change();
         measured = await settled(page, measured);
-        const [update, worker] = await page.evaluate(() => [Number(document.body.dataset['updateMs']), Number(document.body.dataset['workerMs'])]);
+        const [update, worker, preview] = await page.evaluate(() => [
+          Number(document.body.dataset['updateMs']),
+          Number(document.body.dataset['workerMs']),
+          Number(document.body.dataset['previewMs'] ?? Number.NaN),
+        ]);
         rows[kind]!.update.push(update!);
         rows[kind]!.worker.push(worker!);
+        rows[kind]!.preview.push(preview!);
       }
     }
-    for (const [kind, { update, worker }] of Object.entries(rows)) {
+    for (const [kind, { update, worker, preview }] of Object.entries(rows)) {
+      const first = preview.every(Number.isNaN) ? 'no preview' : `preview shown after ${median(preview).toFixed(0)} ms`;
       console.log(
-        `depth 10 × width 500, ${samples} samples, ${kind} change: histogram update ${median(update).toFixed(0)} ms median (worker ${median(worker).toFixed(0)} ms) over ${REPEATS}`,
+        `depth 10 × width 500, ${samples} samples, ${kind} change: ${first}; histogram update ${median(update).toFixed(0)} ms median (worker ${median(worker).toFixed(0)} ms) over ${REPEATS}`,
       );
     }
     await page.close();
