@@ -4,13 +4,14 @@
  * checkpoint, on one machine or as worker I of N (the same bytes for every N). Worker specs also come from
  * Kubernetes Indexed Jobs, Slurm job arrays and AWS Batch array jobs (see {@link detectWorker}).
  */
-import { CHECKPOINT_DTYPES, type CheckpointDtype, formatNumber } from '../../src/index.ts';
-import { type CheckpointProgress, finalizeCheckpoint, type WorkerSpec, writeCheckpoint } from '../../src/node/index.ts';
+import { CHECKPOINT_DTYPES, type CheckpointDtype } from '../../src/index.ts';
+import { finalizeCheckpoint, type WorkerSpec, writeCheckpoint } from '../../src/node/index.ts';
 import type { CommandSpec } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { loadModelPlan } from '../model-source.ts';
 import { isSystemError } from '../io.ts';
 import { print, printJson } from '../output.ts';
+import { formatSize, progressPrinter } from '../progress.ts';
 import { parseSeed, withFlags } from '../parse.ts';
 
 const WHERE = 'init';
@@ -80,41 +81,11 @@ export function detectWorker(flag: string | undefined, workers: string | undefin
   return { index: 0, count: 1, source: 'default' };
 }
 
-/** `1.23 GB` (decimal units, as shard sizes are given). */
-export function formatSize(bytes: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-  let unit = 0;
-  let value = bytes;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${formatNumber(Number(value.toPrecision(3)))} ${units[unit]}`;
-}
-
 function parseThreads(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = integer(text);
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${WHERE}: --threads must be a positive integer; got '${text}'.`);
   return n;
-}
-
-/** Progress on stderr: a line per file; on a terminal, also the bytes of the current file, rewritten in place. */
-function progressPrinter(worker: DetectedWorker): (p: CheckpointProgress) => void {
-  const tty = process.stderr.isTTY === true;
-  let started = performance.now();
-  return (p) => {
-    if (p.kind === 'bytes') {
-      if (tty) process.stderr.write(`\rinit: ${p.file} ${Math.floor((100 * p.written) / p.size)}%`);
-      return;
-    }
-    const seconds = (performance.now() - started) / 1000;
-    started = performance.now();
-    const who = worker.count > 1 ? ` of worker ${worker.index}/${worker.count}` : '';
-    process.stderr.write(
-      `${tty ? '\r\x1b[K' : ''}init: wrote ${p.file} (${formatSize(p.size)} in ${seconds.toFixed(1)} s, ${formatSize(p.size / Math.max(seconds, 1e-9))}/s; file ${p.filesDone}/${p.filesTotal}${who})\n`,
-    );
-  };
 }
 
 /** `initlab init`. */
@@ -185,7 +156,7 @@ export const command: CommandSpec = {
           force: flags['force'] === true,
           ...(threads !== undefined && { threads }),
           ...(flags['buffered-io'] === true && { directIo: false }),
-          ...(flags['quiet'] !== true && { onProgress: progressPrinter(worker) }),
+          ...(flags['quiet'] !== true && { onProgress: progressPrinter(process.stderr, worker.count > 1 ? ` of worker ${worker.index}/${worker.count}` : '') }),
         });
       } catch (error) {
         if (isSystemError(error)) {

@@ -8,7 +8,7 @@ import type { CommandSpec } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { isSystemError } from '../io.ts';
 import { columns, print, printJson } from '../output.ts';
-import { formatSize } from './init.ts';
+import { formatSize } from '../progress.ts';
 
 /** `initlab inspect`. */
 export const command: CommandSpec = {

@@ -49,6 +49,17 @@ export interface CheckpointProgress {
   /** Files of this worker done (after this one for `file`), and how many it writes. */
   readonly filesDone: number;
   readonly filesTotal: number;
+  /** Bytes of this worker's files written so far (all files), and their sum: its share of the checkpoint. */
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+}
+
+/** Where a worker stands when it starts a file: for {@link CheckpointProgress}. */
+interface Share {
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly bytesBefore: number;
+  readonly bytesTotal: number;
 }
 
 /**
@@ -213,10 +224,12 @@ export function writeCheckpoint(plan: ModelPlan, out: string, options: WriteChec
     // The hashing threads keep their cores busy: by default the fills take the others (at least one, this thread).
     // On 2 cores, 2 fill threads beside the hash thread were slower than 1 (GPT-2 124M: 1.22–1.45 s against 1.25–1.33 s).
     const threads = options.threads ?? Math.max(1, availableParallelism() - sink.hashThreads);
+    const bytesTotal = mine.reduce((sum, i) => sum + prepared.layout.files[i]!.fileSize, 0);
     try {
       for (const [done, i] of mine.entries()) {
         const file = prepared.layout.files[i]!;
-        const record = writeShard(prepared, dir, file, sink, { ...options, threads }, done, mine.length);
+        const share = { filesDone: done, filesTotal: mine.length, bytesBefore: bytes, bytesTotal };
+        const record = writeShard(prepared, dir, file, sink, { ...options, threads }, share);
         writeFileAtomic(join(dir, RECORDS_DIR, `${file.name}.json`), [new TextEncoder().encode(`${JSON.stringify(record)}\n`)]);
         written.push(file.name);
         bytes += file.fileSize;
@@ -230,6 +243,11 @@ export function writeCheckpoint(plan: ModelPlan, out: string, options: WriteChec
   return { layout: prepared.layout, written, bytes, finalized, missing };
 }
 
+/** The worker-wide part of a progress report, `sent` bytes into the current file. */
+function progressOf(share: Share, sent: number): Pick<CheckpointProgress, 'filesDone' | 'filesTotal' | 'bytesDone' | 'bytesTotal'> {
+  return { filesDone: share.filesDone, filesTotal: share.filesTotal, bytesDone: share.bytesBefore + sent, bytesTotal: share.bytesTotal };
+}
+
 /** Writes one file through a temporary name, drawing its tensors into the sink's ring; returns its record. */
 function writeShard(
   prepared: PreparedCheckpoint,
@@ -237,8 +255,7 @@ function writeShard(
   file: CheckpointFile,
   sink: CheckpointSink,
   options: WriteCheckpointOptions,
-  done: number,
-  total: number,
+  share: Share,
 ): FileRecord {
   const target = join(dir, file.name);
   const temporary = join(dir, `.${file.name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -248,7 +265,7 @@ function writeShard(
     sent += n;
     if (options.onProgress && sent - reported >= 64 << 20) {
       reported = sent;
-      options.onProgress({ kind: 'bytes', file: file.name, written: sent, size: file.fileSize, filesDone: done, filesTotal: total });
+      options.onProgress({ kind: 'bytes', file: file.name, written: sent, size: file.fileSize, ...progressOf(share, sent) });
     }
   };
   let result: SinkFileResult;
@@ -279,7 +296,7 @@ function writeShard(
   }
   const tensors: Record<string, string> = {};
   for (const t of file.tensors) tensors[t.name] = result.tensors.get(t.parameter)!;
-  options.onProgress?.({ kind: 'file', file: file.name, written: sent, size: file.fileSize, filesDone: done + 1, filesTotal: total });
+  options.onProgress?.({ kind: 'file', file: file.name, written: sent, size: file.fileSize, ...progressOf(share, sent), filesDone: share.filesDone + 1 });
   return { fingerprint: prepared.fingerprint, file: file.name, size: file.fileSize, sha256: result.sha256, tensors };
 }
 
