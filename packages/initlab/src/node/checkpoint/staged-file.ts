@@ -134,8 +134,9 @@ export class StagedFile {
     try {
       this.writeAll(buffer, length);
     } catch (error) {
-      if (!this.directMode || !isInvalid(error) || this.position > 0) throw error;
-      // The file system took the flag but not these writes: go on through the page cache.
+      if (!this.directMode || !isInvalid(error)) throw error;
+      // The file system took the flag but not this write: go on through the page cache from here (what is written
+      // stays; the buffered descriptor writes the same bytes at the same offsets).
       closeSync(this.fd);
       this.fd = openSync(this.path, 'r+');
       this.directMode = false;
