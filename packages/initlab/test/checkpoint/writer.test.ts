@@ -149,13 +149,25 @@ test('verify catches a flipped byte on disk and a manifest edited to another see
   bytes[bytes.length - 3]! ^= 0x40;
   writeFileSync(target, bytes);
   const problems = verifyCheckpoint(dir).problems;
-  assert.ok(problems.some((p) => p.includes('on disk')) && problems.some((p) => p.includes('file sha256')), problems.join('\n'));
+  // The tensor and the file differ from the manifest; the recomputation agrees with it (only the disk is wrong).
+  assert.equal(problems.length, 2, problems.join('\n'));
+  assert.match(problems[0]!, /^model-00002-of-\d+\.safetensors: '.*' on disk \(sha256 [0-9a-f]{12}…\) differs from the manifest \([0-9a-f]{12}…\)$/);
+  assert.match(problems[1]!, /^model-00002-of-\d+\.safetensors: file sha256 [0-9a-f]{12}… differs from the manifest/);
   bytes[bytes.length - 3]! ^= 0x40;
   writeFileSync(target, bytes);
   const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as { seed: string };
   manifest.seed = '6';
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
-  assert.ok(verifyCheckpoint(dir).problems.some((p) => p.includes('recomputed')));
+  const edited = verifyCheckpoint(dir).problems;
+  assert.ok(
+    edited.some((p) => p.includes('fingerprint')),
+    edited.join('\n'),
+  );
+  assert.ok(
+    edited.some((p) => p.includes('recomputed')),
+    edited.join('\n'),
+  );
+  assert.ok(!edited.some((p) => p.includes('on disk')), 'the bytes on disk are the manifest’s');
 });
 
 test('inspect: statistics match the values, streamed in chunks', () => {

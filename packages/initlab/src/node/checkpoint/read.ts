@@ -15,14 +15,14 @@ import {
   type ModelPlan,
   moments,
   parseSafetensorsHeader,
-  SAFETENSORS_ITEM_SIZES,
   SINGLE_FILE,
   type SafetensorsHeader,
   type SafetensorsTensor,
   safetensorsHeaderLength,
 } from '../../index.ts';
 import type { ThreadOptions } from '../parallel.ts';
-import { CHUNK_ELEMENTS, prepareCheckpoint, tensorChunks } from './generate.ts';
+import { CHUNK_ELEMENTS, prepareCheckpoint, tensorChunks, tensorSource } from './generate.ts';
+import { CheckpointSink } from './sink.ts';
 import { type CheckpointManifest, MANIFEST_FILE } from './write.ts';
 
 /**
@@ -291,75 +291,82 @@ export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonl
     if (index !== '' && index !== checkpointIndexJson(prepared.layout)) problems.push(`${INDEX_FILE} differs from the layout of the manifest's model`);
   }
   let tensors = 0;
-  for (const file of prepared.layout.files) {
-    options.onFile?.(file.name);
-    const path = join(dir, file.name);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch {
-      problems.push(`${file.name} is missing`);
-      continue;
-    }
-    try {
-      const size = fstatSync(fd).size;
-      if (size !== file.fileSize) {
-        problems.push(`${file.name} has ${size} bytes; the layout says ${file.fileSize}`);
+  // The bytes read go through a sink that hashes them on its own thread (per tensor and per file) while this thread
+  // reads the next chunk and recomputes it; recomputed chunks are compared byte for byte and only hashed (in a
+  // second pass) for a tensor that differs.
+  const sink = new CheckpointSink({ slotBytes: CHUNK_ELEMENTS * 8, write: false });
+  const recomputed = new Uint8Array(new SharedArrayBuffer(CHUNK_ELEMENTS * 8));
+  try {
+    for (const file of prepared.layout.files) {
+      options.onFile?.(file.name);
+      const path = join(dir, file.name);
+      let fd: number;
+      try {
+        fd = openSync(path, 'r');
+      } catch {
+        problems.push(`${file.name} is missing`);
         continue;
       }
-      const fileHash = createHash('sha256');
-      const head = new Uint8Array(file.header.length);
-      readSync(fd, head, 0, head.length, 0);
-      fileHash.update(head);
-      if (Buffer.compare(head, file.header) !== 0) problems.push(`${file.name}: the header differs from the one the manifest's model gives`);
-      const header: SafetensorsHeader = { metadata: undefined, tensors: file.tensors, dataStart: file.header.length, fileSize: file.fileSize };
-      for (const t of file.tensors) {
-        tensors++;
-        const onDisk = createHash('sha256');
-        const recomputed = createHash('sha256');
-        let same = true;
-        const generated = tensorChunks(prepared, t.parameter, options.threads);
-        for (const bytes of tensorBytes(fd, header, t, CHUNK_ELEMENTS * SAFETENSORS_ITEM_SIZES[t.dtype])) {
-          onDisk.update(bytes);
-          fileHash.update(bytes);
-          // Generated chunks and read chunks may differ in length: compare through the hashes, and bytes when aligned.
-          let rest = bytes;
-          while (rest.length > 0) {
-            const next = pending.length > 0 ? pending.shift()! : nextChunk(generated);
-            if (next === undefined) {
-              same = false;
-              break;
-            }
-            const n = Math.min(next.length, rest.length);
-            recomputed.update(next.subarray(0, n));
-            if (Buffer.compare(next.subarray(0, n), rest.subarray(0, n)) !== 0) same = false;
-            if (n < next.length) pending.unshift(next.slice(n));
-            rest = rest.subarray(n);
+      try {
+        const size = fstatSync(fd).size;
+        if (size !== file.fileSize) {
+          problems.push(`${file.name} has ${size} bytes; the layout says ${file.fileSize}`);
+          continue;
+        }
+        sink.open(path);
+        const head = new Uint8Array(file.header.length);
+        readExactly(fd, head, 0, file.name);
+        if (Buffer.compare(head, file.header) !== 0) problems.push(`${file.name}: the header differs from the one the manifest's model gives`);
+        sink.writeBytes(head, -1, false);
+        const differing = new Set<number>();
+        for (const t of file.tensors) {
+          tensors++;
+          const source = tensorSource(prepared, t.parameter, options.threads);
+          const step = Math.floor(sink.slotBytes / source.elementBytes);
+          if (source.numel === 0) sink.commit(0, t.parameter, true);
+          for (let offset = 0; offset < source.numel; offset += step) {
+            const count = Math.min(step, source.numel - offset);
+            const onDisk = sink.acquire().subarray(0, count * source.elementBytes);
+            readExactly(fd, onDisk, file.header.length + t.begin + offset * source.elementBytes, file.name);
+            const again = recomputed.subarray(0, onDisk.length);
+            source.fill(offset, count, again);
+            if (Buffer.compare(again, onDisk) !== 0) differing.add(t.parameter);
+            sink.commit(onDisk.length, t.parameter, offset + count === source.numel);
           }
         }
-        pending.length = 0;
-        const disk = onDisk.digest('hex');
-        const again = recomputed.digest('hex');
-        if (disk !== hashes.get(t.name))
+        const result = sink.close();
+        for (const t of file.tensors) {
+          const disk = result.tensors.get(t.parameter)!;
+          const expected = hashes.get(t.name);
+          if (disk !== expected)
+            problems.push(`${file.name}: '${t.name}' on disk (sha256 ${disk.slice(0, 12)}…) differs from the manifest (${String(expected).slice(0, 12)}…)`);
+          if (differing.has(t.parameter)) {
+            // The recomputation differs from the disk: is it the manifest's tensor (a damaged file) or not?
+            const hash = createHash('sha256');
+            for (const bytes of tensorChunks(prepared, t.parameter, options.threads)) hash.update(bytes);
+            if (hash.digest('hex') !== expected)
+              problems.push(`${file.name}: '${t.name}' recomputed from the manifest's seed and model differs from the manifest`);
+          }
+        }
+        if (result.sha256 !== fileHashes.get(file.name))
           problems.push(
-            `${file.name}: '${t.name}' on disk (sha256 ${disk.slice(0, 12)}…) differs from the manifest (${String(hashes.get(t.name)).slice(0, 12)}…)`,
+            `${file.name}: file sha256 ${result.sha256.slice(0, 12)}… differs from the manifest (${String(fileHashes.get(file.name)).slice(0, 12)}…)`,
           );
-        if (!same || again !== hashes.get(t.name))
-          problems.push(`${file.name}: '${t.name}' recomputed from the manifest's seed and model differs from the manifest`);
+      } finally {
+        closeSync(fd);
       }
-      const sha = fileHash.digest('hex');
-      if (sha !== fileHashes.get(file.name))
-        problems.push(`${file.name}: file sha256 ${sha.slice(0, 12)}… differs from the manifest (${String(fileHashes.get(file.name)).slice(0, 12)}…)`);
-    } finally {
-      closeSync(fd);
     }
+  } finally {
+    sink.dispose();
   }
   return { tensors, files: prepared.layout.files.length, problems };
 }
 
-const pending: Uint8Array[] = [];
-
-function nextChunk(generated: Generator<Uint8Array>): Uint8Array | undefined {
-  const step = generated.next();
-  return step.done ? undefined : step.value;
+/** Reads `out.length` bytes of `fd` at `position`, or fails naming the file (it ended early). */
+function readExactly(fd: number, out: Uint8Array, position: number, file: string): void {
+  for (let got = 0; got < out.length; ) {
+    const n = readSync(fd, out, got, out.length - got, position + got);
+    if (n === 0) fail('invalid_file', 'verify', file, 'as long as its layout', 'a file that ends early');
+    got += n;
+  }
 }

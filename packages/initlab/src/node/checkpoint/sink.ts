@@ -23,13 +23,16 @@ export interface SinkOptions {
   readonly syncEvery?: number;
   /** Threads for the two SHA-256 passes (default: 2 on machines of 4 cores or more, else 1; see sink-protocol.ts). */
   readonly hashThreads?: 1 | 2;
+  /** Write the file (default true); false only hashes the bytes (the verifier hashes what it reads this way). */
+  readonly write?: boolean;
 }
 
 /** What the consumers computed for one file. */
 export interface SinkFileResult {
   readonly sha256: string;
+  /** Bytes written (committed, when the sink does not write). */
   readonly bytes: number;
-  /** Whether the file was written with O_DIRECT. */
+  /** Whether the file was written with O_DIRECT (false when the sink does not write). */
   readonly direct: boolean;
   /** SHA-256 of each tensor ended in this file, by the tensor number given to {@link CheckpointSink.commit}. */
   readonly tensors: ReadonlyMap<number, string>;
@@ -75,10 +78,13 @@ export class CheckpointSink {
   private next = 0;
   private current = -1;
   private tensorResults = new Map<number, string>();
+  /** Bytes committed since the file was opened. */
+  private committed = 0;
 
   constructor(options: SinkOptions) {
     const count = Math.min(MAX_SLOTS, Math.max(2, options.slots ?? 4));
-    this.roles = sinkRoles(options.hashThreads ?? defaultHashThreads());
+    const roles = sinkRoles(options.hashThreads ?? defaultHashThreads());
+    this.roles = options.write === false ? roles.filter((role) => role !== 'write') : roles;
     this.write = this.roles.indexOf('write');
     this.taken = this.roles.map(() => 0);
     this.queues = this.roles.map(() => []);
@@ -108,7 +114,7 @@ export class CheckpointSink {
 
   /** Threads hashing (1 or 2): each keeps a core busy while the sink works. */
   get hashThreads(): number {
-    return this.roles.length - 1;
+    return this.roles.filter((role) => role !== 'write').length;
   }
 
   /** Bytes each buffer holds. */
@@ -116,9 +122,10 @@ export class CheckpointSink {
     return this.slots[0]!.length;
   }
 
-  /** Starts a new file at `path` (created, so it must not exist). */
+  /** Starts a new file at `path` (created, so it must not exist; ignored by a sink that does not write). */
   open(path: string): void {
     this.tensorResults = new Map();
+    this.committed = 0;
     this.broadcast({ op: 'open', path });
   }
 
@@ -145,6 +152,7 @@ export class CheckpointSink {
     if (length > 0 && slot < 0) throw new Error('CheckpointSink.commit: acquire a buffer first');
     if (slot >= 0) Atomics.store(this.control, slot, this.roles.length);
     this.current = -1;
+    this.committed += length;
     const message: SinkMessage = { op: 'data', slot, length, tensor, end };
     this.broadcast(message);
   }
@@ -167,7 +175,7 @@ export class CheckpointSink {
   /** Waits until the file is written, fsynced and closed and every tensor ended in it is hashed. */
   close(): SinkFileResult {
     this.broadcast({ op: 'close' });
-    let closed: Extract<SinkResult, { kind: 'closed' }> | undefined;
+    let closed: { readonly bytes: number; readonly direct: boolean } | undefined = this.write < 0 ? { bytes: this.committed, direct: false } : undefined;
     while (closed === undefined) {
       const result = this.take(this.write);
       if (result.kind === 'closed') closed = result;
@@ -194,6 +202,7 @@ export class CheckpointSink {
   /** Closes the current file without syncing it and waits until it is closed (the caller then removes it). */
   abort(): void {
     this.broadcast({ op: 'abort' });
+    if (this.write < 0) return;
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline) {
       const result = this.poll(this.write);
