@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -70,6 +70,29 @@ test('a file that cannot be created: the system error, with its code, from the n
         { code: 'ENOENT' },
       );
       sink.abort();
+    } finally {
+      sink.dispose();
+    }
+  }
+});
+
+test('a sink that does not write (the verifier’s) gives the same hashes and byte count, and creates no file', () => {
+  const header = bytePattern(24, 7);
+  const tensor = bytePattern(2_500, 8);
+  for (const hashThreads of [1, 2] as const) {
+    const sink = new CheckpointSink({ slotBytes: 1000, write: false, hashThreads });
+    try {
+      const path = join(root, `none${n++}`);
+      sink.open(path);
+      sink.writeBytes(header, -1, false);
+      sink.writeBytes(tensor, 3, true);
+      const result = sink.close();
+      assert.equal(result.sha256, sha256(Buffer.concat([header, tensor])));
+      assert.deepEqual([...result.tensors], [[3, sha256(tensor)]]);
+      assert.equal(result.bytes, header.length + tensor.length);
+      assert.equal(result.direct, false);
+      assert.equal(sink.hashThreads, hashThreads);
+      assert.ok(!existsSync(path), 'nothing written');
     } finally {
       sink.dispose();
     }
