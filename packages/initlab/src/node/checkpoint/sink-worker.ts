@@ -1,9 +1,10 @@
 /**
  * A consumer thread of the checkpoint writer's pipeline (see sink.ts): the `tensors` role keeps the SHA-256 of each
- * tensor, the `file` role that of the whole file, the `hash` role both, the `write` role writes the file (staged-file.ts: O_DIRECT where
- * the file system takes it, else buffered and fdatasynced every `syncEvery` bytes). Each consumer takes the buffers
- * of the ring in the order the writer sends them, and frees each one (its count in `control`) as soon as it is done with it. Results and errors go back
- * on `port`, each followed by a bump of this role's result counter, which the writer waits on.
+ * tensor, the `file` role that of the whole file, the `hash` role both, the `write` role writes the file
+ * (staged-file.ts: O_DIRECT where the file system takes it, else buffered and fdatasynced every `syncEvery` bytes).
+ * Each consumer takes the buffers of the ring in the order the writer sends them, and frees each one (its count in
+ * `control`) as soon as it is done with it. Results and errors go back on `port`, each followed by a bump of this
+ * consumer's result counter, which the writer waits on.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
