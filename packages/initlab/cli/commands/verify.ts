@@ -7,6 +7,7 @@ import type { CommandSpec } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { isSystemError } from '../io.ts';
 import { print, printJson } from '../output.ts';
+import { liveLine, shareLine } from '../progress.ts';
 
 /** `initlab verify`. */
 export const command: CommandSpec = {
@@ -27,12 +28,19 @@ export const command: CommandSpec = {
     const threads = threadsText === undefined ? undefined : /^\d+$/.test(threadsText) && Number(threadsText) >= 1 ? Number(threadsText) : Number.NaN;
     if (Number.isNaN(threads)) throw new UsageError(`verify: --threads must be a positive integer; got '${threadsText}'.`);
     let result: ReturnType<typeof verifyCheckpoint>;
+    const start = performance.now();
+    const live = liveLine(process.stderr);
     try {
-      result = verifyCheckpoint(dir, threads === undefined ? {} : { threads });
+      result = verifyCheckpoint(dir, {
+        ...(threads !== undefined && { threads }),
+        onBytes: (done, total) => live.update(() => shareLine('verify', done, total, (performance.now() - start) / 1000)),
+      });
     } catch (error) {
+      live.clear();
       if (isSystemError(error)) throw new UsageError(`verify: <dir> must be a readable checkpoint directory; got '${dir}' (${error.code}).`);
       throw error;
     }
+    live.clear();
     if (flags['json'] === true) printJson(result, true);
     if (result.problems.length > 0) {
       throw new UsageError(

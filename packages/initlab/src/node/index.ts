@@ -47,6 +47,7 @@ export {
   type TensorStatistics,
   type InspectedTensor,
   type InspectedCheckpoint,
+  type VerifyOptions,
   type VerifyResult,
   readSafetensorsHeader,
   tensorBytes,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, formatSize, LOG_EVERY_SECONDS, progressLine, progressPrinter } from '../../cli/progress.ts';
+import { formatDuration, formatSize, LOG_EVERY_SECONDS, liveLine, progressLine, progressPrinter, shareLine } from '../../cli/progress.ts';
 import type { CheckpointProgress } from '../../src/node/index.ts';
 
 const at = (bytesDone: number, kind: CheckpointProgress['kind'] = 'bytes', filesDone = 1): CheckpointProgress => ({
@@ -58,9 +58,29 @@ test('on a terminal one line is rewritten in place; in a log a line every LOG_EV
     } else {
       assert.deepEqual(bytesLines, [`${progressLine(at(5e9 + (LOG_EVERY_SECONDS + 1) * 1e8), LOG_EVERY_SECONDS + 1)}\n`], 'one line after 30 s');
     }
-    assert.equal(
-      written.at(-1),
-      `${isTTY ? '\r\x1b[K' : ''}init: wrote model-00002-of-00004.safetensors (5 GB in 60.0 s, 83.3 MB/s; file 2/4 of worker 1/4)\n`,
-    );
+    assert.equal(written.at(-1), 'init: wrote model-00002-of-00004.safetensors (5 GB in 60.0 s, 83.3 MB/s; file 2/4 of worker 1/4)\n');
+    if (isTTY) assert.equal(written.at(-2), '\r\x1b[K', 'the live line is cleared before the file line');
   }
+});
+
+test('a live line: shareLine for any job; on a terminal cleared only once shown', () => {
+  assert.equal(shareLine('verify', 6e9, 2e10, 20), 'verify: 30% of 20 GB (6 GB in 20 s, 300 MB/s; about 47 s left)');
+  assert.equal(shareLine('verify', 0, 0, 0), 'verify: 100% of 0 bytes (0 bytes in 0 s, 0 bytes/s)');
+  const written: string[] = [];
+  const live = liveLine({ isTTY: true, write: (text: string) => written.push(text) }, () => 0);
+  live.clear();
+  assert.deepEqual(written, [], 'nothing to clear yet');
+  live.update(() => 'verify: 1%');
+  live.clear();
+  live.clear();
+  assert.deepEqual(written, ['\r\x1b[Kverify: 1%', '\r\x1b[K']);
+  let ms = 0;
+  const logged: string[] = [];
+  const log = liveLine({ write: (text: string) => logged.push(text) }, () => ms);
+  let calls = 0;
+  log.update(() => `line ${++calls}`);
+  ms = LOG_EVERY_SECONDS * 1000;
+  log.update(() => `line ${++calls}`);
+  log.clear();
+  assert.deepEqual(logged, ['line 1\n'], 'in a log: the text is made only when printed, every LOG_EVERY_SECONDS');
 });

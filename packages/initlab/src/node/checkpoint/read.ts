@@ -260,6 +260,14 @@ export function readManifest(dir: string): { manifest: CheckpointManifest; plan:
   return { manifest, plan };
 }
 
+/** Options of {@link verifyCheckpoint}. */
+export interface VerifyOptions extends ThreadOptions {
+  /** Called as each file is started. */
+  readonly onFile?: (file: string) => void;
+  /** Called about every 64 MB read, and at the end: bytes of the checkpoint's files read so far, and their sum. */
+  readonly onBytes?: (done: number, total: number) => void;
+}
+
 /**
  * Checks a checkpoint directory against its manifest, two ways: the bytes on disk (each file's SHA-256 and each
  * tensor's, and the header and index as the layout says), and a recomputation of every tensor from the manifest's
@@ -269,7 +277,7 @@ export function readManifest(dir: string): { manifest: CheckpointManifest; plan:
  * @example
  * verifyCheckpoint('ckpt').problems; // [] when every byte is as recomputed
  */
-export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonly onFile?: (file: string) => void } = {}): VerifyResult {
+export function verifyCheckpoint(dir: string, options: VerifyOptions = {}): VerifyResult {
   const { manifest, plan } = readManifest(dir);
   if (typeof manifest.seed !== 'string' || !/^-?\d+$/.test(manifest.seed))
     fail('invalid_file', 'verify', 'the manifest seed', 'an integer in decimal', manifest.seed);
@@ -291,6 +299,16 @@ export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonl
     if (index !== '' && index !== checkpointIndexJson(prepared.layout)) problems.push(`${INDEX_FILE} differs from the layout of the manifest's model`);
   }
   let tensors = 0;
+  const total = prepared.layout.files.reduce((sum, f) => sum + f.fileSize, 0);
+  let read = 0;
+  let reported = 0;
+  const progress = (n: number): void => {
+    read += n;
+    if (options.onBytes && (read - reported >= 64 << 20 || read === total)) {
+      reported = read;
+      options.onBytes(read, total);
+    }
+  };
   // The bytes read go through a sink that hashes them on its own thread (per tensor and per file) while this thread
   // reads the next chunk and recomputes it; recomputed chunks are compared byte for byte and only hashed (in a
   // second pass) for a tensor that differs.
@@ -316,6 +334,7 @@ export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonl
         sink.open(path);
         const head = new Uint8Array(file.header.length);
         readExactly(fd, head, 0, file.name);
+        progress(head.length);
         if (Buffer.compare(head, file.header) !== 0) problems.push(`${file.name}: the header differs from the one the manifest's model gives`);
         sink.writeBytes(head, -1, false);
         const differing = new Set<number>();
@@ -332,6 +351,7 @@ export function verifyCheckpoint(dir: string, options: ThreadOptions & { readonl
             source.fill(offset, count, again);
             if (Buffer.compare(again, onDisk) !== 0) differing.add(t.parameter);
             sink.commit(onDisk.length, t.parameter, offset + count === source.numel);
+            progress(onDisk.length);
           }
         }
         const result = sink.close();
