@@ -117,7 +117,13 @@ function checkParameter(p: ModelParameter, dtype: CheckpointDtype): Initializer 
  */
 export const CHUNK_ELEMENTS = 1 << 20;
 
-/** Bytes per element of parameter `p` in a checkpoint of `dtype` (int64 buffers keep 8). */
+/**
+ * Bytes per element of parameter `p` in a checkpoint of `dtype`: {@link DTYPE_BYTES} of the dtype, except 8 for an
+ * int64 buffer (BatchNorm's `num_batches_tracked`, which PyTorch keeps in int64 whatever the weights' dtype).
+ *
+ * @example
+ * elementBytes({ name: 'w', shape: [4], layout: 'torch', init: { name: 'zeros' }, role: '' }, 'bfloat16'); // 2
+ */
 export function elementBytes(p: ModelParameter, dtype: CheckpointDtype): number {
   return p.dtype === 'int64' ? 8 : DTYPE_BYTES[dtype];
 }
@@ -142,6 +148,10 @@ export interface TensorSource {
  * they are single matrices of a few MB. int64 buffers are made whole too (their values must be integers).
  *
  * @throws InitError `invalid_option` on `dtype` when a value overflows float16 (naming the parameter, element and value).
+ * @example
+ * const source = tensorSource(prepareCheckpoint(plan, { seed: 0, dtype: 'bfloat16' }), 0);
+ * const out = new Uint8Array(new SharedArrayBuffer(1024 * source.elementBytes));
+ * source.fill(0, 1024, out); // the first 1024 elements of parameter 0, as they are in the file
  */
 export function tensorSource(prepared: PreparedCheckpoint, i: number, threads?: number): TensorSource {
   const p = prepared.plan.parameters[i]!;
@@ -197,8 +207,12 @@ function firstInfinity(bits: Uint16Array): number {
 
 /**
  * The little-endian bytes of parameter `i`, chunk after chunk of at most `chunkElements` elements (each chunk is
- * only valid until the next is asked for), from {@link tensorSource}. The verifier reads a tensor back this way; the
- * writer fills its ring of buffers with the same source.
+ * only valid until the next is asked for), from {@link tensorSource}. The verifier hashes a tensor that differs
+ * from the disk this way; the writer fills its ring of buffers with the same source.
+ *
+ * @example
+ * const hash = createHash('sha256');
+ * for (const bytes of tensorChunks(prepared, 0)) hash.update(bytes); // the manifest's sha256 of parameter 0
  */
 export function* tensorChunks(prepared: PreparedCheckpoint, i: number, threads?: number, chunkElements = CHUNK_ELEMENTS): Generator<Uint8Array> {
   const source = tensorSource(prepared, i, threads);

@@ -341,18 +341,18 @@ export function verifyCheckpoint(dir: string, options: VerifyOptions = {}): Veri
         for (const t of file.tensors) {
           tensors++;
           const source = tensorSource(prepared, t.parameter, options.threads);
-          const step = Math.floor(sink.slotBytes / source.elementBytes);
-          if (source.numel === 0) sink.commit(0, t.parameter, true);
-          for (let offset = 0; offset < source.numel; offset += step) {
-            const count = Math.min(step, source.numel - offset);
-            const onDisk = sink.acquire().subarray(0, count * source.elementBytes);
-            readExactly(fd, onDisk, file.header.length + t.begin + offset * source.elementBytes, file.name);
-            const again = recomputed.subarray(0, onDisk.length);
-            source.fill(offset, count, again);
-            if (Buffer.compare(again, onDisk) !== 0) differing.add(t.parameter);
-            sink.commit(onDisk.length, t.parameter, offset + count === source.numel);
-            progress(onDisk.length);
-          }
+          const position = file.header.length + t.begin; // the tensors follow the header, in this order
+          sink.streamTensor(
+            t.parameter,
+            source,
+            (onDisk, offset, count) => {
+              readExactly(fd, onDisk, position + offset * source.elementBytes, file.name);
+              const again = recomputed.subarray(0, onDisk.length);
+              source.fill(offset, count, again);
+              if (Buffer.compare(again, onDisk) !== 0) differing.add(t.parameter);
+            },
+            progress,
+          );
         }
         const result = sink.close();
         for (const t of file.tensors) {

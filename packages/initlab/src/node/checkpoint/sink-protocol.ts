@@ -9,7 +9,12 @@ import type { MessagePort } from 'node:worker_threads';
  */
 export type Role = 'tensors' | 'file' | 'hash' | 'write';
 
-/** The consumers of a sink: `['hash', 'write']`, or `['tensors', 'file', 'write']` with a thread per hash. */
+/**
+ * The consumers of a sink: `['hash', 'write']`, or `['tensors', 'file', 'write']` with a thread per hash.
+ *
+ * @example
+ * sinkRoles(2); // ['tensors', 'file', 'write']
+ */
 export function sinkRoles(hashThreads: 1 | 2): readonly Role[] {
   return hashThreads === 2 ? ['tensors', 'file', 'write'] : ['hash', 'write'];
 }
@@ -55,7 +60,6 @@ export type SinkResult =
   | { readonly kind: 'tensor'; readonly tensor: number; readonly sha256: string }
   | { readonly kind: 'tensors-done' }
   | { readonly kind: 'file'; readonly sha256: string }
-  | { readonly kind: 'opened'; readonly direct: boolean }
   | { readonly kind: 'closed'; readonly bytes: number; readonly direct: boolean }
   | { readonly kind: 'aborted' }
   | {

@@ -50,24 +50,15 @@ function onTensors(message: SinkMessage): void {
   if (message.op === 'open' || message.op === 'abort') {
     failed = false;
     tensorHash = undefined;
-    return;
-  }
-  if (message.op === 'close') {
+  } else if (message.op === 'close') {
     if (!failed) report({ kind: 'tensors-done' });
-    return;
-  }
-  try {
-    if (message.tensor >= 0 && !failed) {
-      tensorHash ??= createHash('sha256');
-      if (message.slot >= 0) tensorHash.update(slots[message.slot]!.subarray(0, message.length));
-      if (message.end) {
-        report({ kind: 'tensor', tensor: message.tensor, sha256: tensorHash.digest('hex') });
-        tensorHash = undefined;
-      }
+  } else if (message.tensor >= 0 && !failed) {
+    tensorHash ??= createHash('sha256');
+    if (message.slot >= 0) tensorHash.update(slots[message.slot]!.subarray(0, message.length));
+    if (message.end) {
+      report({ kind: 'tensor', tensor: message.tensor, sha256: tensorHash.digest('hex') });
+      tensorHash = undefined;
     }
-  } catch (error) {
-    failed = true;
-    report(systemError(error));
   }
 }
 
@@ -75,67 +66,45 @@ function onFile(message: SinkMessage): void {
   if (message.op === 'open' || message.op === 'abort') {
     failed = false;
     fileHash = message.op === 'open' ? createHash('sha256') : undefined;
-    return;
-  }
-  if (message.op === 'close') {
+  } else if (message.op === 'close') {
     if (!failed) report({ kind: 'file', sha256: fileHash!.digest('hex') });
     fileHash = undefined;
-    return;
-  }
-  try {
-    if (!failed && message.slot >= 0) fileHash!.update(slots[message.slot]!.subarray(0, message.length));
-  } catch (error) {
-    failed = true;
-    report(systemError(error));
+  } else if (!failed && message.slot >= 0) {
+    fileHash!.update(slots[message.slot]!.subarray(0, message.length));
   }
 }
 
 function onWrite(message: SinkMessage): void {
   if (message.op === 'data') {
-    try {
-      if (!failed && file !== undefined && message.slot >= 0) file.write(slots[message.slot]!.subarray(0, message.length));
-    } catch (error) {
-      failed = true;
-      closeQuietly();
-      report(systemError(error));
-    }
-    return;
-  }
-  if (message.op === 'open') {
+    if (!failed && file !== undefined && message.slot >= 0) file.write(slots[message.slot]!.subarray(0, message.length));
+  } else if (message.op === 'open') {
     failed = false;
-    try {
-      file = StagedFile.create(message.path, { direct: setup.direct, syncEvery: setup.syncEvery });
-      report({ kind: 'opened', direct: file.direct });
-    } catch (error) {
-      failed = true;
-      report(systemError(error));
-    }
-    return;
-  }
-  if (message.op === 'close') {
+    file = StagedFile.create(message.path, { direct: setup.direct, syncEvery: setup.syncEvery });
+  } else if (message.op === 'close') {
     if (failed) return; // the error is already reported
-    try {
-      const direct = file!.direct;
-      const bytes = file!.close();
-      file = undefined;
-      report({ kind: 'closed', bytes, direct });
-    } catch (error) {
-      failed = true;
-      closeQuietly();
-      report(systemError(error));
-    }
-    return;
+    const direct = file!.direct;
+    const bytes = file!.close();
+    file = undefined;
+    report({ kind: 'closed', bytes, direct });
+  } else {
+    closeQuietly();
+    report({ kind: 'aborted' });
   }
-  // abort
-  closeQuietly();
-  report({ kind: 'aborted' });
 }
 
 const handlers: Record<Role, ((message: SinkMessage) => void)[]> = { tensors: [onTensors], file: [onFile], hash: [onTensors, onFile], write: [onWrite] };
 const mine = handlers[setup.role];
 
-// Each handler reads the buffer; the buffer is released once all of this thread's handlers are done with it.
+// Each handler reads the buffer; the buffer is released once all of this thread's handlers are done with it. An
+// error (ENOSPC, EFBIG… from the file, or a bug) stops this file's work here and is reported to the writer.
 parentPort?.on('message', (message: SinkMessage) => {
-  for (const handle of mine) handle(message);
-  if (message.op === 'data') release(message.slot);
+  try {
+    for (const handle of mine) handle(message);
+  } catch (error) {
+    failed = true;
+    closeQuietly();
+    report(systemError(error));
+  } finally {
+    if (message.op === 'data') release(message.slot);
+  }
 });

@@ -62,9 +62,9 @@ function rebuildError(result: Extract<SinkResult, { kind: 'error' }>): Error {
 
 /**
  * A ring of shared buffers drained by hashing threads (per tensor and per file) and a writing thread. Use:
- * `open(path)`, then per piece of data `acquire()` a buffer, fill it, `commit(length, tensor, end)`; `close()` returns the hashes once the file is
- * fsynced and closed; `abort()` closes it without a result; `dispose()` ends the threads. A consumer's system error
- * is thrown by the next call that waits.
+ * `open(path)`, then `writeBytes` or `streamTensor` (or per piece of data: `acquire()` a buffer, fill it,
+ * `commit(length, tensor, end)`); `close()` returns the hashes once the file is fsynced and closed; `abort()` closes
+ * it without a result; `dispose()` ends the threads. A consumer's system error is thrown by the next call that waits.
  */
 export class CheckpointSink {
   private readonly control: Int32Array;
@@ -72,9 +72,9 @@ export class CheckpointSink {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly roles: readonly Role[];
-  private readonly write: number;
+  /** Index of the write role in `roles`, or −1 for a sink that only hashes. */
+  private readonly writer: number;
   private readonly taken: number[];
-  private readonly queues: SinkResult[][];
   private next = 0;
   private current = -1;
   private tensorResults = new Map<number, string>();
@@ -85,9 +85,8 @@ export class CheckpointSink {
     const count = Math.min(MAX_SLOTS, Math.max(2, options.slots ?? 4));
     const roles = sinkRoles(options.hashThreads ?? defaultHashThreads());
     this.roles = options.write === false ? roles.filter((role) => role !== 'write') : roles;
-    this.write = this.roles.indexOf('write');
+    this.writer = this.roles.indexOf('write');
     this.taken = this.roles.map(() => 0);
-    this.queues = this.roles.map(() => []);
     const shared = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
     this.control = new Int32Array(shared);
     const buffers = Array.from({ length: count }, () => new SharedArrayBuffer(options.slotBytes));
@@ -143,7 +142,7 @@ export class CheckpointSink {
   }
 
   /**
-   * Hands bytes 0 … length − 1 of the buffer last acquired to both consumers: part of tensor number `tensor` (−1 for
+   * Hands bytes 0 … length − 1 of the buffer last acquired to every consumer: part of tensor number `tensor` (−1 for
    * bytes outside any tensor, such as the header), its last part when `end`. A tensor of no bytes is committed with
    * length 0.
    */
@@ -155,6 +154,33 @@ export class CheckpointSink {
     this.committed += length;
     const message: SinkMessage = { op: 'data', slot, length, tensor, end };
     this.broadcast(message);
+  }
+
+  /**
+   * Streams tensor number `tensor`, `numel` elements of `elementBytes` bytes, through the ring: for each run of
+   * elements offset … offset + count − 1 that fills a buffer, `fill(out, offset, count)` writes the run's bytes into
+   * `out` (count × elementBytes bytes), which is then committed, the last run with `end`, and `onCommitted` told its
+   * length. A tensor of no elements is one commit of no bytes.
+   *
+   * @example
+   * sink.streamTensor(7, { numel: 3000, elementBytes: 2 }, (out, offset, count) => out.set(bits.subarray(2 * offset, 2 * (offset + count))));
+   */
+  streamTensor(
+    tensor: number,
+    size: { readonly numel: number; readonly elementBytes: number },
+    fill: (out: Uint8Array, offset: number, count: number) => void,
+    onCommitted?: (bytes: number) => void,
+  ): void {
+    const { numel, elementBytes } = size;
+    if (numel === 0) this.commit(0, tensor, true);
+    const step = Math.floor(this.slotBytes / elementBytes);
+    for (let offset = 0; offset < numel; offset += step) {
+      const count = Math.min(step, numel - offset);
+      const out = this.acquire().subarray(0, count * elementBytes);
+      fill(out, offset, count);
+      this.commit(out.length, tensor, offset + count === numel);
+      onCommitted?.(out.length);
+    }
   }
 
   /** Copies `bytes` through the ring ({@link commit} for each piece). */
@@ -175,9 +201,9 @@ export class CheckpointSink {
   /** Waits until the file is written, fsynced and closed and every tensor ended in it is hashed. */
   close(): SinkFileResult {
     this.broadcast({ op: 'close' });
-    let closed: { readonly bytes: number; readonly direct: boolean } | undefined = this.write < 0 ? { bytes: this.committed, direct: false } : undefined;
+    let closed: { readonly bytes: number; readonly direct: boolean } | undefined = this.writer < 0 ? { bytes: this.committed, direct: false } : undefined;
     while (closed === undefined) {
-      const result = this.take(this.write);
+      const result = this.take(this.writer);
       if (result.kind === 'closed') closed = result;
     }
     let file: string | undefined;
@@ -202,12 +228,12 @@ export class CheckpointSink {
   /** Closes the current file without syncing it and waits until it is closed (the caller then removes it). */
   abort(): void {
     this.broadcast({ op: 'abort' });
-    if (this.write < 0) return;
+    if (this.writer < 0) return;
     const deadline = performance.now() + 10_000;
     while (performance.now() < deadline) {
-      const result = this.poll(this.write);
+      const result = this.poll(this.writer);
       if (result?.kind === 'aborted') return;
-      if (result === undefined) Atomics.wait(this.control, RESULTS + this.write, Atomics.load(this.control, RESULTS + this.write), WAIT_MS);
+      if (result === undefined) Atomics.wait(this.control, RESULTS + this.writer, Atomics.load(this.control, RESULTS + this.writer), WAIT_MS);
     }
   }
 
@@ -223,8 +249,6 @@ export class CheckpointSink {
 
   /** The next result of `role` if one has arrived. */
   private poll(role: number): SinkResult | undefined {
-    const queued = this.queues[role]!.shift();
-    if (queued !== undefined) return queued;
     if (Atomics.load(this.control, RESULTS + role) <= this.taken[role]!) return undefined;
     const received = receiveMessageOnPort(this.ports[role]!);
     if (received === undefined) return undefined; // counted, still in flight

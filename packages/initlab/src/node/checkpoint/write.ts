@@ -275,15 +275,7 @@ function writeShard(
     progress(file.header.length);
     for (const t of file.tensors) {
       const source = tensorSource(prepared, t.parameter, options.threads);
-      const step = Math.floor(sink.slotBytes / source.elementBytes);
-      if (source.numel === 0) sink.commit(0, t.parameter, true);
-      for (let offset = 0; offset < source.numel; offset += step) {
-        const count = Math.min(step, source.numel - offset);
-        const out = sink.acquire().subarray(0, count * source.elementBytes);
-        source.fill(offset, count, out);
-        sink.commit(out.length, t.parameter, offset + count === source.numel);
-        progress(out.length);
-      }
+      sink.streamTensor(t.parameter, source, (out, offset, count) => source.fill(offset, count, out), progress);
     }
     result = sink.close();
     if (result.bytes !== file.fileSize) throw new Error(`wrote ${result.bytes} bytes for ${file.name}, expected ${file.fileSize}`);
