@@ -27,15 +27,23 @@ test('every consumer layout (one hash thread or two, direct or buffered) gives t
           const path = join(root, `f${n++}`);
           sink.open(path);
           sink.writeBytes(header, -1, false);
+          const runs: number[][] = [];
           for (const [i, bytes] of tensors.entries()) {
-            // Tensor numbers are the caller's (here 10 + i): results come back under them.
-            for (let at = 0; at === 0 || at < bytes.length; at += 1000) {
-              const piece = bytes.subarray(at, at + 1000);
-              const slot = sink.acquire();
-              slot.set(piece);
-              sink.commit(piece.length, 10 + i, at + 1000 >= bytes.length);
-            }
+            // Tensor numbers are the caller's (here 10 + i): results come back under them. Elements of 1 byte
+            // here; the writer's are 2, 4 or 8.
+            sink.streamTensor(10 + i, { numel: bytes.length, elementBytes: 1 }, (out, offset, count) => {
+              runs.push([i, offset, count]);
+              out.set(bytes.subarray(offset, offset + count));
+            });
           }
+          // Runs of a buffer each (1000 bytes), in order, covering every tensor; none for the empty one.
+          assert.deepEqual(runs, [
+            [1, 0, 13],
+            [2, 0, 1000],
+            [3, 0, 1000],
+            [3, 1000, 1],
+            ...[0, 1000, 2000, 3000, 4000, 5000].map((offset) => [4, offset, Math.min(1000, 5_432 - offset)]),
+          ]);
           const result = sink.close();
           const what = `${hashThreads} hash thread(s), ${direct ? 'direct' : 'buffered'}, file ${file}`;
           assert.ok(whole.equals(readFileSync(path)), `${what}: bytes`);
