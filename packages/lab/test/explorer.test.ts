@@ -191,7 +191,7 @@ describe('explorer page in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // Whenever the status line announces a preview, record how many values each histogram then counts.
     await page.addInitScript(() => {
-      const seen: { status: string; totals: number[] }[] = [];
+      const seen: { status: string; caption: string; totals: number[] }[] = [];
       (window as unknown as { previews: typeof seen }).previews = seen;
       document.addEventListener('DOMContentLoaded', () => {
         const status = document.getElementById('status')!;
@@ -201,16 +201,22 @@ describe('explorer page in Chromium', () => {
           const totals = [...document.querySelectorAll('#histograms svg')].map((svg) =>
             (JSON.parse(svg.getAttribute('data-numbers') ?? '{"counts":[]}') as { counts: number[] }).counts.reduce((a, b) => a + b, 0),
           );
-          seen.push({ status: text, totals });
+          seen.push({ status: text, caption: document.getElementById('histograms-caption')?.textContent ?? '', totals });
         }).observe(status, { childList: true, characterData: true, subtree: true });
       });
     });
     await page.goto(`${server!.url}#act=tanh&init=glorot_normal&depth=10&width=500&samples=1000&seed=3`);
+    // A look at the page while it shows the preview (about 0.35 s), then at the full measurement.
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Preview') === true, null, { timeout: WAIT, polling: 10 });
+    await page.screenshot({ path: path.join(OUTPUT, 'preview.png') });
     await waitForMeasurement(page, null);
-    const previews = await page.evaluate(() => (window as unknown as { previews: { status: string; totals: number[] }[] }).previews);
+    await page.screenshot({ path: path.join(OUTPUT, 'preview-then-full.png') });
+    const previews = await page.evaluate(() => (window as unknown as { previews: { status: string; caption: string; totals: number[] }[] }).previews);
     assert.equal(previews.length, 1, JSON.stringify(previews));
     assert.match(previews[0]!.status, /^Preview from 100 of the 1000 inputs \(\d+ ms\); the full measurement follows\.$/);
     assert.deepEqual(previews[0]!.totals, Array(10).fill(100 * 500), 'the preview counts 100 inputs × 500 units per layer');
+    assert.match(previews[0]!.caption, / for 100 inputs × 500 units,/, 'the caption gives the preview’s inputs');
+    assert.match((await page.textContent('#histograms-caption')) ?? '', / for 1000 inputs × 500 units,/);
     const final = await plotted(page);
     assert.deepEqual(
       final.histograms.map((h) => h.counts.reduce((a, b) => a + b, 0)),

@@ -69,7 +69,9 @@ measureWorker.onmessage = (event: MessageEvent<FromWorker>) => {
     byId('backend').textContent = `TF.js backend: ${message.backend}${message.notice ? ` (${message.notice})` : ''}`;
   } else if (message.type === 'activations') {
     if (message.id !== measureId) return;
-    lastView = { id: message.id, state, view: message.view, milliseconds: message.milliseconds };
+    // A preview's numbers are those of its fewer inputs: the captions say so.
+    const measured = message.previewSamples === null ? state : { ...state, samples: message.previewSamples };
+    lastView = { id: message.id, state: measured, view: message.view, milliseconds: message.milliseconds };
     renderViews();
     if (message.previewSamples !== null) {
       document.body.dataset['previewMs'] = (performance.now() - requestedAt).toFixed(1);
