@@ -115,20 +115,26 @@ async function measureCase(c: Case, dir: string, python: string | undefined, wor
     // 1 thread each pinned to its own core, started together (time: the slower one's own, startup excluded as above).
     // Workers share files (i ≡ index mod count), so here the checkpoint is cut into about 10 shards (both runs alike).
     const shard = String(Math.ceil(bytes / 10));
+    const pin = hasTaskset();
     const pinned = (core: number, args: readonly string[]): Promise<Record<string, number>> =>
-      hasTaskset() ? child('taskset', ['-c', String(core), process.execPath, ...args]) : child(process.execPath, args);
-    const where = hasTaskset() ? 'pinned to core 0' : 'not pinned: no taskset';
+      pin ? child('taskset', ['-c', String(core), process.execPath, ...args]) : child(process.execPath, args);
     rmSync(out, { recursive: true, force: true });
     const single = await pinned(0, [self, '--child', planPath, out, '0/1', '1', shard]);
-    results.push({ tool: `initlab, 1 worker × 1 thread (${where})`, ms: single['ms']!, bytes, peakMB: single['peakKiB']! / 1024 });
+    results.push({
+      tool: `initlab, 1 worker × 1 thread (${pin ? 'pinned to core 0' : 'not pinned: no taskset'})`,
+      ms: single['ms']!,
+      bytes,
+      peakMB: single['peakKiB']! / 1024,
+    });
     rmSync(out, { recursive: true, force: true });
     const runs = await Promise.all([0, 1].map((i) => pinned(i, [self, '--child', planPath, out, `${i}/2`, '1', shard])));
+    const slower = Math.max(...runs.map((r) => r['ms']!));
     results.push({
-      tool: `initlab, 2 workers × 1 thread (${hasTaskset() ? 'one core each' : 'not pinned'})`,
-      ms: Math.max(...runs.map((r) => r['ms']!)),
+      tool: `initlab, 2 workers × 1 thread (${pin ? 'one core each' : 'not pinned'})`,
+      ms: slower,
       bytes,
       peakMB: Math.max(...runs.map((r) => r['peakKiB']! / 1024)),
-      note: `${(single['ms']! / Math.max(...runs.map((r) => r['ms']!))).toFixed(2)}× one worker`,
+      note: `${(single['ms']! / slower).toFixed(2)}× one worker`,
     });
   }
   rmSync(out, { recursive: true, force: true });
