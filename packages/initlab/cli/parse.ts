@@ -45,6 +45,20 @@ export function parseNumber(text: string, where: string, flag: string, accepted 
   }
 }
 
+/**
+ * Parses `--threads N` (absent: undefined, for every core): a positive decimal integer.
+ *
+ * @example
+ * parseThreads('2', 'verify'); // 2
+ * parseThreads('0', 'verify'); // throws UsageError: "verify: --threads must be a positive integer; got '0'."
+ */
+export function parseThreads(text: string | undefined, where: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${where}: --threads must be a positive integer; got '${text}'.`);
+  return n;
+}
+
 /** Parses `--shape 64,3,3,3`: comma-separated non-negative integers (at least one, none empty). */
 export function parseShape(text: string, where: string): number[] {
   const accepted = 'comma-separated non-negative integers such as 64,3,3,3';

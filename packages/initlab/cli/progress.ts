@@ -80,15 +80,11 @@ export interface ProgressStream {
  * live.update(() => shareLine('verify', done, total, seconds));
  * live.clear();
  */
-export function liveLine(
-  stream: ProgressStream,
-  clock: () => number = () => performance.now(),
-): { update(text: () => string): void; clear(): void; readonly tty: boolean } {
+export function liveLine(stream: ProgressStream, clock: () => number = () => performance.now()): { update(text: () => string): void; clear(): void } {
   const tty = stream.isTTY === true;
   let logged = clock();
   let shown = false;
   return {
-    tty,
     update(text) {
       if (tty) {
         stream.write(`\r\x1b[K${text()}`);

@@ -12,7 +12,7 @@ import { loadModelPlan } from '../model-source.ts';
 import { isSystemError } from '../io.ts';
 import { print, printJson } from '../output.ts';
 import { formatSize, progressPrinter } from '../progress.ts';
-import { parseSeed, withFlags } from '../parse.ts';
+import { parseSeed, parseThreads, withFlags } from '../parse.ts';
 
 const WHERE = 'init';
 const FLAGS = { dtype: '--dtype', out: '--out', worker: '--worker', maxShardSize: '--max-shard-size', seed: '--seed' };
@@ -81,13 +81,6 @@ export function detectWorker(flag: string | undefined, workers: string | undefin
   return { index: 0, count: 1, source: 'default' };
 }
 
-function parseThreads(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = integer(text);
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${WHERE}: --threads must be a positive integer; got '${text}'.`);
-  return n;
-}
-
 /** `initlab init`. */
 export const command: CommandSpec = {
   name: 'init',
@@ -138,7 +131,7 @@ export const command: CommandSpec = {
     }
     const dtype = dtypeText as CheckpointDtype;
     const { seed } = parseSeed(text('seed')!, WHERE);
-    const threads = parseThreads(text('threads'));
+    const threads = parseThreads(text('threads'), WHERE);
     const plan = loadModelPlan(WHERE, flags);
     const out = text('out')!;
     const settings = { seed, dtype, maxShardSize: text('max-shard-size')! };

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.ts';
 import { isSystemError } from '../io.ts';
 import { print, printJson } from '../output.ts';
 import { liveLine, shareLine } from '../progress.ts';
+import { parseThreads } from '../parse.ts';
 
 /** `initlab verify`. */
 export const command: CommandSpec = {
@@ -24,9 +25,7 @@ export const command: CommandSpec = {
   },
   run: ({ operands, flags }) => {
     const dir = operands[0]!;
-    const threadsText = typeof flags['threads'] === 'string' ? flags['threads'] : undefined;
-    const threads = threadsText === undefined ? undefined : /^\d+$/.test(threadsText) && Number(threadsText) >= 1 ? Number(threadsText) : Number.NaN;
-    if (Number.isNaN(threads)) throw new UsageError(`verify: --threads must be a positive integer; got '${threadsText}'.`);
+    const threads = parseThreads(typeof flags['threads'] === 'string' ? flags['threads'] : undefined, 'verify');
     let result: ReturnType<typeof verifyCheckpoint>;
     const start = performance.now();
     const live = liveLine(process.stderr);

@@ -93,6 +93,7 @@ test('bad input: one line, exit code 2, nothing written', () => {
     [['--max-shard-size', '5GiB'], /--max-shard-size must be a size such as 5GB/],
     [['--seed', '1.5'], /--seed must be/],
     [['--workers', '4'], /--workers needs a worker index/],
+    [['--threads', '0'], /^initlab: init: --threads must be a positive integer; got '0'\.$/],
   ];
   for (const [flags, message] of cases) {
     const args = ['init', ...COMMON.filter((_, i) => !flags.includes(COMMON[i - 1] ?? '') && !flags.includes(COMMON[i]!)), '--out', dir, ...flags];
@@ -114,6 +115,7 @@ test('bad input: one line, exit code 2, nothing written', () => {
     assert.match(usageError(['init', '--model', file, '--dtype', 'float16', '--out', dir]), message, text);
   }
   assert.match(usageError(['init', '--recipe', 'gtp2', '--out', dir]), /recipe.*did you mean 'gpt2'/);
+  assert.match(usageError(['verify', dir, '--threads', '1.5']), /^initlab: verify: --threads must be a positive integer; got '1\.5'\.$/);
   assert.ok(!existsSync(dir), 'no output directory was created');
   const busy = join(root, 'busy');
   mkdirSync(busy);
